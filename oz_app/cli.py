@@ -1,0 +1,147 @@
+"""``oz-app``: which parts start is decided here, and nothing else (CL-1..CL-5)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import socket
+import sys
+from collections.abc import Sequence
+from urllib.parse import urlsplit
+
+from oz_app import __version__
+from oz_app.config import ConfigError, Settings, load_settings, validate_for_control_plane
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="oz-app",
+        description="Self-hosted workspace, control plane and workers for AI coding agents.",
+        epilog="Commands: 'oz-app plugins' lists plugins and their hooks; 'oz-app db upgrade' applies migrations.",
+    )
+    parser.add_argument("command", nargs="*", help="plugins | db upgrade (default: start the app)")
+    parser.add_argument(
+        "--headless", action="store_true", help="serve in the background instead of opening a window"
+    )
+    parser.add_argument(
+        "--control-plane", action="store_true", help="serve only the Oz REST API (with --headless)"
+    )
+    parser.add_argument("--host", help="address to listen on (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, help="port to listen on (default 8080)")
+    parser.add_argument(
+        "--data-dir", help="where the SQLite database, secret key and other state live (OZ_DATA_DIR)"
+    )
+    parser.add_argument("--version", action="version", version=f"oz-app {__version__}")
+    return parser
+
+
+def _fail(message: str) -> int:
+    print(f"oz-app: {message}", file=sys.stderr)
+    return 2
+
+
+def _describe_database(settings: Settings) -> str:
+    if settings.is_postgres:
+        parts = urlsplit(settings.database_url)
+        return f"PostgreSQL at {parts.hostname}:{parts.port or 5432}{parts.path}"
+    return f"SQLite at {settings.database_url.removeprefix('sqlite://')}"
+
+
+def _plugin_manager(settings: Settings):  # type: ignore[no-untyped-def]
+    from oz_app.plugins import load_entry_points, new_manager
+
+    manager = new_manager()
+    report = load_entry_points(manager, settings.load_plugins, settings.disable_plugins)
+    return manager, report
+
+
+def _serve_control_plane(settings: Settings) -> int:
+    import uvicorn
+
+    from oz_app.control_plane.app import create_app
+    from oz_app.logging import setup_logging
+
+    setup_logging(settings.log_level, settings.log_format)
+    manager, _ = _plugin_manager(settings)
+    app = create_app(settings, manager)
+    try:
+        sock = socket.create_server((settings.host, settings.port), reuse_port=False)
+    except OSError as exc:
+        return _fail(f"cannot listen on {settings.host}:{settings.port}: {exc.strerror}.")
+    host, port = sock.getsockname()[:2]
+    print(
+        f"oz-app control plane listening on http://{host}:{port} "
+        f"(data: {settings.data_dir}, database: {_describe_database(settings)})",
+        flush=True,
+    )
+    config = uvicorn.Config(
+        app, log_config=None, access_log=False, lifespan="on", timeout_graceful_shutdown=30
+    )
+    server = uvicorn.Server(config)
+    asyncio.run(server.serve(sockets=[sock]))
+    return 0 if server.started else 1
+
+
+def _plugins_command(settings: Settings) -> int:
+    from oz_app.plugins import describe
+
+    manager, report = _plugin_manager(settings)
+    rows = describe(manager)
+    if not rows:
+        print("No plugins loaded.")
+    for name, hooks in rows:
+        print(f"{name}: {', '.join(hooks) or '(no hooks)'}")
+    for name, reason in report.skipped.items():
+        print(f"{name}: skipped ({reason})")
+    for name, error in report.broken.items():
+        print(f"{name}: BROKEN, not loaded ({error})")
+    return 0
+
+
+def _db_upgrade(settings: Settings) -> int:
+    from oz_app import db
+
+    async def upgrade() -> list[str]:
+        await db.connect(settings.database_url, migrate=False)
+        try:
+            return await db.upgrade(settings.database_url)
+        finally:
+            await db.close()
+
+    try:
+        applied = asyncio.run(upgrade())
+    except (OSError, ConnectionError) as exc:
+        return _fail(f"cannot reach the database ({_describe_database(settings)}): {exc}.")
+    print(f"Applied: {', '.join(applied)}" if applied else "The database is up to date.")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        settings = load_settings(data_dir=args.data_dir, host=args.host, port=args.port)
+    except ConfigError as exc:
+        return _fail(" ".join(exc.problems))
+    from oz_app.logging import setup_logging
+
+    setup_logging(settings.log_level, settings.log_format)
+    command = list(args.command)
+    if command == ["plugins"]:
+        return _plugins_command(settings)
+    if command == ["db", "upgrade"]:
+        return _db_upgrade(settings)
+    if command:
+        return _fail(f"unknown command {' '.join(command)!r}; use 'plugins' or 'db upgrade'.")
+    if args.headless and args.control_plane:
+        try:
+            validate_for_control_plane(settings)
+        except ConfigError as exc:
+            return _fail(" ".join(exc.problems))
+        return _serve_control_plane(settings)
+    if args.control_plane:
+        return _fail("--control-plane runs headless: use 'oz-app --headless --control-plane'.")
+    return _fail("the workspace is not part of this version yet; run 'oz-app --headless --control-plane'.")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

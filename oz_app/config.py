@@ -1,0 +1,235 @@
+"""One settings object for the whole program.
+
+Values come from environment variables (the seed's names) and, below them, from an optional
+TOML file in the platformdirs config dir (``OZ_CONFIG_FILE`` points elsewhere). The file uses
+the same names as the environment, e.g. ``OZ_ADMIN_API_KEY = "..."``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+
+APP_NAME = "oz-app"
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8080
+DEFAULT_MAX_BODY_BYTES = 1024 * 1024
+
+_PROVIDER_KEY = re.compile(
+    r"^OZ_PROVIDER_([A-Z0-9]+)_(TYPE|MODEL|BASE_URL|API_KEY|MSG_LIMIT|WINDOW_SECONDS|CLI_CMD|CLI_ARGS)$"
+)
+
+
+class ConfigError(Exception):
+    """Configuration problems, one clear sentence each."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__(" ".join(problems))
+        self.problems = problems
+
+
+@dataclass
+class ProviderSettings:
+    """One provider from ``OZ_PROVIDER_<KEY>_*``."""
+
+    key: str
+    type: str = ""
+    model: str = ""
+    base_url: str = ""
+    api_key: str = field(default="", repr=False)
+    msg_limit: int = 0
+    window_seconds: int = 0
+    cli_cmd: str = ""
+    cli_args: str = ""
+
+
+@dataclass
+class Settings:
+    """Everything the program reads from its environment, validated."""
+
+    data_dir: Path
+    database_url: str
+    config_file: Path | None = None
+    host: str = DEFAULT_HOST
+    port: int = DEFAULT_PORT
+    admin_api_key: str = field(default="", repr=False)
+    allow_no_admin_key: bool = False
+    secret_key: str = field(default="", repr=False)
+    cors_origin: str = ""
+    log_level: str = "INFO"
+    log_format: str = ""
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
+    run_retention_days: int = 0
+    lease_seconds: int = 30
+    shutdown_grace_seconds: int = 10
+    load_plugins: list[str] | None = None
+    disable_plugins: list[str] = field(default_factory=list)
+    runner_mode: str = "local"
+    api_base_url: str = ""
+    api_key: str = field(default="", repr=False)
+    default_provider: str = ""
+    providers: dict[str, ProviderSettings] = field(default_factory=dict)
+    fallback_order: dict[str, list[str]] = field(default_factory=dict)
+    queue_on_saturation: bool = False
+    queue_max_wait_seconds: int = 300
+    worker_sidecar_image: str = "oz-agent-sidecar:dev"
+    reconnect_max_attempts: int = 0
+    reconnect_window_seconds: int = 0
+    auth_secret: str = field(default="", repr=False)
+    agent_api_key: str = field(default="", repr=False)
+
+    @property
+    def is_postgres(self) -> bool:
+        return self.database_url.startswith(("postgres://", "postgresql://"))
+
+
+def default_config_file() -> Path:
+    return Path(platformdirs.user_config_dir(APP_NAME)) / "config.toml"
+
+
+def load_settings(env: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
+    """Build and validate settings; raise :class:`ConfigError` listing every problem.
+
+    ``overrides`` are command-line values (``data_dir``, ``host``, ``port``), which win.
+    """
+    env = dict(os.environ if env is None else env)
+    problems: list[str] = []
+    config_file = Path(env["OZ_CONFIG_FILE"]) if env.get("OZ_CONFIG_FILE") else default_config_file()
+    values: dict[str, str] = {}
+    if config_file.is_file():
+        try:
+            raw = tomllib.loads(config_file.read_text())
+            values = {str(k): str(v).lower() if isinstance(v, bool) else str(v) for k, v in raw.items()}
+        except (tomllib.TOMLDecodeError, OSError, UnicodeDecodeError) as exc:
+            problems.append(f"The config file {config_file} could not be read ({exc}); fix or remove it.")
+    elif env.get("OZ_CONFIG_FILE"):
+        problems.append(f"OZ_CONFIG_FILE points to {config_file}, which does not exist.")
+    values.update(env)
+
+    def text(name: str, default: str = "") -> str:
+        return values.get(name, default).strip()
+
+    def integer(name: str, default: int, low: int = 0, high: int | None = None) -> int:
+        raw = text(name)
+        if not raw:
+            return default
+        try:
+            number = int(raw)
+        except ValueError:
+            problems.append(f"{name} must be a whole number, not {raw!r}.")
+            return default
+        if number < low or (high is not None and number > high):
+            bound = f"between {low} and {high}" if high is not None else f"at least {low}"
+            problems.append(f"{name} must be {bound}, not {number}.")
+            return default
+        return number
+
+    def flag(name: str) -> bool:
+        raw = text(name).lower()
+        if raw in ("", "0", "false", "no", "off"):
+            return False
+        if raw in ("1", "true", "yes", "on"):
+            return True
+        problems.append(f"{name} must be true or false, not {raw!r}.")
+        return False
+
+    def names(name: str) -> list[str]:
+        return [part.strip() for part in text(name).split(",") if part.strip()]
+
+    data_dir = Path(overrides.get("data_dir") or text("OZ_DATA_DIR") or platformdirs.user_data_dir(APP_NAME))
+    data_dir = data_dir.expanduser().resolve()
+    database_url = text("DATABASE_URL") or f"sqlite://{data_dir / 'oz.db'}"
+    if not database_url.startswith(("sqlite://", "postgres://", "postgresql://")):
+        problems.append("DATABASE_URL must start with sqlite:// or postgres://.")
+
+    port = overrides.get("port")
+    if port is None:
+        port = integer("OZ_PORT", DEFAULT_PORT, 0, 65535)
+    elif not 0 <= port <= 65535:
+        problems.append(f"--port must be between 0 and 65535, not {port}.")
+
+    log_format = text("OZ_LOG_FORMAT").lower()
+    if log_format not in ("", "json", "text"):
+        problems.append(f"OZ_LOG_FORMAT must be json or text, not {log_format!r}.")
+    log_level = text("OZ_LOG_LEVEL", "INFO").upper()
+    if log_level not in ("TRACE", "DEBUG", "INFO", "SUCCESS", "WARNING", "ERROR", "CRITICAL"):
+        problems.append(f"OZ_LOG_LEVEL must be one of DEBUG, INFO, WARNING, ERROR, not {log_level!r}.")
+    runner_mode = text("OZ_RUNNER_MODE", "local").lower()
+
+    providers: dict[str, ProviderSettings] = {}
+    for name, value in values.items():
+        match = _PROVIDER_KEY.match(name)
+        if not match:
+            continue
+        key, attr = match.group(1).lower(), match.group(2).lower()
+        provider = providers.setdefault(key, ProviderSettings(key=key))
+        if attr in ("msg_limit", "window_seconds"):
+            setattr(provider, attr, integer(name, 0))
+        else:
+            setattr(provider, attr, value.strip())
+    fallback_order = {"": names("OZ_PROVIDER_FALLBACK_ORDER")}
+    for name in values:
+        if name.startswith("OZ_PROVIDER_FALLBACK_ORDER_"):
+            fallback_order[name.removeprefix("OZ_PROVIDER_FALLBACK_ORDER_").lower()] = names(name)
+
+    load_plugins = names("OZ_LOAD_PLUGINS") if "OZ_LOAD_PLUGINS" in values else None
+    settings = Settings(
+        data_dir=data_dir,
+        database_url=database_url,
+        config_file=config_file if config_file.is_file() else None,
+        host=overrides.get("host") or text("OZ_HOST", DEFAULT_HOST),
+        port=port,
+        admin_api_key=text("OZ_ADMIN_API_KEY"),
+        allow_no_admin_key=flag("OZ_ALLOW_NO_ADMIN_KEY"),
+        secret_key=text("OZ_SECRET_KEY"),
+        cors_origin=text("OZ_CORS_ORIGIN"),
+        log_level=log_level,
+        log_format=log_format,
+        max_body_bytes=integer("OZ_MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES, 1024),
+        run_retention_days=integer("OZ_RUN_RETENTION_DAYS", 0),
+        lease_seconds=integer("OZ_LEASE_SECONDS", 30, 2),
+        shutdown_grace_seconds=integer("OZ_SHUTDOWN_GRACE_SECONDS", 10),
+        load_plugins=load_plugins,
+        disable_plugins=names("OZ_DISABLE_PLUGINS"),
+        runner_mode=runner_mode,
+        api_base_url=text("OZ_API_BASE_URL"),
+        api_key=text("OZ_API_KEY"),
+        default_provider=text("OZ_DEFAULT_PROVIDER").lower(),
+        providers=providers,
+        fallback_order=fallback_order,
+        queue_on_saturation=flag("OZ_QUEUE_ON_SATURATION"),
+        queue_max_wait_seconds=integer("OZ_QUEUE_MAX_WAIT_SECONDS", 300),
+        worker_sidecar_image=text("OZ_WORKER_SIDECAR_IMAGE", "oz-agent-sidecar:dev"),
+        reconnect_max_attempts=integer("OZ_RECONNECT_MAX_ATTEMPTS", 0),
+        reconnect_window_seconds=integer("OZ_RECONNECT_WINDOW_SECONDS", 0),
+        auth_secret=text("AUTH_SECRET"),
+        agent_api_key=text("AGENT_API_KEY"),
+    )
+    if problems:
+        raise ConfigError(problems)
+    return settings
+
+
+def validate_for_control_plane(settings: Settings) -> None:
+    """Check what the control plane needs before it listens (CP-9)."""
+    problems = []
+    if not settings.admin_api_key and not settings.allow_no_admin_key:
+        problems.append(
+            "OZ_ADMIN_API_KEY is not set: set it to a long random string "
+            "(or set OZ_ALLOW_NO_ADMIN_KEY=true to run without an admin)."
+        )
+    if settings.secret_key:
+        from oz_app.secrets import check_key
+
+        problem = check_key(settings.secret_key)
+        if problem:
+            problems.append(problem)
+    if problems:
+        raise ConfigError(problems)

@@ -1,0 +1,127 @@
+"""The control plane as a FastAPI application (imports no UI code, CL-3)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import pluggy
+from fastapi import APIRouter, FastAPI
+from fastapi.responses import JSONResponse
+from loguru import logger
+from starlette.middleware.cors import CORSMiddleware
+
+from oz_app import __version__, db
+from oz_app.config import Settings
+from oz_app.control_plane import environments, runs, service
+from oz_app.control_plane.executor import Executor
+from oz_app.control_plane.http import Authenticator, RequestContextMiddleware, install_error_handlers
+from oz_app.db.models import Run
+from oz_app.secrets import Vault, load_or_create_key
+
+API_PREFIX = "/api/v1"
+SWEEP_INTERVAL_SECONDS = 3600
+
+
+class ControlPlane:
+    """The parts of a running control plane, shared by its routes and the workspace."""
+
+    def __init__(self, settings: Settings, manager: pluggy.PluginManager) -> None:
+        self.settings = settings
+        self.manager = manager
+        self.owner = service.process_owner()
+        self.vault = Vault(load_or_create_key(settings.data_dir, settings.secret_key))
+        self.auth = Authenticator(settings.admin_api_key)
+        self.executor = Executor(settings, manager, self.owner, self.run_changed)
+        self._sweeper: asyncio.Task[None] | None = None
+
+    def run_changed(self, run_id: str, state: str = "", **event: Any) -> None:
+        """Tell plugins a run changed; the state is read lazily by whoever needs it."""
+        self.manager.hook.oz_run_event(run_id=run_id, state=state, event=event)
+
+    def run_created(self, run: Run) -> None:
+        self.run_changed(run.id, run.state, tenant=run.tenant)
+        if run.state == "QUEUED":
+            self.executor.wake()
+
+    def run_cancelled(self, run_id: str) -> None:
+        self.executor.cancel_local(run_id)
+        self.run_changed(run_id, "CANCELLED")
+
+    def router(self) -> APIRouter:
+        router = APIRouter(prefix=API_PREFIX)
+        router.include_router(runs.build_router(self.auth, self.run_created, self.run_cancelled))
+        router.include_router(environments.build_router(self.auth, self.vault))
+        return router
+
+    async def start(self) -> None:
+        """Open the database, migrate, recover, and start executing runs."""
+        await db.connect(self.settings.database_url)
+        recovered = await service.recover_expired_leases("LOCAL")
+        if recovered:
+            logger.warning("recovered {} runs left behind by a stopped process", len(recovered))
+        self.executor.start()
+        self._sweeper = asyncio.create_task(self._sweep_forever(), name="oz-retention")
+        self.manager.hook.oz_startup(context={"settings": self.settings, "part": "control-plane"})
+
+    async def stop(self) -> None:
+        """Stop taking work, finish or hand back in-flight runs, close the database."""
+        if self._sweeper:
+            self._sweeper.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._sweeper
+        await self.executor.stop(self.settings.shutdown_grace_seconds)
+        self.manager.hook.oz_shutdown(context={"settings": self.settings, "part": "control-plane"})
+        await db.close()
+
+    async def _sweep_forever(self) -> None:
+        while True:
+            try:
+                await service.sweep_retention(self.settings.run_retention_days)
+            except Exception:
+                logger.exception("the retention sweep failed; it will run again")
+            await asyncio.sleep(SWEEP_INTERVAL_SECONDS)
+
+
+def create_app(settings: Settings, manager: pluggy.PluginManager) -> FastAPI:
+    """The headless control plane: ``/api/v1``, ``/health`` and the OpenAPI document."""
+    plane = ControlPlane(settings, manager)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        await plane.start()
+        try:
+            yield
+        finally:
+            await plane.stop()
+
+    app = FastAPI(
+        title="oz-app control plane",
+        version=__version__,
+        lifespan=lifespan,
+        openapi_url=f"{API_PREFIX}/openapi.json",
+    )
+    app.state.plane = plane
+    install_error_handlers(app)
+    app.include_router(plane.router())
+
+    @app.get("/health", tags=["health"], summary="200 when the database answers")
+    async def health() -> JSONResponse:
+        if await db.ping():
+            return JSONResponse({"ok": True, "db": "ok"})
+        return JSONResponse({"ok": False, "db": "unavailable"}, status_code=503)
+
+    if settings.cors_origin:
+        origins = [origin.strip() for origin in settings.cors_origin.split(",") if origin.strip()]
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=origins,
+            allow_methods=["*"],
+            allow_headers=["*"],
+            expose_headers=["X-Request-Id"],
+        )
+    app.add_middleware(RequestContextMiddleware, max_body_bytes=settings.max_body_bytes)
+    return app

@@ -1,0 +1,175 @@
+"""HTTP plumbing shared by every route: request ids, body limit, JSON errors, auth (CP-1, CP-7, CP-8)."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import time
+import uuid
+from contextvars import ContextVar
+from dataclasses import dataclass
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from loguru import logger
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+request_id_var: ContextVar[str] = ContextVar("request_id", default="")
+
+
+class ApiError(Exception):
+    """An error a caller caused; answered as ``{"error": message}`` with ``status``."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+def error_response(status: int, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse(
+        {"error": message, "request_id": request_id_var.get()}, status_code=status, headers=headers
+    )
+
+
+class RequestContextMiddleware:
+    """Gives every request an id (the caller's ``X-Request-Id`` if sane), refuses oversized
+    bodies with 413, and logs one line per request with its id."""
+
+    def __init__(self, app: ASGIApp, max_body_bytes: int) -> None:
+        self.app = app
+        self.max_body_bytes = max_body_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope["headers"])
+        given = headers.get(b"x-request-id", b"").decode("latin-1")
+        request_id = given if 0 < len(given) <= 128 and given.isprintable() else uuid.uuid4().hex
+        token = request_id_var.set(request_id)
+        started = time.perf_counter()
+        status = 500
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                message["headers"] = [
+                    *message.get("headers", []),
+                    (b"x-request-id", request_id.encode("latin-1")),
+                ]
+            await send(message)
+
+        try:
+            with logger.contextualize(request_id=request_id):
+                declared = headers.get(b"content-length")
+                if declared is not None and (not declared.isdigit() or int(declared) > self.max_body_bytes):
+                    await self._too_large(scope, receive, send_with_id)
+                    return
+                received = 0
+
+                async def limited_receive() -> Message:
+                    nonlocal received
+                    message = await receive()
+                    if message["type"] == "http.request":
+                        received += len(message.get("body", b""))
+                        if received > self.max_body_bytes:
+                            raise _BodyTooLarge
+                    return message
+
+                try:
+                    await self.app(scope, limited_receive, send_with_id)
+                except _BodyTooLarge:
+                    await self._too_large(scope, receive, send_with_id)
+                logger.debug(
+                    "{} {} -> {} in {:.1f} ms",
+                    scope["method"],
+                    scope["path"],
+                    status,
+                    (time.perf_counter() - started) * 1000,
+                )
+        finally:
+            request_id_var.reset(token)
+
+    async def _too_large(self, scope: Scope, receive: Receive, send: Send) -> None:
+        response = error_response(
+            413, f"The request body is larger than the limit of {self.max_body_bytes} bytes."
+        )
+        await response(scope, receive, send)
+
+
+class _BodyTooLarge(Exception):
+    pass
+
+
+def _describe_validation(exc: RequestValidationError) -> tuple[int, str]:
+    errors = exc.errors()
+    if any(error.get("type") == "json_invalid" for error in errors):
+        return 400, "The request body is not valid JSON."
+    parts = []
+    for error in errors[:5]:
+        where = ".".join(str(part) for part in error.get("loc", ()) if part not in ("body", "query", "path"))
+        parts.append(f"{where or 'body'}: {error.get('msg', 'is invalid')}")
+    in_body = all(error.get("loc", ("",))[0] == "body" for error in errors)
+    return (422 if in_body else 400), "Invalid request: " + "; ".join(parts) + "."
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Every error leaves as ``{"error": sentence, "request_id": id}``; never a traceback."""
+
+    @app.exception_handler(ApiError)
+    async def _api_error(_: Request, exc: ApiError) -> JSONResponse:
+        return error_response(exc.status, exc.message)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
+        status, message = _describe_validation(exc)
+        return error_response(status, message)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        messages = {404: "Not found.", 405: "Method not allowed."}
+        detail = exc.detail if isinstance(exc.detail, str) and exc.status_code not in messages else None
+        return error_response(
+            exc.status_code, detail or messages.get(exc.status_code, "Request failed."), exc.headers
+        )
+
+    @app.exception_handler(Exception)
+    async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
+        logger.opt(exception=exc).error("unexpected error while handling a request")
+        return error_response(500, "Internal error; the request id identifies it in the server log.")
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who sent a request: a tenant (``sha256(token)``) and whether it holds the admin key."""
+
+    tenant: str
+    is_admin: bool
+
+    def can_see(self, owner: str | None) -> bool:
+        """Admins see everything; a tenant sees its own records and global ones (owner None)."""
+        return self.is_admin or owner is None or owner == self.tenant
+
+
+def tenant_of(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class Authenticator:
+    """Turns ``Authorization: Bearer <token>`` into a :class:`Caller` (CP-1)."""
+
+    def __init__(self, admin_key: str) -> None:
+        self._admin = admin_key.encode()
+
+    def __call__(self, request: Request) -> Caller:
+        header = request.headers.get("authorization", "")
+        scheme, _, token = header.partition(" ")
+        token = token.strip()
+        if scheme.lower() != "bearer" or not token:
+            raise ApiError(401, "Missing bearer token: send 'Authorization: Bearer <token>'.")
+        is_admin = bool(self._admin) and hmac.compare_digest(token.encode(), self._admin)
+        return Caller(tenant=tenant_of(token), is_admin=is_admin)

@@ -1,0 +1,158 @@
+"""The run service: state changes, claims, leases, recovery and retention (CP-3, CP-9, CP-10).
+
+Every state change that could race (two processes, a worker and a cancel) is a single
+compare-and-set ``UPDATE ... WHERE id = ? AND state IN (...)``: the caller learns from the
+number of rows changed whether it won. No run is therefore claimed or finished twice, on
+SQLite or on PostgreSQL, by one process or several.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import uuid
+from collections.abc import Iterable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from loguru import logger
+
+from oz_app.db.models import TERMINAL_STATES, Run
+
+ACTIVE_STATES = ("QUEUED", "PENDING", "CLAIMED", "INPROGRESS")
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def process_owner() -> str:
+    """A name for this process that is unique among processes sharing a database."""
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+
+
+async def transition(run_id: str, from_states: Iterable[str], to_state: str, **changes: Any) -> bool:
+    """Move a run to ``to_state`` only if it is still in one of ``from_states``; True if it moved."""
+    stamp = now()
+    changes.setdefault("updated_at", stamp)
+    if to_state in TERMINAL_STATES:
+        changes.setdefault("finished_at", stamp)
+        changes.setdefault("lease_expires_at", None)
+    changed = await Run.filter(id=run_id, state__in=list(from_states)).update(state=to_state, **changes)
+    return changed == 1
+
+
+async def claim(
+    run_id: str, from_state: str, owner: str, lease_seconds: float, to_state: str = "INPROGRESS"
+) -> bool:
+    """Take one run for ``owner`` with a lease; True only for the one caller that won it."""
+    stamp = now()
+    return await transition(
+        run_id,
+        [from_state],
+        to_state,
+        claimed_by=owner,
+        lease_expires_at=stamp + timedelta(seconds=lease_seconds),
+        started_at=stamp,
+    )
+
+
+async def claim_next(
+    from_state: str, owner: str, lease_seconds: float, execution_location: str = "LOCAL", batch: int = 8
+) -> str | None:
+    """Claim the oldest run waiting in ``from_state``; None when there is nothing to take."""
+    while True:
+        candidates = await (
+            Run.filter(state=from_state, execution_location=execution_location)
+            .order_by("created_at", "id")
+            .limit(batch)
+            .values_list("id", flat=True)
+        )
+        if not candidates:
+            return None
+        for run_id in candidates:
+            if await claim(str(run_id), from_state, owner, lease_seconds):
+                return str(run_id)
+        # every candidate was taken by someone else meanwhile: look again
+
+
+async def renew_leases(owner: str, run_ids: Iterable[str], lease_seconds: float) -> set[str]:
+    """Extend the leases ``owner`` holds; returns the ids it no longer holds (e.g. cancelled)."""
+    wanted = set(run_ids)
+    if not wanted:
+        return set()
+    await Run.filter(id__in=list(wanted), claimed_by=owner, state__in=["CLAIMED", "INPROGRESS"]).update(
+        lease_expires_at=now() + timedelta(seconds=lease_seconds)
+    )
+    held = await Run.filter(
+        id__in=list(wanted), claimed_by=owner, state__in=["CLAIMED", "INPROGRESS"]
+    ).values_list("id", flat=True)
+    return wanted - {str(run_id) for run_id in held}
+
+
+async def recover_expired_leases(execution_location: str = "LOCAL") -> list[str]:
+    """Runs whose holder vanished: CLAIMED ones go back to the queue, INPROGRESS ones fail.
+
+    Returns the ids that were changed. Safe to call from any process at any time.
+    """
+    expired = await Run.filter(
+        execution_location=execution_location, state__in=["CLAIMED", "INPROGRESS"], lease_expires_at__lt=now()
+    ).values_list("id", "state")
+    changed = []
+    back_to = "QUEUED" if execution_location == "LOCAL" else "PENDING"
+    for run_id, state in expired:
+        if state == "CLAIMED":
+            moved = await transition(
+                run_id,
+                ["CLAIMED"],
+                back_to,
+                claimed_by=None,
+                lease_expires_at=None,
+                started_at=None,
+                status_message="Requeued: the process that claimed this run stopped before starting it.",
+            )
+        else:
+            moved = await transition(
+                run_id,
+                ["INPROGRESS"],
+                "FAILED",
+                error_code="resource_unavailable",
+                retryable=True,
+                status_message="The process running this run stopped before it finished; create the run again.",
+            )
+        if moved:
+            changed.append(run_id)
+            logger.warning(
+                "run {} recovered from an expired lease ({} -> {})",
+                run_id,
+                state,
+                "requeued" if state == "CLAIMED" else "FAILED",
+            )
+    return changed
+
+
+async def hand_back(owner: str, run_ids: Iterable[str]) -> int:
+    """At shutdown, return unfinished local runs to the queue so another process resumes them."""
+    ids = list(run_ids)
+    if not ids:
+        return 0
+    return await Run.filter(id__in=ids, claimed_by=owner, state__in=["CLAIMED", "INPROGRESS"]).update(
+        state="QUEUED",
+        claimed_by=None,
+        lease_expires_at=None,
+        started_at=None,
+        output="",
+        updated_at=now(),
+        status_message="Handed back at shutdown; it will start again.",
+    )
+
+
+async def sweep_retention(days: int) -> int:
+    """Delete terminal runs that finished more than ``days`` ago (0 keeps everything)."""
+    if days <= 0:
+        return 0
+    cutoff = now() - timedelta(days=days)
+    deleted = await Run.filter(state__in=list(TERMINAL_STATES), updated_at__lt=cutoff).delete()
+    if deleted:
+        logger.info("retention: deleted {} runs finished before {}", deleted, cutoff.isoformat())
+    return deleted

@@ -1,0 +1,101 @@
+"""Database connection, configuration and migrations (CP-10).
+
+SQLite by default, PostgreSQL when ``DATABASE_URL`` says so. Migrations are aerich's, one set
+per dialect, generated from the same models by ``scripts/makemigrations.py``.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from loguru import logger
+from tortoise import Tortoise, connections
+
+MODELS = "oz_app.db.models"
+MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+
+
+def dialect(url: str) -> str:
+    return "postgres" if url.startswith(("postgres://", "postgresql://")) else "sqlite"
+
+
+def tortoise_config(url: str, with_aerich: bool = False) -> dict[str, Any]:
+    """The one Tortoise config, used by the app and (``with_aerich``) by aerich's commands."""
+    models = [MODELS, "aerich.models"] if with_aerich else [MODELS]
+    return {
+        "connections": {"default": url.replace("postgresql://", "postgres://", 1)},
+        "apps": {"models": {"models": models, "default_connection": "default"}},
+        "use_tz": True,
+        "timezone": "UTC",
+    }
+
+
+def migration_location(url: str) -> Path:
+    return MIGRATIONS_DIR / dialect(url)
+
+
+def _migration_files(url: str) -> list[str]:
+    folder = migration_location(url) / "models"
+    return sorted(
+        (p.name for p in folder.glob("*.py") if re.match(r"\d+_", p.name)), key=lambda n: int(n.split("_")[0])
+    )
+
+
+async def _applied_versions() -> set[str] | None:
+    """Versions recorded in aerich's table, or None when the table does not exist yet."""
+    try:
+        _, rows = await connections.get("default").execute_query('SELECT version FROM "aerich"')
+    except Exception:
+        return None
+    return {row["version"] for row in rows}
+
+
+async def upgrade(url: str) -> list[str]:
+    """Apply pending migrations and return the versions applied (nothing to do is cheap).
+
+    Importing aerich costs about half a second, so it is imported only when a migration is
+    actually pending.
+    """
+    pending = [name for name in _migration_files(url) if name not in (await _applied_versions() or set())]
+    if not pending:
+        return []
+    from aerich import Command
+
+    config = tortoise_config(url, with_aerich=True)
+    await Tortoise.close_connections()
+    await Tortoise.init(config=config, _enable_global_fallback=True)
+    command = Command(tortoise_config=config, app="models", location=str(migration_location(url)))
+    try:
+        await command.init()
+        applied = await command.upgrade(run_in_transaction=True)
+    finally:
+        await Tortoise.close_connections()
+    await Tortoise.init(config=tortoise_config(url), _enable_global_fallback=True)
+    logger.info("database migrated: {}", ", ".join(applied) or "nothing to apply")
+    return list(applied)
+
+
+async def connect(url: str, migrate: bool = True) -> None:
+    """Open the database (creating a SQLite file's folder) and bring its schema up to date."""
+    if dialect(url) == "sqlite":
+        path = url.removeprefix("sqlite://")
+        if path and path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+    await Tortoise.init(config=tortoise_config(url), _enable_global_fallback=True)
+    if migrate:
+        await upgrade(url)
+
+
+async def close() -> None:
+    await Tortoise.close_connections()
+
+
+async def ping() -> bool:
+    """True when the database answers a trivial query."""
+    try:
+        await connections.get("default").execute_query("SELECT 1")
+    except Exception:
+        return False
+    return True

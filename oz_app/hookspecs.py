@@ -1,0 +1,99 @@
+"""Every hook an oz-app plugin can implement (PL-2).
+
+Plugins are modules or objects listed under the ``oz_app`` entry-point group. Hooks are
+synchronous (pluggy calls them in order); what they register has ``async`` methods. Hooks that
+contribute things receive a ``register`` callable built by the core, so the core can check
+names and report clashes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pluggy
+
+PROJECT = "oz_app"
+hookspec = pluggy.HookspecMarker(PROJECT)
+hookimpl = pluggy.HookimplMarker(PROJECT)
+
+
+# ---------------------------------------------------------------------------------------------
+# Contributions
+# ---------------------------------------------------------------------------------------------
+
+
+@hookspec
+def oz_register_providers(register: Callable[[str, Callable[..., Any]], None]) -> None:
+    """Register provider types (OpenAI-compatible, Anthropic, CLI, ...).
+
+    Called once when the run service starts, before any run executes.
+
+    :param register: ``register(type_name, factory)``; ``factory(settings)`` receives one
+        :class:`oz_app.config.ProviderSettings` and returns an object with
+        ``async def stream(request) -> AsyncIterator[str]``. Registering a type name twice
+        is an error reported against the second plugin.
+    """
+
+
+@hookspec
+def oz_register_runner_modes(register: Callable[[str, Callable[..., Any]], None]) -> None:
+    """Register runner modes (``local``, ``remote``, ...) the workspace can send runs through.
+
+    Called once when the workspace or control plane starts.
+
+    :param register: ``register(mode_name, factory)``; ``factory(settings)`` returns a runner.
+    """
+
+
+@hookspec
+def oz_register_worker_backends(register: Callable[[str, Callable[..., Any]], None]) -> None:
+    """Register worker backends (``docker``, ``kubernetes``, ...) that execute claimed runs.
+
+    Called once when ``oz-app --worker`` starts.
+
+    :param register: ``register(backend_name, factory)``; ``factory(settings)`` returns a backend.
+    """
+
+
+@hookspec
+def oz_register_pages(register: Callable[[str, Callable[[], None]], None]) -> None:
+    """Register extra workspace pages.
+
+    Called once when the workspace builds its pages; never in ``--control-plane`` mode.
+
+    :param register: ``register(path, build)``; ``build()`` draws the page with NiceGUI.
+    """
+
+
+# ---------------------------------------------------------------------------------------------
+# Lifecycle and events
+# ---------------------------------------------------------------------------------------------
+
+
+@hookspec
+def oz_startup(context: dict[str, Any]) -> None:
+    """Called after the database is ready and before the first request is served.
+
+    :param context: ``{"settings": Settings, "part": "control-plane" | "workspace" | "worker"}``.
+    """
+
+
+@hookspec
+def oz_shutdown(context: dict[str, Any]) -> None:
+    """Called once when the process stops, after it has stopped taking work.
+
+    :param context: the same mapping :func:`oz_startup` received.
+    """
+
+
+@hookspec
+def oz_run_event(run_id: str, state: str, event: dict[str, Any]) -> None:
+    """Called after a run changed state (created, started, finished, cancelled).
+
+    Must return quickly: schedule slow work on the event loop instead.
+
+    :param run_id: the run's id.
+    :param state: the run's new state (``QUEUED``, ``INPROGRESS``, ``SUCCEEDED`` ...).
+    :param event: details: ``{"tenant": ..., "status_message": ...}``.
+    """
