@@ -101,15 +101,18 @@ def load_settings(env: Mapping[str, str] | None = None, **overrides: Any) -> Set
     """
     env = dict(os.environ if env is None else env)
     problems: list[str] = []
+    # OZ_CONFIG_FILE names another file; set but empty, it turns the file off.
     config_file = Path(env["OZ_CONFIG_FILE"]) if env.get("OZ_CONFIG_FILE") else default_config_file()
+    if env.get("OZ_CONFIG_FILE") == "":
+        config_file = None
     values: dict[str, str] = {}
-    if config_file.is_file():
+    if config_file is not None and config_file.is_file():
         try:
             raw = tomllib.loads(config_file.read_text())
             values = {str(k): str(v).lower() if isinstance(v, bool) else str(v) for k, v in raw.items()}
         except (tomllib.TOMLDecodeError, OSError, UnicodeDecodeError) as exc:
             problems.append(f"The config file {config_file} could not be read ({exc}); fix or remove it.")
-    elif env.get("OZ_CONFIG_FILE"):
+    elif config_file is not None and env.get("OZ_CONFIG_FILE"):
         problems.append(f"OZ_CONFIG_FILE points to {config_file}, which does not exist.")
     values.update(env)
 
@@ -183,7 +186,7 @@ def load_settings(env: Mapping[str, str] | None = None, **overrides: Any) -> Set
     settings = Settings(
         data_dir=data_dir,
         database_url=database_url,
-        config_file=config_file if config_file.is_file() else None,
+        config_file=config_file if config_file is not None and config_file.is_file() else None,
         host=overrides.get("host") or text("OZ_HOST", DEFAULT_HOST),
         port=port,
         admin_api_key=text("OZ_ADMIN_API_KEY"),

@@ -1,0 +1,240 @@
+"""Shared fixtures.
+
+The database the suite runs against is chosen by ``OZ_TEST_DATABASE`` (``sqlite``, the
+default, or ``postgres``); PostgreSQL is reached at ``OZ_TEST_POSTGRES_URL``. Every server
+gets a fresh database. Where PostgreSQL is needed but missing, tests skip on a laptop and fail
+in CI (``CI=true``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+TEST_DATABASE = os.environ.get("OZ_TEST_DATABASE", "sqlite")
+POSTGRES_URL = os.environ.get("OZ_TEST_POSTGRES_URL", "postgres://postgres:postgres@127.0.0.1:5432/postgres")
+ADMIN_KEY = "test-admin-key-" + secrets.token_hex(8)
+
+
+def missing(reason: str) -> None:
+    """Skip on a developer machine, fail in CI: CI must have every dependency."""
+    if IN_CI:
+        pytest.fail(f"{reason} (required in CI)")
+    pytest.skip(reason)
+
+
+def _postgres_admin(sql: str) -> None:
+    import asyncpg
+
+    async def run() -> None:
+        conn = await asyncpg.connect(POSTGRES_URL, timeout=5)
+        try:
+            await conn.execute(sql)
+        finally:
+            await conn.close()
+
+    asyncio.run(run())
+
+
+def postgres_available() -> bool:
+    try:
+        _postgres_admin("SELECT 1")
+    except Exception:
+        return False
+    return True
+
+
+def new_postgres_database() -> str:
+    """Create an empty PostgreSQL database and return its URL (skips/fails if unreachable)."""
+    name = f"oz_test_{uuid.uuid4().hex[:12]}"
+    try:
+        _postgres_admin(f'CREATE DATABASE "{name}"')
+    except Exception as exc:
+        missing(f"PostgreSQL is not reachable at OZ_TEST_POSTGRES_URL: {exc}")
+    return POSTGRES_URL.rsplit("/", 1)[0] + "/" + name
+
+
+def drop_postgres_database(url: str) -> None:
+    name = url.rsplit("/", 1)[1]
+    try:
+        _postgres_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    except Exception:
+        pass
+
+
+def new_database_url(tmp: Path, dialect: str = TEST_DATABASE) -> str:
+    if dialect == "postgres":
+        return new_postgres_database()
+    return f"sqlite://{tmp / 'oz.db'}"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class Server:
+    """A real ``oz-app --headless --control-plane`` process."""
+
+    url: str
+    data_dir: Path
+    database_url: str
+    env: dict[str, str]
+    process: subprocess.Popen[bytes]
+    log_path: Path
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def api(self) -> str:
+        return self.url + "/api/v1"
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+    def stop(self, sig: int | None = None) -> int:
+        if self.process.poll() is None:
+            if sig is None:
+                self.process.terminate()
+            else:
+                self.process.send_signal(sig)
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        return self.process.returncode
+
+
+def start_server(data_dir: Path, database_url: str, env: dict[str, str] | None = None, timeout: float = 20) -> Server:
+    """Start the control plane and wait until ``/health`` answers 200."""
+    port = free_port()
+    full_env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("OZ_", "DATABASE_URL"))},
+        "OZ_ADMIN_API_KEY": ADMIN_KEY,
+        "DATABASE_URL": database_url,
+        "OZ_LOG_FORMAT": "json",
+        "OZ_CONFIG_FILE": "",
+        **(env or {}),
+    }
+    data_dir.mkdir(parents=True, exist_ok=True)
+    log_path = data_dir / f"server-{port}.log"
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "oz_app.cli", "--headless", "--control-plane", "--port", str(port), "--data-dir", str(data_dir)],
+            env=full_env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    server = Server(f"http://127.0.0.1:{port}", data_dir, database_url, full_env, process, log_path)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the control plane exited with {process.returncode}:\n{server.log()}")
+        try:
+            if httpx.get(server.url + "/health", timeout=1).status_code == 200:
+                return server
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.05)
+    server.stop()
+    raise RuntimeError(f"the control plane did not become healthy:\n{server.log()}")
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """One control plane for the session; tests isolate themselves with their own tokens."""
+    data_dir = tmp_path_factory.mktemp("control-plane")
+    url = new_database_url(data_dir)
+    srv = start_server(data_dir, url)
+    yield srv
+    srv.stop()
+    if TEST_DATABASE == "postgres":
+        drop_postgres_database(url)
+
+
+@pytest.fixture
+def make_server(tmp_path: Path) -> Iterator[Any]:
+    """Start extra control planes with their own environment; all stopped after the test."""
+    started: list[Server] = []
+    urls: list[str] = []
+
+    def make(env: dict[str, str] | None = None, database_url: str | None = None, data_dir: Path | None = None) -> Server:
+        if database_url is None:
+            database_url = new_database_url(tmp_path)
+            urls.append(database_url)
+        srv = start_server(data_dir or tmp_path / f"data-{len(started)}", database_url, env)
+        started.append(srv)
+        return srv
+
+    yield make
+    for srv in started:
+        srv.stop()
+    for url in urls:
+        if url.startswith("postgres"):
+            drop_postgres_database(url)
+
+
+@pytest.fixture
+def token() -> str:
+    """A fresh tenant token: each test sees only its own runs and environments."""
+    return "tenant-" + secrets.token_hex(12)
+
+
+def sdk(server: Server, api_key: str) -> Any:
+    from oz_agent_sdk import OzAPI
+
+    return OzAPI(api_key=api_key, base_url=server.api, max_retries=0, timeout=10)
+
+
+def async_sdk(server: Server, api_key: str) -> Any:
+    from oz_agent_sdk import AsyncOzAPI
+
+    return AsyncOzAPI(api_key=api_key, base_url=server.api, max_retries=0, timeout=10)
+
+
+def wait_for(predicate: Any, timeout: float = 10, interval: float = 0.05) -> Any:
+    """Poll ``predicate`` until it returns something truthy; fail after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            pytest.fail(f"condition not met within {timeout} s")
+        time.sleep(interval)
+
+
+@asynccontextmanager
+async def in_process_app(tmp_path: Path, manager: Any, **env: str) -> AsyncIterator[Any]:
+    """The control plane app in this process (for tests that register plugins in a fixture)."""
+    from oz_app.config import load_settings
+    from oz_app.control_plane.app import create_app
+
+    database_url = new_database_url(tmp_path)
+    settings = load_settings(
+        {"OZ_ADMIN_API_KEY": ADMIN_KEY, "DATABASE_URL": database_url, "OZ_CONFIG_FILE": "", **env}, data_dir=str(tmp_path)
+    )
+    app = create_app(settings, manager)
+    try:
+        async with app.router.lifespan_context(app):
+            yield app
+    finally:
+        if database_url.startswith("postgres"):
+            drop_postgres_database(database_url)
