@@ -137,7 +137,17 @@ def start_server(data_dir: Path, database_url: str, env: dict[str, str] | None =
     log_path = data_dir / f"server-{port}.log"
     with log_path.open("wb") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "oz_app.cli", "--headless", "--control-plane", "--port", str(port), "--data-dir", str(data_dir)],
+            [
+                sys.executable,
+                "-m",
+                "oz_app.cli",
+                "--headless",
+                "--control-plane",
+                "--port",
+                str(port),
+                "--data-dir",
+                str(data_dir),
+            ],
             env=full_env,
             stdout=log,
             stderr=subprocess.STDOUT,
@@ -175,7 +185,9 @@ def make_server(tmp_path: Path) -> Iterator[Any]:
     started: list[Server] = []
     urls: list[str] = []
 
-    def make(env: dict[str, str] | None = None, database_url: str | None = None, data_dir: Path | None = None) -> Server:
+    def make(
+        env: dict[str, str] | None = None, database_url: str | None = None, data_dir: Path | None = None
+    ) -> Server:
         if database_url is None:
             database_url = new_database_url(tmp_path)
             urls.append(database_url)
@@ -229,7 +241,8 @@ async def in_process_app(tmp_path: Path, manager: Any, **env: str) -> AsyncItera
 
     database_url = new_database_url(tmp_path)
     settings = load_settings(
-        {"OZ_ADMIN_API_KEY": ADMIN_KEY, "DATABASE_URL": database_url, "OZ_CONFIG_FILE": "", **env}, data_dir=str(tmp_path)
+        {"OZ_ADMIN_API_KEY": ADMIN_KEY, "DATABASE_URL": database_url, "OZ_CONFIG_FILE": "", **env},
+        data_dir=str(tmp_path),
     )
     app = create_app(settings, manager)
     try:

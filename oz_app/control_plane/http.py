@@ -29,9 +29,7 @@ class ApiError(Exception):
 
 
 def error_response(status: int, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
-    return JSONResponse(
-        {"error": message, "request_id": request_id_var.get()}, status_code=status, headers=headers
-    )
+    return JSONResponse({"error": message, "request_id": request_id_var.get()}, status_code=status, headers=headers)
 
 
 class RequestContextMiddleware:
@@ -52,38 +50,44 @@ class RequestContextMiddleware:
         token = request_id_var.set(request_id)
         started = time.perf_counter()
         status = 500
+        received = 0
+        too_large = False
+
+        async def limited_receive() -> Message:
+            nonlocal received, too_large
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_body_bytes:
+                    too_large = True
+                    raise _BodyTooLarge
+            return message
 
         async def send_with_id(message: Message) -> None:
             nonlocal status
+            if too_large:  # whatever the app answered to a cut-off body, the caller gets the 413
+                if message["type"] == "http.response.start":
+                    await self._too_large(scope, receive, send_with_id_raw)
+                return
+            await send_with_id_raw(message)
+
+        async def send_with_id_raw(message: Message) -> None:
+            nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
-                message["headers"] = [
-                    *message.get("headers", []),
-                    (b"x-request-id", request_id.encode("latin-1")),
-                ]
+                message["headers"] = [*message.get("headers", []), (b"x-request-id", request_id.encode("latin-1"))]
             await send(message)
 
         try:
             with logger.contextualize(request_id=request_id):
                 declared = headers.get(b"content-length")
                 if declared is not None and (not declared.isdigit() or int(declared) > self.max_body_bytes):
-                    await self._too_large(scope, receive, send_with_id)
+                    await self._too_large(scope, receive, send_with_id_raw)
                     return
-                received = 0
-
-                async def limited_receive() -> Message:
-                    nonlocal received
-                    message = await receive()
-                    if message["type"] == "http.request":
-                        received += len(message.get("body", b""))
-                        if received > self.max_body_bytes:
-                            raise _BodyTooLarge
-                    return message
-
                 try:
                     await self.app(scope, limited_receive, send_with_id)
                 except _BodyTooLarge:
-                    await self._too_large(scope, receive, send_with_id)
+                    await self._too_large(scope, receive, send_with_id_raw)
                 logger.debug(
                     "{} {} -> {} in {:.1f} ms",
                     scope["method"],
@@ -95,9 +99,7 @@ class RequestContextMiddleware:
             request_id_var.reset(token)
 
     async def _too_large(self, scope: Scope, receive: Receive, send: Send) -> None:
-        response = error_response(
-            413, f"The request body is larger than the limit of {self.max_body_bytes} bytes."
-        )
+        response = error_response(413, f"The request body is larger than the limit of {self.max_body_bytes} bytes.")
         await response(scope, receive, send)
 
 
@@ -133,9 +135,7 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
         messages = {404: "Not found.", 405: "Method not allowed."}
         detail = exc.detail if isinstance(exc.detail, str) and exc.status_code not in messages else None
-        return error_response(
-            exc.status_code, detail or messages.get(exc.status_code, "Request failed."), exc.headers
-        )
+        return error_response(exc.status_code, detail or messages.get(exc.status_code, "Request failed."), exc.headers)
 
     @app.exception_handler(Exception)
     async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
