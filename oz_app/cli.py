@@ -4,17 +4,27 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import signal
 import socket
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
+from typing import Any
 from urllib.parse import urlsplit
 
 from oz_app import __version__
 from oz_app.config import ConfigError, Settings, load_settings, validate_for_control_plane
 
 
+class _Parser(argparse.ArgumentParser):
+    """Reports a bad flag in one sentence instead of the usage block (CL-5)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: {message}; see '{self.prog} --help'.\n")
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="oz-app",
         description="Self-hosted workspace, control plane and workers for AI coding agents.",
         epilog="Commands: 'oz-app plugins' lists plugins and their hooks; 'oz-app db upgrade' applies migrations.",
@@ -47,7 +57,7 @@ def _describe_database(settings: Settings) -> str:
     return f"SQLite at {settings.database_url.removeprefix('sqlite://')}"
 
 
-def _plugin_manager(settings: Settings):  # type: ignore[no-untyped-def]
+def _plugin_manager(settings: Settings) -> tuple[Any, Any]:
     from oz_app.plugins import load_entry_points, new_manager
 
     manager = new_manager()
@@ -78,6 +88,14 @@ def _serve_control_plane(settings: Settings) -> int:
         app, log_config=None, access_log=False, lifespan="on", timeout_graceful_shutdown=30
     )
     server = uvicorn.Server(config)
+
+    def stop(_signum: int, _frame: object) -> None:
+        server.should_exit = True
+
+    # uvicorn re-raises the signal it shut down for; under Python's default handlers a graceful
+    # SIGTERM would end the process with status -15 (and SIGINT with a traceback).
+    for stop_signal in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(stop_signal, stop)
     asyncio.run(server.serve(sockets=[sock]))
     return 0 if server.started else 1
 

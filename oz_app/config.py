@@ -102,7 +102,7 @@ def load_settings(env: Mapping[str, str] | None = None, **overrides: Any) -> Set
     env = dict(os.environ if env is None else env)
     problems: list[str] = []
     # OZ_CONFIG_FILE names another file; set but empty, it turns the file off.
-    config_file = Path(env["OZ_CONFIG_FILE"]) if env.get("OZ_CONFIG_FILE") else default_config_file()
+    config_file: Path | None = Path(env["OZ_CONFIG_FILE"]) if env.get("OZ_CONFIG_FILE") else default_config_file()
     if env.get("OZ_CONFIG_FILE") == "":
         config_file = None
     values: dict[str, str] = {}

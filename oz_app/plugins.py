@@ -76,9 +76,14 @@ def collect(manager: pluggy.PluginManager, hook_name: str, what: str) -> dict[st
             if not name or not isinstance(name, str):
                 raise PluginClash(f"plugin {_plugin} registered a {what} without a name")
             if name in found:
-                raise PluginClash(
-                    f"plugin {_plugin} registered the {what} {name!r}, which is already registered"
+                # Refuse only the clashing name: the plugin's other contributions still count.
+                logger.error(
+                    "plugin {} registered the {} {!r}, which is already registered; it is ignored",
+                    _plugin,
+                    what,
+                    name,
                 )
+                return
             found[name] = factory
 
         try:

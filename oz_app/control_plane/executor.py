@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
@@ -53,7 +54,7 @@ class CompletionRequest:
 
 
 class Provider(Protocol):
-    async def stream(self, request: CompletionRequest) -> AsyncIterator[str]: ...
+    def stream(self, request: CompletionRequest) -> AsyncIterator[str]: ...
 
 
 def harness_of(agent_config: dict[str, Any]) -> str:
@@ -61,7 +62,7 @@ def harness_of(agent_config: dict[str, Any]) -> str:
     harness = agent_config.get("harness") or {}
     kind = harness.get("type") if isinstance(harness, dict) else None
     if kind and kind != "oz":
-        return _SDK_HARNESS.get(kind, kind)
+        return _SDK_HARNESS.get(str(kind), str(kind))
     model = str(agent_config.get("model_id") or "").lower()
     if model in HARNESS_PROVIDER:
         return model
@@ -72,7 +73,7 @@ def harness_of(agent_config: dict[str, Any]) -> str:
 
 
 def provider_key_for(harness: str, settings: Settings) -> str:
-    return HARNESS_PROVIDER.get(harness) or settings.default_provider
+    return HARNESS_PROVIDER.get(harness, settings.default_provider)
 
 
 class Executor:
@@ -139,14 +140,14 @@ class Executor:
                     continue
                 task = asyncio.create_task(self._execute(run_id), name=f"oz-run-{run_id}")
                 self._tasks[run_id] = task
-                task.add_done_callback(lambda _t, rid=run_id: self._finished(rid))
+                task.add_done_callback(functools.partial(self._finished, run_id))
             except asyncio.CancelledError:
                 raise
             except Exception:
                 logger.exception("the executor loop failed; retrying in a second")
                 await asyncio.sleep(1)
 
-    def _finished(self, run_id: str) -> None:
+    def _finished(self, run_id: str, _task: object = None) -> None:
         self._tasks.pop(run_id, None)
         self._slots.release()
 
@@ -161,7 +162,7 @@ class Executor:
 
     async def _execute(self, run_id: str) -> None:
         run = await Run.get(id=run_id)
-        self._on_change(run_id)
+        self._on_change(run_id, run.state, tenant=run.tenant)
         harness = harness_of(run.agent_config)
         key = provider_key_for(harness, self.settings)
         provider_settings = self.settings.providers.get(key) if key else None
@@ -219,7 +220,7 @@ class Executor:
         if await service.transition(
             run.id, ["INPROGRESS"], "SUCCEEDED", output="".join(chunks), provider=key, status_message=None
         ):
-            self._on_change(run.id)
+            self._on_change(run.id, "SUCCEEDED", tenant=run.tenant, provider=key)
 
     async def _fail(self, run_id: str, message: str, code: str, **changes: Any) -> None:
         if await service.transition(
@@ -231,4 +232,4 @@ class Executor:
             retryable=False,
             **changes,
         ):
-            self._on_change(run_id)
+            self._on_change(run_id, "FAILED", status_message=message)

@@ -6,6 +6,7 @@ import hashlib
 import hmac
 import time
 import uuid
+from collections.abc import Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass
 
@@ -28,7 +29,7 @@ class ApiError(Exception):
         self.message = message
 
 
-def error_response(status: int, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
+def error_response(status: int, message: str, headers: Mapping[str, str] | None = None) -> JSONResponse:
     return JSONResponse({"error": message, "request_id": request_id_var.get()}, status_code=status, headers=headers)
 
 

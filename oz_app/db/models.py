@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from tortoise import fields
 from tortoise.models import Model
 
@@ -17,14 +19,14 @@ class Run(Model):
     title = fields.CharField(max_length=500)
     prompt = fields.TextField()
     state = fields.CharField(max_length=16)
-    agent_config = fields.JSONField(default=dict)
+    agent_config: dict[str, Any] = fields.JSONField(default=dict)
     environment_id = fields.CharField(max_length=32, null=True)
     model_id = fields.CharField(max_length=200, null=True)
     status_message = fields.TextField(null=True)
     error_code = fields.CharField(max_length=64, null=True)
     retryable = fields.BooleanField(null=True)
     output = fields.TextField(default="")
-    artifacts = fields.JSONField(default=list)
+    artifacts: list[dict[str, Any]] = fields.JSONField(default=list)
     session_link = fields.CharField(max_length=2000, null=True)
     execution_location = fields.CharField(max_length=8, default="LOCAL")
     provider = fields.CharField(max_length=100, null=True)
@@ -51,8 +53,8 @@ class Environment(Model):
     name = fields.CharField(max_length=200)
     description = fields.TextField(default="")
     docker_image = fields.CharField(max_length=500)
-    repos = fields.JSONField(default=list)
-    setup_commands = fields.JSONField(default=list)
+    repos: list[str] = fields.JSONField(default=list)
+    setup_commands: list[str] = fields.JSONField(default=list)
     env_vars_sealed = fields.TextField(description="environment variables, encrypted with the secret key")
     created_at = fields.DatetimeField()
     updated_at = fields.DatetimeField()
