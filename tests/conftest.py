@@ -204,6 +204,23 @@ def make_server(tmp_path: Path) -> Iterator[Any]:
 
 
 @pytest.fixture
+def new_database(tmp_path: Path) -> Iterator[Any]:
+    """Make empty databases (``new_database()`` or ``new_database("postgres")``), dropped after the test."""
+    urls: list[str] = []
+
+    def make(dialect: str = TEST_DATABASE) -> str:
+        folder = tmp_path / f"db-{len(urls)}"
+        folder.mkdir()
+        urls.append(new_database_url(folder, dialect))
+        return urls[-1]
+
+    yield make
+    for url in urls:
+        if url.startswith("postgres"):
+            drop_postgres_database(url)
+
+
+@pytest.fixture
 def token() -> str:
     """A fresh tenant token: each test sees only its own runs and environments."""
     return "tenant-" + secrets.token_hex(12)
@@ -251,3 +268,71 @@ async def in_process_app(tmp_path: Path, manager: Any, **env: str) -> AsyncItera
     finally:
         if database_url.startswith("postgres"):
             drop_postgres_database(database_url)
+
+
+def install_plugins(site: Path, plugins: dict[str, str], dist: str = "oz_test_plugins") -> Path:
+    """Write ``{entry point name: module source}`` as an installed distribution under ``site``.
+
+    Each module is named after its entry point and registered under the ``oz_app`` group, exactly
+    as ``pip install`` would; put ``site`` on ``sys.path`` or ``PYTHONPATH`` to load them.
+    """
+    dist_info = site / f"{dist}-0.1.dist-info"
+    dist_info.mkdir(parents=True, exist_ok=True)
+    (dist_info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {dist.replace('_', '-')}\nVersion: 0.1\n")
+    lines = [f"{name} = {name}" for name in plugins]
+    (dist_info / "entry_points.txt").write_text("[oz_app]\n" + "\n".join(lines) + "\n")
+    for name, source in plugins.items():
+        (site / f"{name}.py").write_text(source)
+    return site
+
+
+# A provider for tests: streams OZ_TEST_CHUNKS chunks, OZ_TEST_DELAY seconds apart, and appends
+# "start <run>" / "stop <run>" / "done <run>" to OZ_TEST_EVENTS so tests can count executions.
+SCRIPTED_PROVIDER = """
+import asyncio, os
+from oz_app.hookspecs import hookimpl
+
+
+def _note(line):
+    with open(os.environ["OZ_TEST_EVENTS"], "a") as handle:
+        handle.write(line + "\\n")
+
+
+class Scripted:
+    def __init__(self, settings):
+        self.settings = settings
+
+    async def stream(self, request):
+        _note(f"start {request.run_id}")
+        try:
+            for index in range(int(os.environ.get("OZ_TEST_CHUNKS", "3"))):
+                await asyncio.sleep(float(os.environ.get("OZ_TEST_DELAY", "0")))
+                yield f"chunk{index} "
+        except BaseException:
+            _note(f"stop {request.run_id}")
+            raise
+        _note(f"done {request.run_id}")
+
+
+@hookimpl
+def oz_register_providers(register):
+    register("scripted", Scripted)
+"""
+
+
+def scripted_provider_env(tmp_path: Path, **settings: str) -> dict[str, str]:
+    """Environment for a control plane whose default provider is the scripted test provider."""
+    site = install_plugins(tmp_path / "site", {"oz_test_scripted": SCRIPTED_PROVIDER})
+    events = tmp_path / "events.txt"
+    events.touch()
+    return {
+        "PYTHONPATH": os.pathsep.join([str(site), os.environ.get("PYTHONPATH", "")]),
+        "OZ_PROVIDER_TEST_TYPE": "scripted",
+        "OZ_DEFAULT_PROVIDER": "test",
+        "OZ_TEST_EVENTS": str(events),
+        **settings,
+    }
+
+
+def events(env: dict[str, str]) -> list[str]:
+    return Path(env["OZ_TEST_EVENTS"]).read_text().split("\n")[:-1]
