@@ -8,8 +8,7 @@ import signal
 import socket
 import sys
 from collections.abc import Sequence
-from typing import NoReturn
-from typing import Any
+from typing import Any, NoReturn
 from urllib.parse import urlsplit
 
 from oz_app import __version__

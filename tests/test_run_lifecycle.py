@@ -43,7 +43,7 @@ def test_cancel_stops_the_provider_call_and_is_never_overwritten(make_server, tm
 
 
 @pytest.mark.parametrize("dialect", ["sqlite", "postgres"])
-def test_several_control_planes_on_one_database_never_run_a_run_twice(
+def test_two_control_planes_on_one_database_never_run_a_run_twice(
     make_server, new_database, tmp_path, token, dialect
 ):
     """CP-10: two processes sharing one database execute every run exactly once."""
@@ -59,7 +59,7 @@ def test_several_control_planes_on_one_database_never_run_a_run_twice(
     assert max(starts.values()) == 1
 
 
-def test_shutdown_hands_unfinished_runs_back_and_the_next_start_resumes_them(
+def test_shutdown_hands_runs_back_and_the_next_start_resumes_them(
     make_server, new_database, tmp_path, token
 ):
     """CP-9: SIGTERM stops taking work, hands an unfinished run back, and a restart finishes it."""

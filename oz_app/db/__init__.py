@@ -12,6 +12,7 @@ from typing import Any
 
 from loguru import logger
 from tortoise import Tortoise, connections
+from tortoise.backends.base.executor import EXECUTOR_CACHE
 
 MODELS = "oz_app.db.models"
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
@@ -83,6 +84,10 @@ async def connect(url: str, migrate: bool = True) -> None:
         path = url.removeprefix("sqlite://")
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
+    # Tortoise caches each model's INSERT/DELETE SQL per connection name, not per dialect: a
+    # process that opened a SQLite database before a PostgreSQL one (the test suite) would
+    # otherwise send SQLite's "?" placeholders to PostgreSQL.
+    EXECUTOR_CACHE.clear()
     await Tortoise.init(config=tortoise_config(url), _enable_global_fallback=True)
     if migrate:
         await upgrade(url)
