@@ -77,6 +77,10 @@ def _serve_control_plane(settings: Settings) -> int:
         sock = socket.create_server((settings.host, settings.port), reuse_port=False)
     except OSError as exc:
         return _fail(f"cannot listen on {settings.host}:{settings.port}: {exc.strerror}.")
+    # create_server() leaves the socket's proto at 0, and asyncio turns Nagle off
+    # (TCP_NODELAY) only on accepted sockets whose proto is IPPROTO_TCP; without this every
+    # keep-alive response waited ~40 ms for the client's delayed ACK.
+    sock = socket.socket(sock.family, sock.type, socket.IPPROTO_TCP, fileno=sock.detach())
     host, port = sock.getsockname()[:2]
     print(
         f"oz-app control plane listening on http://{host}:{port} "
