@@ -32,13 +32,19 @@ def process_owner() -> str:
 
 
 async def transition(run_id: str, from_states: Iterable[str], to_state: str, **changes: Any) -> bool:
-    """Move a run to ``to_state`` only if it is still in one of ``from_states``; True if it moved."""
+    """Move a run to ``to_state`` only if it is still in one of ``from_states``; True if it moved.
+
+    A terminal run never moves again (CP-3), even when a caller lists a terminal state.
+    """
+    from_states = [state for state in from_states if state not in TERMINAL_STATES]
+    if not from_states:
+        return False
     stamp = now()
     changes.setdefault("updated_at", stamp)
     if to_state in TERMINAL_STATES:
         changes.setdefault("finished_at", stamp)
         changes.setdefault("lease_expires_at", None)
-    changed = await Run.filter(id=run_id, state__in=list(from_states)).update(state=to_state, **changes)
+    changed = await Run.filter(id=run_id, state__in=from_states).update(state=to_state, **changes)
     return changed == 1
 
 

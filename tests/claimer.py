@@ -1,0 +1,40 @@
+"""Claim QUEUED local runs until none is left, printing each claimed id (a helper of test_claims.py).
+
+Usage: ``python tests/claimer.py DB_URL OWNER [--wait]``. With ``--wait`` it prints ``READY``
+once connected and starts only after a line arrives on stdin, so that several processes
+started by a test begin claiming at the same moment.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+
+from oz_app import db
+from oz_app.control_plane import service
+
+
+async def claim_all(url: str, owner: str, wait: bool) -> None:
+    await db.connect(url, migrate=False)
+    try:
+        if wait:
+            print("READY", flush=True)
+            await asyncio.to_thread(sys.stdin.readline)
+        while (run_id := await service.claim_next("QUEUED", owner, 30)) is not None:
+            print(run_id, flush=True)
+    finally:
+        await db.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("url")
+    parser.add_argument("owner")
+    parser.add_argument("--wait", action="store_true", help="print READY, then start on a line from stdin")
+    args = parser.parse_args()
+    asyncio.run(claim_all(args.url, args.owner, args.wait))
+
+
+if __name__ == "__main__":
+    main()
