@@ -29,17 +29,11 @@ def _parser() -> argparse.ArgumentParser:
         epilog="Commands: 'oz-app plugins' lists plugins and their hooks; 'oz-app db upgrade' applies migrations.",
     )
     parser.add_argument("command", nargs="*", help="plugins | db upgrade (default: start the app)")
-    parser.add_argument(
-        "--headless", action="store_true", help="serve in the background instead of opening a window"
-    )
-    parser.add_argument(
-        "--control-plane", action="store_true", help="serve only the Oz REST API (with --headless)"
-    )
+    parser.add_argument("--headless", action="store_true", help="serve in the background instead of opening a window")
+    parser.add_argument("--control-plane", action="store_true", help="serve only the Oz REST API (with --headless)")
     parser.add_argument("--host", help="address to listen on (default 127.0.0.1)")
     parser.add_argument("--port", type=int, help="port to listen on (default 8080)")
-    parser.add_argument(
-        "--data-dir", help="where the SQLite database, secret key and other state live (OZ_DATA_DIR)"
-    )
+    parser.add_argument("--data-dir", help="where the SQLite database, secret key and other state live (OZ_DATA_DIR)")
     parser.add_argument("--version", action="version", version=f"oz-app {__version__}")
     return parser
 
@@ -87,9 +81,7 @@ def _serve_control_plane(settings: Settings) -> int:
         f"(data: {settings.data_dir}, database: {_describe_database(settings)})",
         flush=True,
     )
-    config = uvicorn.Config(
-        app, log_config=None, access_log=False, lifespan="on", timeout_graceful_shutdown=30
-    )
+    config = uvicorn.Config(app, log_config=None, access_log=False, lifespan="on", timeout_graceful_shutdown=30)
     server = uvicorn.Server(config)
 
     def stop(_signum: int, _frame: object) -> None:

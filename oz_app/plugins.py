@@ -57,9 +57,7 @@ def load_entry_points(
             manager.register(entry.load(), name=entry.name)
         except Exception as exc:  # a broken plugin must not take the app down
             report.broken[entry.name] = f"{type(exc).__name__}: {exc}"
-            logger.error(
-                "plugin {} could not be loaded and is skipped: {}", entry.name, report.broken[entry.name]
-            )
+            logger.error("plugin {} could not be loaded and is skipped: {}", entry.name, report.broken[entry.name])
             continue
         report.loaded.append(entry.name)
     return report
@@ -91,9 +89,7 @@ def collect(manager: pluggy.PluginManager, hook_name: str, what: str) -> dict[st
         except PluginClash as exc:
             logger.error("{}", exc)
         except Exception as exc:
-            logger.error(
-                "plugin {} failed while registering {}s: {}: {}", plugin_name, what, type(exc).__name__, exc
-            )
+            logger.error("plugin {} failed while registering {}s: {}: {}", plugin_name, what, type(exc).__name__, exc)
     return found
 
 

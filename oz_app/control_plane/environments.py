@@ -39,9 +39,7 @@ class _EnvironmentFields(BaseModel):
     description: StrictStr | None = Field(None, max_length=10_000)
     repos: list[StrictStr] | None = Field(None, max_length=50)
     setup_commands: list[Annotated[StrictStr, Field(max_length=10_000)]] | None = Field(None, max_length=100)
-    env_vars: dict[StrictStr, Annotated[StrictStr, Field(max_length=32_768)]] | None = Field(
-        None, max_length=200
-    )
+    env_vars: dict[StrictStr, Annotated[StrictStr, Field(max_length=32_768)]] | None = Field(None, max_length=200)
 
     @field_validator("repos")
     @classmethod
@@ -196,9 +194,7 @@ def build_router(auth: Any, vault: Vault) -> APIRouter:
         return Response(status_code=204)
 
     @router.get("/agent/environments", summary="List environments (SDK shape)")
-    async def list_sdk(
-        caller: CallerDep, sort_by: Literal["name", "last_updated"] = "last_updated"
-    ) -> dict[str, Any]:
+    async def list_sdk(caller: CallerDep, sort_by: Literal["name", "last_updated"] = "last_updated") -> dict[str, Any]:
         ordering = ("name", "id") if sort_by == "name" else ("-updated_at", "id")
         environments = await visible_query(caller).order_by(*ordering)
         return {"environments": [sdk_shape(environment) for environment in environments]}

@@ -11,17 +11,18 @@ import asyncio
 import contextlib
 import functools
 import time
-from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass
-from typing import Any, Protocol
+from collections.abc import Callable
+from typing import Any
 
 import pluggy
 from loguru import logger
 
 from oz_app.config import ProviderSettings, Settings
 from oz_app.control_plane import service
-from oz_app.db.models import Run
+from oz_app.control_plane.quotas import Quotas
+from oz_app.db.models import TERMINAL_STATES, Run
 from oz_app.plugins import collect
+from oz_app.providers import CompletionRequest, ProviderError, ProviderMisconfigured, RateLimited
 
 # PR-2: which configured provider answers each harness.
 HARNESS_PROVIDER = {
@@ -41,20 +42,9 @@ _MODEL_PREFIX = (
     ("kimi", "kimi"),
 )
 OUTPUT_FLUSH_SECONDS = 0.2
-
-
-@dataclass
-class CompletionRequest:
-    """What a provider is asked to answer."""
-
-    run_id: str
-    prompt: str
-    model: str
-    system_prompt: str = ""
-
-
-class Provider(Protocol):
-    def stream(self, request: CompletionRequest) -> AsyncIterator[str]: ...
+STATUS_TAIL_CHARS = 2000
+DEFAULT_SATURATION_SECONDS = 60.0
+CANCEL_POLL_SECONDS = 0.5
 
 
 def harness_of(agent_config: dict[str, Any]) -> str:
@@ -80,15 +70,23 @@ class Executor:
     """Claims and executes this process's share of in-process runs."""
 
     def __init__(
-        self, settings: Settings, manager: pluggy.PluginManager, owner: str, on_change: Callable[..., Any]
+        self,
+        settings: Settings,
+        manager: pluggy.PluginManager,
+        owner: str,
+        on_change: Callable[..., Any],
+        on_output: Callable[[str, str], None] = lambda run_id, text: None,
     ):
         self.settings = settings
         self.owner = owner
         self.provider_types = collect(manager, "oz_register_providers", "provider type")
         self._on_change = on_change
+        self._on_output = on_output
+        self.quotas = Quotas()
         self._wake = asyncio.Event()
         self._tasks: dict[str, asyncio.Task[None]] = {}
         self._loop_task: asyncio.Task[None] | None = None
+        self._watch_task: asyncio.Task[None] | None = None
         self._stopping = False
         self._slots = asyncio.Semaphore(64)
 
@@ -98,6 +96,23 @@ class Executor:
 
     def start(self) -> None:
         self._loop_task = asyncio.create_task(self._claim_loop(), name="oz-executor")
+        self._watch_task = asyncio.create_task(self._watch_cancels(), name="oz-cancel-watch")
+
+    async def _watch_cancels(self) -> None:
+        """Stop local calls of runs cancelled by another process sharing the database (PR-6)."""
+        while True:
+            await asyncio.sleep(CANCEL_POLL_SECONDS)
+            if not self._tasks:
+                continue
+            try:
+                ended = await Run.filter(id__in=list(self._tasks), state__in=list(TERMINAL_STATES)).values_list(
+                    "id", flat=True
+                )
+            except Exception:
+                logger.exception("checking for cancelled runs failed; trying again")
+                continue
+            for run_id in ended:
+                self.cancel_local(str(run_id))
 
     def cancel_local(self, run_id: str) -> None:
         """Stop the provider call of a run executing in this process, if any."""
@@ -108,10 +123,11 @@ class Executor:
     async def stop(self, grace: float) -> None:
         """Stop claiming, give running work ``grace`` seconds, then hand the rest back."""
         self._stopping = True
-        if self._loop_task:
-            self._loop_task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._loop_task
+        for side_task in (self._loop_task, self._watch_task):
+            if side_task:
+                side_task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await side_task
         running = list(self._tasks.values())
         if running:
             await asyncio.wait(running, timeout=grace)
@@ -160,76 +176,144 @@ class Executor:
             self._on_change(run_id)
         self.wake()
 
+    def provider_chain(self, harness: str) -> list[str]:
+        """The configured providers to try for ``harness``, in order (PR-2, PR-4)."""
+        primary = provider_key_for(harness, self.settings)
+        order = self.settings.fallback_order
+        fallbacks = order.get(harness.replace("-", "_")) or order.get(primary) or order.get("", [])
+        chain = [primary, *fallbacks] if primary else list(fallbacks)
+        return [key for key in dict.fromkeys(chain) if key in self.settings.providers]
+
     async def _execute(self, run_id: str) -> None:
         run = await Run.get(id=run_id)
         self._on_change(run_id, run.state, tenant=run.tenant)
         harness = harness_of(run.agent_config)
-        key = provider_key_for(harness, self.settings)
-        provider_settings = self.settings.providers.get(key) if key else None
-        if provider_settings is None:
+        chain = self.provider_chain(harness)
+        if not chain:
+            key = provider_key_for(harness, self.settings)
             hint = (
                 f"set OZ_PROVIDER_{key.upper()}_TYPE (and its _MODEL, _BASE_URL, _API_KEY)"
                 if key
                 else "configure one with OZ_PROVIDER_<KEY>_TYPE and name it in OZ_DEFAULT_PROVIDER"
             )
             await self._fail(
-                run_id,
-                f"No provider configured for harness {harness!r}: {hint}.",
-                "integration_not_configured",
+                run, f"No provider configured for harness {harness!r}: {hint}.", "integration_not_configured"
             )
             return
-        factory = self.provider_types.get(provider_settings.type)
-        if factory is None:
-            await self._fail(
-                run_id,
-                f"Provider {key!r} has type {provider_settings.type!r}, which no installed plugin provides.",
-                "integration_not_configured",
-            )
-            return
-        await self._stream(run, key, provider_settings, factory(provider_settings))
+        deadline = time.monotonic() + self.settings.queue_max_wait_seconds
+        attempts: list[dict[str, Any]] = []
+        while True:
+            soonest: float | None = None
+            refusals = []
+            for key in chain:
+                settings = self.settings.providers[key]
+                wait = self.quotas.acquire(run.tenant, key, settings.msg_limit, settings.window_seconds)
+                if wait <= 0:
+                    error = await self._attempt(run, key, settings, attempts)
+                    if error is None:
+                        return
+                    if not isinstance(error, RateLimited):
+                        refusals.append(f"{key}: {error}")
+                        continue
+                    wait = error.retry_after or settings.window_seconds or DEFAULT_SATURATION_SECONDS
+                    self.quotas.saturate(key, wait)
+                refusals.append(f"{key}: rate-limited for {wait:.0f} s")
+                soonest = wait if soonest is None else min(soonest, wait)
+            summary = "; ".join(refusals)
+            if soonest is None or not self.settings.queue_on_saturation:
+                await self._fail(run, f"No provider could answer ({summary}).", "resource_unavailable", True, attempts)
+                return
+            if time.monotonic() + soonest > deadline:
+                await self._fail(
+                    run,
+                    f"Gave up waiting for a provider after {self.settings.queue_max_wait_seconds} s "
+                    f"(OZ_QUEUE_MAX_WAIT_SECONDS): {summary}.",
+                    "resource_unavailable",
+                    True,
+                    attempts,
+                )
+                return
+            if not await self._wait_in_queue(run, soonest, summary):
+                return
 
-    async def _stream(
-        self, run: Run, key: str, provider_settings: ProviderSettings, provider: Provider
-    ) -> None:
+    async def _wait_in_queue(self, run: Run, seconds: float, summary: str) -> bool:
+        """PR-5: wait QUEUED (still held by us) with a visible reason; False if the run was cancelled."""
+        reason = f"Queued for {seconds:.0f} s: every provider is saturated ({summary})."
+        if not await service.transition(run.id, ["INPROGRESS"], "QUEUED", status_message=reason):
+            return False
+        self._on_change(run.id, "QUEUED", status_message=reason)
+        await asyncio.sleep(seconds)
+        if not await service.transition(run.id, ["QUEUED"], "INPROGRESS", claimed_by=self.owner):
+            return False
+        self._on_change(run.id, "INPROGRESS")
+        return True
+
+    async def _attempt(
+        self, run: Run, key: str, settings: ProviderSettings, attempts: list[dict[str, Any]]
+    ) -> ProviderError | None:
+        """One provider call. None when the run has ended; the error when the next provider should try."""
+        model = settings.model or run.model_id or ""
+        attempt = {"provider": key, "model": model, "started_at": service.now().isoformat(), "outcome": "answering"}
+        attempts.append(attempt)
+        await Run.filter(id=run.id, state="INPROGRESS").update(
+            provider=key, provider_model=model, attempts=attempts, status_message=f"Asking provider {key!r}."
+        )
         request = CompletionRequest(
-            run_id=run.id,
-            prompt=run.prompt,
-            model=provider_settings.model or str(run.agent_config.get("model_id") or ""),
-            system_prompt=str(run.agent_config.get("base_prompt") or ""),
+            run_id=run.id, prompt=run.prompt, model=model, system_prompt=str(run.agent_config.get("base_prompt") or "")
         )
         chunks: list[str] = []
         last_flush = time.monotonic()
         try:
-            async for chunk in provider.stream(request):
+            factory = self.provider_types.get(settings.type)
+            if factory is None:
+                raise ProviderMisconfigured(f"its type {settings.type!r} is not provided by any installed plugin")
+            async for chunk in factory(settings).stream(request):
                 chunks.append(chunk)
+                self._on_output(run.id, chunk)
                 if time.monotonic() - last_flush >= OUTPUT_FLUSH_SECONDS:
                     last_flush = time.monotonic()
-                    await Run.filter(id=run.id, state="INPROGRESS").update(output="".join(chunks))
+                    output = "".join(chunks)
+                    await Run.filter(id=run.id, state="INPROGRESS").update(output=output, status_message=_tail(output))
         except asyncio.CancelledError:
-            await asyncio.shield(Run.filter(id=run.id).update(output="".join(chunks)))
+            attempt["outcome"] = "cancelled"
+            await asyncio.shield(Run.filter(id=run.id).update(output="".join(chunks), attempts=attempts))
             raise
         except Exception as exc:
+            attempt["outcome"] = f"{type(exc).__name__}: {exc}"
+            if isinstance(exc, ProviderError) and exc.fallback and not chunks:
+                return exc
+            code = "integration_not_configured" if isinstance(exc, ProviderMisconfigured) else "resource_unavailable"
+            message = f"Provider {key!r} failed: {exc}"
             await self._fail(
-                run.id,
-                f"Provider {key!r} failed: {type(exc).__name__}: {exc}",
-                "resource_unavailable",
-                output="".join(chunks),
-                provider=key,
+                run, message, code, isinstance(exc, ProviderError) and exc.fallback, attempts, "".join(chunks)
             )
-            return
+            return None
+        attempt["outcome"] = "answered"
+        output = "".join(chunks)
         if await service.transition(
-            run.id, ["INPROGRESS"], "SUCCEEDED", output="".join(chunks), provider=key, status_message=None
+            run.id, ["INPROGRESS"], "SUCCEEDED", output=output, attempts=attempts, status_message=_tail(output) or None
         ):
             self._on_change(run.id, "SUCCEEDED", tenant=run.tenant, provider=key)
+        return None
 
-    async def _fail(self, run_id: str, message: str, code: str, **changes: Any) -> None:
-        if await service.transition(
-            run_id,
-            ["INPROGRESS"],
-            "FAILED",
-            status_message=message,
-            error_code=code,
-            retryable=False,
-            **changes,
-        ):
-            self._on_change(run_id, "FAILED", status_message=message)
+    async def _fail(
+        self,
+        run: Run,
+        message: str,
+        code: str,
+        retryable: bool = False,
+        attempts: list[dict[str, Any]] | None = None,
+        output: str | None = None,
+    ) -> None:
+        changes: dict[str, Any] = {"status_message": message, "error_code": code, "retryable": retryable}
+        if attempts is not None:
+            changes["attempts"] = attempts
+        if output is not None:
+            changes["output"] = output
+        if await service.transition(run.id, ["INPROGRESS"], "FAILED", **changes):
+            self._on_change(run.id, "FAILED", status_message=message)
+
+
+def _tail(output: str) -> str:
+    """The end of the output, shown as the run's status message while it streams."""
+    return output[-STATUS_TAIL_CHARS:]

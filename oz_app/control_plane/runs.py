@@ -153,9 +153,7 @@ def build_router(auth: Any, on_created: Any, on_cancelled: Any) -> APIRouter:
         return {"run_id": run.id, "task_id": run.id, "state": run.state}
 
     router.add_api_route("/agent/runs", create, methods=["POST"], status_code=201, summary="Create a run")
-    router.add_api_route(
-        "/agent/run", create, methods=["POST"], status_code=201, summary="Create a run (seed path)"
-    )
+    router.add_api_route("/agent/run", create, methods=["POST"], status_code=201, summary="Create a run (seed path)")
 
     @router.get("/agent/runs", summary="List runs, newest first, with cursor pagination")
     async def list_runs(request: Request, caller: CallerDep) -> dict[str, Any]:
@@ -222,8 +220,6 @@ def build_router(auth: Any, on_created: Any, on_cancelled: Any) -> APIRouter:
             on_cancelled(run.id)
             return run.id
         current = await Run.get(id=run.id)
-        raise ApiError(
-            400, f"Run {run.id} already ended as {current.state}; a finished run cannot be cancelled."
-        )
+        raise ApiError(400, f"Run {run.id} already ended as {current.state}; a finished run cannot be cancelled.")
 
     return router

@@ -20,6 +20,8 @@ from loguru import logger
 from oz_app.db.models import TERMINAL_STATES, Run
 
 ACTIVE_STATES = ("QUEUED", "PENDING", "CLAIMED", "INPROGRESS")
+# States in which a run can be held by a claimer; QUEUED is held while it waits for a provider (PR-5).
+HELD_STATES = ["QUEUED", "CLAIMED", "INPROGRESS"]
 
 
 def now() -> datetime:
@@ -48,9 +50,7 @@ async def transition(run_id: str, from_states: Iterable[str], to_state: str, **c
     return changed == 1
 
 
-async def claim(
-    run_id: str, from_state: str, owner: str, lease_seconds: float, to_state: str = "INPROGRESS"
-) -> bool:
+async def claim(run_id: str, from_state: str, owner: str, lease_seconds: float, to_state: str = "INPROGRESS") -> bool:
     """Take one run for ``owner`` with a lease; True only for the one caller that won it."""
     stamp = now()
     return await transition(
@@ -69,7 +69,7 @@ async def claim_next(
     """Claim the oldest run waiting in ``from_state``; None when there is nothing to take."""
     while True:
         candidates = await (
-            Run.filter(state=from_state, execution_location=execution_location)
+            Run.filter(state=from_state, execution_location=execution_location, claimed_by__isnull=True)
             .order_by("created_at", "id")
             .limit(batch)
             .values_list("id", flat=True)
@@ -87,30 +87,31 @@ async def renew_leases(owner: str, run_ids: Iterable[str], lease_seconds: float)
     wanted = set(run_ids)
     if not wanted:
         return set()
-    await Run.filter(id__in=list(wanted), claimed_by=owner, state__in=["CLAIMED", "INPROGRESS"]).update(
+    await Run.filter(id__in=list(wanted), claimed_by=owner, state__in=HELD_STATES).update(
         lease_expires_at=now() + timedelta(seconds=lease_seconds)
     )
-    held = await Run.filter(
-        id__in=list(wanted), claimed_by=owner, state__in=["CLAIMED", "INPROGRESS"]
-    ).values_list("id", flat=True)
+    held = await Run.filter(id__in=list(wanted), claimed_by=owner, state__in=HELD_STATES).values_list("id", flat=True)
     return wanted - {str(run_id) for run_id in held}
 
 
 async def recover_expired_leases(execution_location: str = "LOCAL") -> list[str]:
-    """Runs whose holder vanished: CLAIMED ones go back to the queue, INPROGRESS ones fail.
+    """Runs whose holder vanished: CLAIMED or waiting ones go back to the queue, INPROGRESS ones fail.
 
     Returns the ids that were changed. Safe to call from any process at any time.
     """
     expired = await Run.filter(
-        execution_location=execution_location, state__in=["CLAIMED", "INPROGRESS"], lease_expires_at__lt=now()
+        execution_location=execution_location,
+        state__in=HELD_STATES,
+        claimed_by__isnull=False,
+        lease_expires_at__lt=now(),
     ).values_list("id", "state")
     changed = []
     back_to = "QUEUED" if execution_location == "LOCAL" else "PENDING"
     for run_id, state in expired:
-        if state == "CLAIMED":
+        if state != "INPROGRESS":
             moved = await transition(
                 run_id,
-                ["CLAIMED"],
+                [state],
                 back_to,
                 claimed_by=None,
                 lease_expires_at=None,
@@ -132,7 +133,7 @@ async def recover_expired_leases(execution_location: str = "LOCAL") -> list[str]
                 "run {} recovered from an expired lease ({} -> {})",
                 run_id,
                 state,
-                "requeued" if state == "CLAIMED" else "FAILED",
+                "FAILED" if state == "INPROGRESS" else "requeued",
             )
     return changed
 
@@ -142,7 +143,7 @@ async def hand_back(owner: str, run_ids: Iterable[str]) -> int:
     ids = list(run_ids)
     if not ids:
         return 0
-    return await Run.filter(id__in=ids, claimed_by=owner, state__in=["CLAIMED", "INPROGRESS"]).update(
+    return await Run.filter(id__in=ids, claimed_by=owner, state__in=HELD_STATES).update(
         state="QUEUED",
         claimed_by=None,
         lease_expires_at=None,

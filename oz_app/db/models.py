@@ -30,6 +30,8 @@ class Run(Model):
     session_link = fields.CharField(max_length=2000, null=True)
     execution_location = fields.CharField(max_length=8, default="LOCAL")
     provider = fields.CharField(max_length=100, null=True)
+    provider_model = fields.CharField(max_length=200, null=True)
+    attempts: list[dict[str, Any]] = fields.JSONField(default=list)
     claimed_by = fields.CharField(max_length=200, null=True)
     lease_expires_at = fields.DatetimeField(null=True)
     created_at = fields.DatetimeField()
