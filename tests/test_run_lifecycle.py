@@ -43,9 +43,7 @@ def test_cancel_stops_the_provider_call_and_is_never_overwritten(make_server, tm
 
 
 @pytest.mark.parametrize("dialect", ["sqlite", "postgres"])
-def test_two_control_planes_on_one_database_never_run_a_run_twice(
-    make_server, new_database, tmp_path, token, dialect
-):
+def test_two_control_planes_on_one_database_never_run_a_run_twice(make_server, new_database, tmp_path, token, dialect):
     """CP-10: two processes sharing one database execute every run exactly once."""
     url = new_database(dialect)
     env = scripted_provider_env(tmp_path, OZ_TEST_DELAY="0.01")
@@ -59,9 +57,7 @@ def test_two_control_planes_on_one_database_never_run_a_run_twice(
     assert max(starts.values()) == 1
 
 
-def test_shutdown_hands_runs_back_and_the_next_start_resumes_them(
-    make_server, new_database, tmp_path, token
-):
+def test_shutdown_hands_runs_back_and_the_next_start_resumes_them(make_server, new_database, tmp_path, token):
     """CP-9: SIGTERM stops taking work, hands an unfinished run back, and a restart finishes it."""
     url = new_database()
     slow = scripted_provider_env(tmp_path, OZ_TEST_CHUNKS="1000", OZ_TEST_DELAY="0.1", OZ_SHUTDOWN_GRACE_SECONDS="1")
@@ -96,3 +92,47 @@ def test_a_crashed_process_leaves_no_run_stuck(make_server, new_database, tmp_pa
     assert run.state == "FAILED"
     assert "stopped before it finished" in run.status_message.message
     assert run.status_message.retryable is True
+
+
+def _follow(server, token, run_id):
+    """Read a run's server-sent events until the stream ends: [(event, data)]."""
+    import json
+
+    import httpx
+
+    received, event = [], None
+    headers = {"Authorization": f"Bearer {token}"}
+    with httpx.stream("GET", f"{server.api}/agent/runs/{run_id}/events", headers=headers, timeout=20) as response:
+        assert response.status_code == 200
+        assert response.headers["content-type"].startswith("text/event-stream")
+        for line in response.iter_lines():
+            if line.startswith("event: "):
+                event = line.removeprefix("event: ")
+            elif line.startswith("data: "):
+                received.append((event, json.loads(line.removeprefix("data: "))))
+    return received
+
+
+def test_live_output_streams_while_the_provider_answers(make_server, tmp_path, token):
+    """PR-6: a follower sees output chunks as they are produced, then the final state, once each."""
+    env = scripted_provider_env(tmp_path, OZ_TEST_CHUNKS="8", OZ_TEST_DELAY="0.05")
+    srv = make_server(env)
+    client = sdk(srv, token)
+    run_id = client.agent.run(prompt="stream please").run_id
+    received = _follow(srv, token, run_id)
+    text = "".join(data["text"] for event, data in received if event == "output")
+    assert text == "".join(f"chunk{i} " for i in range(8))
+    states = [data["state"] for event, data in received if event == "state"]
+    assert states[-1] == "SUCCEEDED"
+    assert len([event for event, _ in received if event == "output"]) > 1  # streamed, not one block at the end
+    finished = _follow(srv, token, run_id)  # following a finished run replays it and ends
+    assert finished == [("output", {"text": text}), ("state", {"state": "SUCCEEDED", "status_message": text})]
+
+
+def test_another_tenant_cannot_follow_a_run(server, token):
+    """CP-1: the live stream checks ownership like every other route."""
+    import httpx
+
+    run_id = sdk(server, token).agent.run(prompt="private").run_id
+    response = httpx.get(f"{server.api}/agent/runs/{run_id}/events", headers={"Authorization": "Bearer someone-else"})
+    assert response.status_code == 404

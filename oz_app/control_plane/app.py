@@ -20,6 +20,7 @@ from oz_app.control_plane import environments, runs, service
 from oz_app.control_plane.executor import Executor
 from oz_app.control_plane.http import Authenticator, RequestContextMiddleware, install_error_handlers
 from oz_app.db.models import Run
+from oz_app.events import RunEvents
 from oz_app.secrets import Vault, load_or_create_key
 
 API_PREFIX = "/api/v1"
@@ -35,12 +36,17 @@ class ControlPlane:
         self.owner = service.process_owner()
         self.vault = Vault(load_or_create_key(settings.data_dir, settings.secret_key))
         self.auth = Authenticator(settings.admin_api_key)
-        self.executor = Executor(settings, manager, self.owner, self.run_changed)
+        self.events = RunEvents()
+        self.executor = Executor(settings, manager, self.owner, self.run_changed, self.run_output)
         self._sweeper: asyncio.Task[None] | None = None
 
     def run_changed(self, run_id: str, state: str = "", **event: Any) -> None:
-        """Tell plugins a run changed; the state is read lazily by whoever needs it."""
+        """Tell live followers and plugins that a run changed state."""
+        self.events.publish(run_id, {"type": "state", "state": state})
         self.manager.hook.oz_run_event(run_id=run_id, state=state, event=event)
+
+    def run_output(self, run_id: str, text: str) -> None:
+        self.events.publish(run_id, {"type": "output", "text": text})
 
     def run_created(self, run: Run) -> None:
         self.run_changed(run.id, run.state, tenant=run.tenant)
@@ -53,7 +59,7 @@ class ControlPlane:
 
     def router(self) -> APIRouter:
         router = APIRouter(prefix=API_PREFIX)
-        router.include_router(runs.build_router(self.auth, self.run_created, self.run_cancelled))
+        router.include_router(runs.build_router(self.auth, self.run_created, self.run_cancelled, self.events))
         router.include_router(environments.build_router(self.auth, self.vault))
         return router
 

@@ -1,20 +1,23 @@
 """``/agent/runs``: create, list, get, cancel (CP-2, CP-3, CP-4)."""
 
+import asyncio
 import base64
 import binascii
 import json
 import uuid
+from collections.abc import AsyncIterator
 from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import PlainTextResponse
+from fastapi.responses import PlainTextResponse, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field, StrictStr
 from tortoise.expressions import Q
 
 from oz_app.control_plane import service
 from oz_app.control_plane.http import ApiError, Caller
 from oz_app.db.models import RUN_STATES, TERMINAL_STATES, Environment, Run
+from oz_app.events import RunEvents
 
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
@@ -116,7 +119,45 @@ def _timestamp(request: Request, name: str) -> datetime | None:
     return value
 
 
-def build_router(auth: Any, on_created: Any, on_cancelled: Any) -> APIRouter:
+FOLLOW_POLL_SECONDS = 0.5
+
+
+def _sse(event: str, data: dict[str, Any]) -> bytes:
+    return f"event: {event}\ndata: {json.dumps(data)}\n\n".encode()
+
+
+async def _follow(run_id: str, events: RunEvents) -> AsyncIterator[bytes]:
+    """Output and state changes of one run, from this process's event bus as they happen, and
+    from the database for runs executed elsewhere (another process, a worker)."""
+    with events.subscribe(run_id) as queue:
+        sent = 0
+        state = ""
+        while True:
+            run = await Run.get_or_none(id=run_id)
+            if run is None:
+                return
+            if len(run.output) > sent:
+                yield _sse("output", {"text": run.output[sent:]})
+                sent = len(run.output)
+            if run.state != state:
+                state = run.state
+                yield _sse("state", {"state": state, "status_message": run.status_message})
+            if state in TERMINAL_STATES:
+                return
+            try:
+                event = await asyncio.wait_for(queue.get(), timeout=FOLLOW_POLL_SECONDS)
+            except TimeoutError:
+                yield b": keep-alive\n\n"
+                continue
+            while event["type"] == "output":
+                yield _sse("output", {"text": event["text"]})
+                sent += len(event["text"])
+                if queue.empty():
+                    break
+                event = queue.get_nowait()
+
+
+def build_router(auth: Any, on_created: Any, on_cancelled: Any, events: RunEvents) -> APIRouter:
     """The runs endpoints; ``on_created(run)`` and ``on_cancelled(run_id)`` notify the runner."""
     router = APIRouter(tags=["runs"])
     CallerDep = Annotated[Caller, Depends(auth)]
@@ -210,6 +251,17 @@ def build_router(auth: Any, on_created: Any, on_cancelled: Any) -> APIRouter:
     @router.get("/agent/runs/{run_id}", summary="Get one run")
     async def get_run(run_id: str, caller: CallerDep) -> dict[str, Any]:
         return run_item(await visible_run(run_id, caller))
+
+    @router.get("/agent/runs/{run_id}/events", summary="Follow a run live (server-sent events)")
+    async def follow(run_id: str, caller: CallerDep) -> StreamingResponse:
+        """``event: output`` carries ``{"text"}`` chunks (the output so far first), ``event: state``
+        carries ``{"state", "status_message"}``; the stream ends after a terminal state."""
+        await visible_run(run_id, caller)
+        return StreamingResponse(
+            _follow(run_id, events),
+            media_type="text/event-stream",
+            headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+        )
 
     @router.post("/agent/runs/{run_id}/cancel", response_class=PlainTextResponse, summary="Cancel a run")
     async def cancel(run_id: str, caller: CallerDep) -> str:
