@@ -36,6 +36,7 @@ def test_invalid_json_is_400(server, token):
         {},
         {"prompt": 42},
         {"prompt": ""},
+        {"prompt": " \n\t "},
         {"prompt": "x", "config": "abc"},
         {"prompt": "x", "config": {"model_id": 7}},
         [1],

@@ -37,7 +37,7 @@ class RunConfigIn(BaseModel):
 
 class RunCreate(BaseModel):
     model_config = ConfigDict(extra="allow")
-    prompt: StrictStr = Field(min_length=1, max_length=500_000)
+    prompt: StrictStr = Field(min_length=1, max_length=500_000, pattern=r"\S")
     title: StrictStr | None = Field(None, max_length=500)
     config: RunConfigIn | None = None
 
@@ -122,13 +122,38 @@ def _timestamp(request: Request, name: str) -> datetime | None:
 FOLLOW_POLL_SECONDS = 0.5
 
 
-def _sse(event: str, data: dict[str, Any]) -> bytes:
-    return f"event: {event}\ndata: {json.dumps(data)}\n\n".encode()
+async def create_run(caller: Caller, prompt: str, title: str | None, config: dict[str, Any]) -> Run:
+    """Store a new run: QUEUED for this process's executor, or PENDING for workers when it names
+    an environment the caller may use. The caller then tells the runner (``run_created``)."""
+    environment_id = config.get("environment_id")
+    if environment_id:
+        environment = await Environment.get_or_none(id=environment_id)
+        if environment is None or not caller.can_see(environment.tenant):
+            raise ApiError(404, f"Environment {environment_id} was not found.")
+    stamp = service.now()
+    first_line = prompt.strip().splitlines()[0][:80]
+    return await Run.create(
+        id=str(uuid.uuid4()),
+        tenant=caller.tenant,
+        title=title or config.get("name") or first_line,
+        prompt=prompt,
+        state="PENDING" if environment_id else "QUEUED",
+        agent_config=config,
+        environment_id=environment_id,
+        model_id=config.get("model_id"),
+        execution_location="REMOTE" if environment_id else "LOCAL",
+        created_at=stamp,
+        updated_at=stamp,
+    )
 
 
-async def _follow(run_id: str, events: RunEvents) -> AsyncIterator[bytes]:
-    """Output and state changes of one run, from this process's event bus as they happen, and
-    from the database for runs executed elsewhere (another process, a worker)."""
+async def follow_run(run_id: str, events: RunEvents) -> AsyncIterator[dict[str, Any]]:
+    """Output and state changes of one run: ``{"type": "output", "text"}``, ``{"type": "state",
+    "state", "status_message"}`` and, while nothing happens, ``{"type": "idle"}`` every half second.
+
+    Events come from this process's bus as they happen, and from the database for runs executed
+    elsewhere (another process, a worker). Ends after a terminal state.
+    """
     with events.subscribe(run_id) as queue:
         sent = 0
         state = ""
@@ -137,24 +162,30 @@ async def _follow(run_id: str, events: RunEvents) -> AsyncIterator[bytes]:
             if run is None:
                 return
             if len(run.output) > sent:
-                yield _sse("output", {"text": run.output[sent:]})
+                yield {"type": "output", "text": run.output[sent:]}
                 sent = len(run.output)
             if run.state != state:
                 state = run.state
-                yield _sse("state", {"state": state, "status_message": run.status_message})
+                yield {"type": "state", "state": state, "status_message": run.status_message}
             if state in TERMINAL_STATES:
                 return
             try:
                 event = await asyncio.wait_for(queue.get(), timeout=FOLLOW_POLL_SECONDS)
             except TimeoutError:
-                yield b": keep-alive\n\n"
+                yield {"type": "idle"}
                 continue
             while event["type"] == "output":
-                yield _sse("output", {"text": event["text"]})
+                yield event
                 sent += len(event["text"])
                 if queue.empty():
                     break
                 event = queue.get_nowait()
+
+
+async def _sse(run_id: str, events: RunEvents) -> AsyncIterator[bytes]:
+    async for event in follow_run(run_id, events):
+        kind = event.pop("type")
+        yield b": keep-alive\n\n" if kind == "idle" else f"event: {kind}\ndata: {json.dumps(event)}\n\n".encode()
 
 
 def build_router(auth: Any, on_created: Any, on_cancelled: Any, events: RunEvents) -> APIRouter:
@@ -170,26 +201,7 @@ def build_router(auth: Any, on_created: Any, on_cancelled: Any, events: RunEvent
 
     async def create(body: RunCreate, caller: CallerDep) -> dict[str, Any]:
         config = body.config.model_dump(exclude_none=True) if body.config else {}
-        environment_id = config.get("environment_id")
-        if environment_id:
-            environment = await Environment.get_or_none(id=environment_id)
-            if environment is None or not caller.can_see(environment.tenant):
-                raise ApiError(404, f"Environment {environment_id} was not found.")
-        stamp = service.now()
-        title = body.title or config.get("name") or body.prompt.strip().splitlines()[0][:80] or "Untitled run"
-        run = await Run.create(
-            id=str(uuid.uuid4()),
-            tenant=caller.tenant,
-            title=title,
-            prompt=body.prompt,
-            state="PENDING" if environment_id else "QUEUED",
-            agent_config=config,
-            environment_id=environment_id,
-            model_id=config.get("model_id"),
-            execution_location="REMOTE" if environment_id else "LOCAL",
-            created_at=stamp,
-            updated_at=stamp,
-        )
+        run = await create_run(caller, body.prompt, body.title, config)
         on_created(run)
         return {"run_id": run.id, "task_id": run.id, "state": run.state}
 
@@ -258,7 +270,7 @@ def build_router(auth: Any, on_created: Any, on_cancelled: Any, events: RunEvent
         carries ``{"state", "status_message"}``; the stream ends after a terminal state."""
         await visible_run(run_id, caller)
         return StreamingResponse(
-            _follow(run_id, events),
+            _sse(run_id, events),
             media_type="text/event-stream",
             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
         )
