@@ -123,28 +123,31 @@ def settle(client: httpx.Client, timeout: float = 60.0) -> float:
 
 
 def seed_sqlite(path: str, tenant: str, count: int) -> None:
-    """Write ``count`` FAILED runs for ``tenant`` in one transaction, shaped like the API's."""
-    base = datetime.now(UTC) - timedelta(days=1)
-    message = "No provider configured for harness 'default': seeded by the benchmark."
-    rows = []
-    for i in range(count):
-        created = base + timedelta(milliseconds=3 * i)
-        stamps = [(created + timedelta(milliseconds=d)).isoformat(" ", "microseconds") for d in (0, 2, 1, 2)]
-        rows.append(
-            (str(uuid.uuid4()), tenant, f"benchmark run {i}", f"benchmark run {i}\nseeded", "FAILED", "{}",
-             None, None, message, "integration_not_configured", 0, "", "[]", None, "LOCAL", None,
-             "benchmark:0:seed", None, *stamps)
-        )  # fmt: skip
+    """Write ``count`` more runs for ``tenant`` in one transaction, copies of its newest run
+    (one the API created and the executor finished) with their own ids, titles and times."""
     db = sqlite3.connect(path, timeout=30)
+    db.row_factory = sqlite3.Row
     try:
+        template = db.execute(
+            'SELECT * FROM "runs" WHERE "tenant" = ? ORDER BY "created_at" DESC LIMIT 1', (tenant,)
+        ).fetchone()
+        if template is None:
+            raise RuntimeError("no run to copy: create one through the API first")
+        columns = list(template.keys())
+        base = datetime.now(UTC) - timedelta(days=1)
+        rows = []
+        for i in range(count):
+            row = dict(template)
+            created = base + timedelta(milliseconds=3 * i)
+            for column, offset in (("created_at", 0), ("started_at", 1), ("updated_at", 2), ("finished_at", 2)):
+                if row.get(column) is not None:
+                    row[column] = (created + timedelta(milliseconds=offset)).isoformat(" ", "microseconds")
+            row.update(id=str(uuid.uuid4()), title=f"benchmark run {i}", prompt=f"benchmark run {i}\nseeded")
+            rows.append([row[column] for column in columns])
+        names = ",".join(f'"{column}"' for column in columns)
+        marks = ",".join("?" * len(columns))
         with db:
-            db.executemany(
-                'INSERT INTO "runs" ("id","tenant","title","prompt","state","agent_config","environment_id",'
-                '"model_id","status_message","error_code","retryable","output","artifacts","session_link",'
-                '"execution_location","provider","claimed_by","lease_expires_at","created_at","updated_at",'
-                '"started_at","finished_at") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)',
-                rows,
-            )
+            db.executemany(f'INSERT INTO "runs" ({names}) VALUES ({marks})', rows)
     finally:
         db.close()
 
