@@ -37,6 +37,7 @@ from oz_app.providers import (
     sse_events,
 )
 from tests.conftest import free_port
+from tests.fake_llm import OPENAI_DONE, json_error, openai_chunk
 
 API_KEY = "sk-test-" + "9f8e7d6c5b4a" * 3
 PROMPT = "Say hello"
@@ -133,19 +134,8 @@ async def endless(req: web.Request, server: WireServer, piece: Callable[[int], b
         raise
 
 
-def json_error(status: int, message: str, headers: dict[str, str] | None = None) -> web.Response:
-    body = {"error": {"message": message, "type": "invalid_request_error"}}
-    return web.json_response(body, status=status, headers=headers)
-
-
-def openai_chunk(text: str) -> bytes:
-    chunk = {"id": "c1", "object": "chat.completion.chunk", "choices": [{"index": 0, "delta": {"content": text}}]}
-    return f"data: {json.dumps(chunk)}\n\n".encode()
-
-
 OPENAI_ROLE = b'data: {"id":"c1","choices":[{"index":0,"delta":{"role":"assistant","content":""}}]}\n\n'
 OPENAI_FINISH = b'data: {"id":"c1","choices":[{"index":0,"delta":{},"finish_reason":"stop"}]}\n\n'
-OPENAI_DONE = b"data: [DONE]\n\n"
 
 
 def anthropic_event(name: str, data: dict[str, Any]) -> bytes:

@@ -267,13 +267,17 @@ class Executor:
             factory = self.provider_types.get(settings.type)
             if factory is None:
                 raise ProviderMisconfigured(f"its type {settings.type!r} is not provided by any installed plugin")
-            async for chunk in factory(settings).stream(request):
-                chunks.append(chunk)
-                self._on_output(run.id, chunk)
-                if time.monotonic() - last_flush >= OUTPUT_FLUSH_SECONDS:
-                    last_flush = time.monotonic()
-                    output = "".join(chunks)
-                    await Run.filter(id=run.id, state="INPROGRESS").update(output=output, status_message=_tail(output))
+            # aclosing: a cancel that lands while we write to the database still stops the call now
+            async with contextlib.aclosing(factory(settings).stream(request)) as stream:
+                async for chunk in stream:
+                    chunks.append(chunk)
+                    self._on_output(run.id, chunk)
+                    if time.monotonic() - last_flush >= OUTPUT_FLUSH_SECONDS:
+                        last_flush = time.monotonic()
+                        output = "".join(chunks)
+                        await Run.filter(id=run.id, state="INPROGRESS").update(
+                            output=output, status_message=_tail(output)
+                        )
         except asyncio.CancelledError:
             attempt["outcome"] = "cancelled"
             await asyncio.shield(Run.filter(id=run.id).update(output="".join(chunks), attempts=attempts))

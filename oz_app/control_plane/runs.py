@@ -66,6 +66,8 @@ def run_item(run: Run) -> dict[str, Any]:
         "source": "API",
         "output": run.output,
         "provider": run.provider,
+        "provider_model": run.provider_model,
+        "attempts": run.attempts,
     }
 
 
