@@ -16,9 +16,10 @@ from starlette.middleware.cors import CORSMiddleware
 
 from oz_app import __version__, db
 from oz_app.config import Settings
-from oz_app.control_plane import environments, runs, service
+from oz_app.control_plane import environments, provider_config, runs, service
 from oz_app.control_plane.executor import Executor
 from oz_app.control_plane.http import Authenticator, RequestContextMiddleware, install_error_handlers
+from oz_app.control_plane.provider_config import ProviderCatalog
 from oz_app.db.models import Run
 from oz_app.events import RunEvents
 from oz_app.secrets import Vault, load_or_create_key
@@ -37,7 +38,8 @@ class ControlPlane:
         self.vault = Vault(load_or_create_key(settings.data_dir, settings.secret_key))
         self.auth = Authenticator(settings.admin_api_key)
         self.events = RunEvents()
-        self.executor = Executor(settings, manager, self.owner, self.run_changed, self.run_output)
+        self.catalog = ProviderCatalog(settings, self.vault)
+        self.executor = Executor(settings, manager, self.owner, self.run_changed, self.run_output, self.catalog)
         self._sweeper: asyncio.Task[None] | None = None
 
     def run_changed(self, run_id: str, state: str = "", **event: Any) -> None:
@@ -61,6 +63,9 @@ class ControlPlane:
         router = APIRouter(prefix=API_PREFIX)
         router.include_router(runs.build_router(self.auth, self.run_created, self.run_cancelled, self.events))
         router.include_router(environments.build_router(self.auth, self.vault))
+        router.include_router(
+            provider_config.build_router(self.auth, self.catalog, self.vault, self.executor.provider_types)
+        )
         return router
 
     async def start(self) -> None:

@@ -19,6 +19,7 @@ from loguru import logger
 
 from oz_app.config import ProviderSettings, Settings
 from oz_app.control_plane import service
+from oz_app.control_plane.provider_config import ProviderCatalog
 from oz_app.control_plane.quotas import Quotas
 from oz_app.db.models import TERMINAL_STATES, Run
 from oz_app.plugins import collect
@@ -75,7 +76,8 @@ class Executor:
         manager: pluggy.PluginManager,
         owner: str,
         on_change: Callable[..., Any],
-        on_output: Callable[[str, str], None] = lambda run_id, text: None,
+        on_output: Callable[[str, str], None],
+        catalog: ProviderCatalog,
     ):
         self.settings = settings
         self.owner = owner
@@ -83,6 +85,7 @@ class Executor:
         self._on_change = on_change
         self._on_output = on_output
         self.quotas = Quotas()
+        self.catalog = catalog
         self._wake = asyncio.Event()
         self._tasks: dict[str, asyncio.Task[None]] = {}
         self._loop_task: asyncio.Task[None] | None = None
@@ -176,19 +179,20 @@ class Executor:
             self._on_change(run_id)
         self.wake()
 
-    def provider_chain(self, harness: str) -> list[str]:
+    def provider_chain(self, harness: str, providers: dict[str, ProviderSettings]) -> list[str]:
         """The configured providers to try for ``harness``, in order (PR-2, PR-4)."""
         primary = provider_key_for(harness, self.settings)
         order = self.settings.fallback_order
         fallbacks = order.get(harness.replace("-", "_")) or order.get(primary) or order.get("", [])
         chain = [primary, *fallbacks] if primary else list(fallbacks)
-        return [key for key in dict.fromkeys(chain) if key in self.settings.providers]
+        return [key for key in dict.fromkeys(chain) if key in providers]
 
     async def _execute(self, run_id: str) -> None:
         run = await Run.get(id=run_id)
         self._on_change(run_id, run.state, tenant=run.tenant)
         harness = harness_of(run.agent_config)
-        chain = self.provider_chain(harness)
+        providers = await self.catalog.snapshot()
+        chain = self.provider_chain(harness, providers)
         if not chain:
             key = provider_key_for(harness, self.settings)
             hint = (
@@ -206,7 +210,7 @@ class Executor:
             soonest: float | None = None
             refusals = []
             for key in chain:
-                settings = self.settings.providers[key]
+                settings = providers[key]
                 wait = self.quotas.acquire(run.tenant, key, settings.msg_limit, settings.window_seconds)
                 if wait <= 0:
                     error = await self._attempt(run, key, settings, attempts)

@@ -67,3 +67,25 @@ class Environment(Model):
 
     def __str__(self) -> str:
         return f"Environment {self.id} ({self.name})"
+
+
+class ProviderRecord(Model):
+    """A provider added at run time (Settings page, admin API); ``OZ_PROVIDER_<KEY>_*`` wins on a clash."""
+
+    key = fields.CharField(max_length=40, primary_key=True)
+    type = fields.CharField(max_length=100)
+    model = fields.CharField(max_length=200, default="")
+    base_url = fields.CharField(max_length=2000, default="")
+    api_key_sealed = fields.TextField(default="")
+    msg_limit = fields.IntField(default=0)
+    window_seconds = fields.IntField(default=0)
+    cli_cmd = fields.CharField(max_length=2000, default="")
+    cli_args = fields.TextField(default="")
+    created_at = fields.DatetimeField()
+    updated_at = fields.DatetimeField()
+
+    class Meta:
+        table = "providers"
+
+    def __str__(self) -> str:
+        return f"Provider {self.key} ({self.type})"

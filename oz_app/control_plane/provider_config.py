@@ -1,0 +1,127 @@
+"""Providers from ``OZ_PROVIDER_<KEY>_*`` and from the database, and the admin API that edits the
+latter (PR-2, WS-11). API keys are sealed at rest and never returned."""
+
+import re
+import time
+from dataclasses import asdict
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Response
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr
+
+from oz_app.config import ProviderSettings, Settings
+from oz_app.control_plane import service
+from oz_app.control_plane.http import ApiError, Caller
+from oz_app.db.models import ProviderRecord
+from oz_app.secrets import Vault
+
+RELOAD_SECONDS = 2.0
+_KEY = re.compile(r"^[a-z0-9]{1,40}$")
+
+
+class ProviderCatalog:
+    """Every configured provider by key; the environment's win over the database's."""
+
+    def __init__(self, settings: Settings, vault: Vault) -> None:
+        self._env = settings.providers
+        self._vault = vault
+        self._stored: dict[str, ProviderSettings] = {}
+        self._loaded_at = float("-inf")
+
+    def invalidate(self) -> None:
+        self._loaded_at = float("-inf")
+
+    async def snapshot(self) -> dict[str, ProviderSettings]:
+        """All providers; stored ones are re-read at most every few seconds (other processes edit them too)."""
+        if time.monotonic() - self._loaded_at > RELOAD_SECONDS:
+            records = await ProviderRecord.all()
+            self._stored = {record.key: self._settings_of(record) for record in records}
+            self._loaded_at = time.monotonic()
+        return {**self._stored, **self._env}
+
+    def from_environment(self, key: str) -> bool:
+        return key in self._env
+
+    def _settings_of(self, record: ProviderRecord) -> ProviderSettings:
+        api_key = self._vault.open(record.api_key_sealed) if record.api_key_sealed else ""
+        fields = {name: getattr(record, name) for name in ("type", "model", "base_url", "msg_limit", "window_seconds")}
+        return ProviderSettings(
+            key=record.key, api_key=api_key, cli_cmd=record.cli_cmd, cli_args=record.cli_args, **fields
+        )
+
+
+class ProviderIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    type: StrictStr = Field(min_length=1, max_length=100)
+    model: StrictStr = Field("", max_length=200)
+    base_url: StrictStr = Field("", max_length=2000, pattern=r"^(https?://\S+)?$")
+    api_key: StrictStr | None = Field(None, max_length=10_000, description="omit to keep the stored key")
+    msg_limit: StrictInt = Field(0, ge=0)
+    window_seconds: StrictInt = Field(0, ge=0)
+    cli_cmd: StrictStr = Field("", max_length=2000)
+    cli_args: StrictStr = Field("", max_length=10_000)
+
+
+def public_view(settings: ProviderSettings, source: str) -> dict[str, Any]:
+    """A provider as shown to the admin: everything but the key itself."""
+    view = asdict(settings)
+    view["has_api_key"] = bool(view.pop("api_key"))
+    view["source"] = source
+    return view
+
+
+def build_router(auth: Any, catalog: ProviderCatalog, vault: Vault, provider_types: dict[str, Any]) -> APIRouter:
+    router = APIRouter(prefix="/providers", tags=["providers"])
+
+    def admin(caller: Annotated[Caller, Depends(auth)]) -> Caller:
+        if not caller.is_admin:
+            raise ApiError(403, "Only the admin can see or change providers.")
+        return caller
+
+    AdminDep = Annotated[Caller, Depends(admin)]
+
+    def editable(key: str) -> None:
+        if not _KEY.match(key):
+            raise ApiError(400, "A provider key is 1 to 40 lowercase letters and digits.")
+        if catalog.from_environment(key):
+            raise ApiError(409, f"Provider {key!r} is set by OZ_PROVIDER_{key.upper()}_* variables; change it there.")
+
+    @router.get("", summary="List providers (admin)")
+    async def list_providers(_: AdminDep) -> dict[str, Any]:
+        providers = await catalog.snapshot()
+        return {
+            "providers": [
+                public_view(settings, "environment" if catalog.from_environment(key) else "database")
+                for key, settings in sorted(providers.items())
+            ]
+        }
+
+    @router.put("/{key}", summary="Add or replace a provider (admin)")
+    async def put(key: str, body: ProviderIn, _: AdminDep) -> dict[str, Any]:
+        editable(key)
+        if body.type not in provider_types:
+            known = ", ".join(sorted(provider_types)) or "none installed"
+            raise ApiError(422, f"Provider type {body.type!r} is not installed (installed: {known}).")
+        existing = await ProviderRecord.get_or_none(key=key)
+        fields = body.model_dump(exclude={"api_key"})
+        if body.api_key is not None:
+            fields["api_key_sealed"] = vault.seal(body.api_key) if body.api_key else ""
+        elif existing is None:
+            fields["api_key_sealed"] = ""
+        stamp = service.now()
+        if existing is None:
+            await ProviderRecord.create(key=key, created_at=stamp, updated_at=stamp, **fields)
+        else:
+            await ProviderRecord.filter(key=key).update(updated_at=stamp, **fields)
+        catalog.invalidate()
+        return public_view((await catalog.snapshot())[key], "database")
+
+    @router.delete("/{key}", status_code=204, summary="Remove a provider (admin)")
+    async def delete(key: str, _: AdminDep) -> Response:
+        editable(key)
+        if not await ProviderRecord.filter(key=key).delete():
+            raise ApiError(404, f"Provider {key!r} was not found.")
+        catalog.invalidate()
+        return Response(status_code=204)
+
+    return router
