@@ -25,77 +25,23 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import os
 import secrets
-import socket
 import sqlite3
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 import uuid
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
+from _common import Server, Table, ms, server_env, start_server
 
-ROOT = Path(__file__).resolve().parent.parent
 TARGET_STARTUP_S = 1.0
 TARGET_CREATE_PER_S = 360.0
 TARGET_LIST_PER_S = 640.0
 TERMINAL = {"SUCCEEDED", "FAILED", "CANCELLED", "ERROR", "BLOCKED"}
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@dataclass
-class Server:
-    process: subprocess.Popen[bytes]
-    url: str
-    log_path: Path
-    startup_s: float
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-
-
-def start_server(data_dir: Path, env: dict[str, str], timeout: float = 30.0) -> Server:
-    """Start the control plane; returns once ``/health`` answered 200, with the time it took."""
-    port = free_port()
-    log_path = data_dir / f"server-{port}.log"
-    url = f"http://127.0.0.1:{port}"
-    command = [
-        sys.executable, "-m", "oz_app.cli", "--headless", "--control-plane",
-        "--port", str(port), "--data-dir", str(data_dir),
-    ]  # fmt: skip
-    with log_path.open("ab") as log, httpx.Client(timeout=1.0) as probe:
-        started = time.perf_counter()
-        process = subprocess.Popen(command, env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
-        server = Server(process, url, log_path, 0.0)
-        while time.perf_counter() - started < timeout:
-            if process.poll() is not None:
-                raise RuntimeError(f"the control plane exited with {process.returncode}:\n{log_path.read_text()}")
-            try:
-                if probe.get(url + "/health").status_code == 200:
-                    server.startup_s = time.perf_counter() - started
-                    return server
-            except httpx.TransportError:
-                pass
-            time.sleep(0.005)
-    server.stop()
-    raise RuntimeError(f"the control plane did not become healthy in {timeout} s:\n{log_path.read_text()}")
 
 
 def timed(client: httpx.Client, method: str, path: str, count: int, **kwargs: object) -> tuple[float, list[float]]:
@@ -152,10 +98,6 @@ def seed_sqlite(path: str, tenant: str, count: int) -> None:
         db.close()
 
 
-def ms(seconds: float) -> str:
-    return f"{seconds * 1000:.2f} ms"
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
     parser.add_argument("--database-url", help="database to use (default: SQLite in a temporary data dir)")
@@ -172,17 +114,9 @@ def main() -> int:
     data_dir = Path(tempfile.mkdtemp(prefix="oz-bench-"))
     database_url = args.database_url or f"sqlite://{data_dir / 'oz.db'}"
     sqlite_path = database_url.removeprefix("sqlite://") if database_url.startswith("sqlite://") else None
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith(("OZ_", "DATABASE_URL"))},
-        "OZ_ADMIN_API_KEY": admin_key,
-        "OZ_CONFIG_FILE": "",
-        "OZ_LOG_FORMAT": "json",
-        "DATABASE_URL": database_url,
-    }
-    rows: list[tuple[str, str, str, str]] = []
-
-    def row(metric: str, value: str, target: str = "", ok: bool | None = None) -> None:
-        rows.append((metric, value, target, "" if ok is None else ("PASS" if ok else "FAIL")))
+    env = server_env(admin_key, database_url)
+    table = Table()
+    row = table.row
 
     print(f"oz-app control-plane benchmark: {database_url}, data in {data_dir}", flush=True)
     server: Server | None = None
@@ -257,10 +191,7 @@ def main() -> int:
 
             shutil.rmtree(data_dir, ignore_errors=True)
 
-    widths = [max(len(r[i]) for r in [("metric", "value", "target", "result"), *rows]) for i in range(4)]
-    print()
-    for r in [("metric", "value", "target", "result"), tuple("-" * w for w in widths), *rows]:
-        print("  ".join(cell.ljust(width) for cell, width in zip(r, widths, strict=True)).rstrip())
+    table.print()
     return 0
 
 

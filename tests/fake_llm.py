@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 import threading
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,7 +32,9 @@ def json_error(status: int, message: str, headers: dict[str, str] | None = None)
 @dataclass
 class FakeOpenAI:
     """An OpenAI-compatible server. ``status`` other than 200 answers that error (with
-    ``retry_after`` on 429); otherwise it streams ``words`` ``delay`` seconds apart."""
+    ``retry_after`` on 429); otherwise it streams ``words`` ``delay`` seconds apart. ``written``
+    gets the ``time.monotonic()`` at which each word's chunk is written (for latency benchmarks).
+    Attributes are read at every request, so a test may change them between requests."""
 
     status: int = 200
     words: list[str] = field(default_factory=lambda: ["Hello", " from", " the", " fake"])
@@ -39,6 +42,7 @@ class FakeOpenAI:
     retry_after: str | None = None
     requests: list[dict[str, Any]] = field(default_factory=list)
     disconnects: int = 0
+    written: list[float] = field(default_factory=list)
     url: str = ""
 
     def __post_init__(self) -> None:
@@ -72,6 +76,7 @@ class FakeOpenAI:
             for word in self.words:
                 if self.delay:
                     await asyncio.sleep(self.delay)
+                self.written.append(time.monotonic())
                 await response.write(openai_chunk(word))
             await response.write(OPENAI_DONE)
         except (ConnectionResetError, asyncio.CancelledError):

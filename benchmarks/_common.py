@@ -1,0 +1,98 @@
+"""Helpers shared by the benchmarks: start a control plane process, print the results table."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def server_env(admin_key: str, database_url: str, **settings: str) -> dict[str, str]:
+    """This process's environment without any ``OZ_*``/``DATABASE_URL``, plus the given settings."""
+    return {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("OZ_", "DATABASE_URL"))},
+        "OZ_ADMIN_API_KEY": admin_key,
+        "OZ_CONFIG_FILE": "",
+        "OZ_LOG_FORMAT": "json",
+        "DATABASE_URL": database_url,
+        **settings,
+    }
+
+
+@dataclass
+class Server:
+    process: subprocess.Popen[bytes]
+    url: str
+    log_path: Path
+    startup_s: float
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+def start_server(data_dir: Path, env: dict[str, str], timeout: float = 30.0) -> Server:
+    """Start the control plane; returns once ``/health`` answered 200, with the time it took."""
+    port = free_port()
+    log_path = data_dir / f"server-{port}.log"
+    url = f"http://127.0.0.1:{port}"
+    command = [
+        sys.executable, "-m", "oz_app.cli", "--headless", "--control-plane",
+        "--port", str(port), "--data-dir", str(data_dir),
+    ]  # fmt: skip
+    with log_path.open("ab") as log, httpx.Client(timeout=1.0) as probe:
+        started = time.perf_counter()
+        process = subprocess.Popen(command, env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+        server = Server(process, url, log_path, 0.0)
+        while time.perf_counter() - started < timeout:
+            if process.poll() is not None:
+                raise RuntimeError(f"the control plane exited with {process.returncode}:\n{log_path.read_text()}")
+            try:
+                if probe.get(url + "/health").status_code == 200:
+                    server.startup_s = time.perf_counter() - started
+                    return server
+            except httpx.TransportError:
+                pass
+            time.sleep(0.005)
+    server.stop()
+    raise RuntimeError(f"the control plane did not become healthy in {timeout} s:\n{log_path.read_text()}")
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:.2f} ms"
+
+
+@dataclass
+class Table:
+    """Rows of metric, value, target and PASS/FAIL (blank when there is no target)."""
+
+    rows: list[tuple[str, str, str, str]] = field(default_factory=list)
+
+    def row(self, metric: str, value: str, target: str = "", ok: bool | None = None) -> None:
+        self.rows.append((metric, value, target, "" if ok is None else ("PASS" if ok else "FAIL")))
+
+    def print(self) -> None:
+        header = ("metric", "value", "target", "result")
+        widths = [max(len(r[i]) for r in [header, *self.rows]) for i in range(4)]
+        print()
+        for r in [header, tuple("-" * w for w in widths), *self.rows]:
+            print("  ".join(cell.ljust(width) for cell, width in zip(r, widths, strict=True)).rstrip())
