@@ -20,6 +20,7 @@ from oz_app.control_plane import environments, provider_config, runs, service
 from oz_app.control_plane.executor import Executor
 from oz_app.control_plane.http import Authenticator, RequestContextMiddleware, install_error_handlers
 from oz_app.control_plane.provider_config import ProviderCatalog
+from oz_app.control_plane.worker_hub import WorkerHub
 from oz_app.db.models import Run
 from oz_app.events import RunEvents
 from oz_app.secrets import Vault, load_or_create_key
@@ -40,6 +41,7 @@ class ControlPlane:
         self.events = RunEvents()
         self.catalog = ProviderCatalog(settings, self.vault)
         self.executor = Executor(settings, manager, self.owner, self.run_changed, self.run_output, self.catalog)
+        self.hub = WorkerHub(settings, self.vault, self.run_changed, self.run_output)
         self._sweeper: asyncio.Task[None] | None = None
 
     def run_changed(self, run_id: str, state: str = "", **event: Any) -> None:
@@ -54,15 +56,19 @@ class ControlPlane:
         self.run_changed(run.id, run.state, tenant=run.tenant)
         if run.state == "QUEUED":
             self.executor.wake()
+        else:
+            self.hub.wake()
 
     def run_cancelled(self, run_id: str) -> None:
         self.executor.cancel_local(run_id)
+        asyncio.get_running_loop().create_task(self.hub.cancel(run_id))
         self.run_changed(run_id, "CANCELLED")
 
     def router(self) -> APIRouter:
         router = APIRouter(prefix=API_PREFIX)
         router.include_router(runs.build_router(self.auth, self.run_created, self.run_cancelled, self.events))
         router.include_router(environments.build_router(self.auth, self.vault))
+        router.include_router(self.hub.router())
         router.include_router(
             provider_config.build_router(self.auth, self.catalog, self.vault, self.executor.provider_types)
         )
@@ -75,6 +81,7 @@ class ControlPlane:
         if recovered:
             logger.warning("recovered {} runs left behind by a stopped process", len(recovered))
         self.executor.start()
+        self.hub.start()
         self._sweeper = asyncio.create_task(self._sweep_forever(), name="oz-retention")
         self.manager.hook.oz_startup(context={"settings": self.settings, "part": "control-plane"})
 
@@ -84,6 +91,7 @@ class ControlPlane:
             self._sweeper.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._sweeper
+        await self.hub.stop()
         await self.executor.stop(self.settings.shutdown_grace_seconds)
         self.manager.hook.oz_shutdown(context={"settings": self.settings, "part": "control-plane"})
         await db.close()

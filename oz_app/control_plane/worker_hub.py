@@ -1,0 +1,305 @@
+"""The control plane's side of the worker socket (WK-1, WK-2, WK-7, WK-8).
+
+Offers PENDING runs to connected workers with free capacity (a compare-and-set claim per run),
+writes their progress and results to the run once, forwards cancels, and renews or expires
+leases. The protocol is documented in ``oz_app/worker_protocol.md``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hmac
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from fastapi import APIRouter, WebSocket, WebSocketDisconnect
+from loguru import logger
+
+from oz_app.config import Settings
+from oz_app.control_plane import service
+from oz_app.db.models import TERMINAL_STATES, Environment, Run
+from oz_app.secrets import Vault
+
+PROTOCOL_VERSION = 1
+HELLO_TIMEOUT_SECONDS = 10
+DISPATCH_POLL_SECONDS = 0.5
+OUTPUT_FLUSH_SECONDS = 0.2
+
+
+@dataclass
+class WorkerConnection:
+    """One connected worker and the runs it holds."""
+
+    worker_id: str
+    socket: WebSocket
+    capacity: int
+    running: set[str] = field(default_factory=set)
+    full: bool = False
+    outputs: dict[str, str] = field(default_factory=dict)
+    flushed_at: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def free(self) -> int:
+        return 0 if self.full else max(0, self.capacity - len(self.running))
+
+    async def send(self, kind: str, data: dict[str, Any]) -> None:
+        await self.socket.send_json({"type": kind, "data": data})
+
+
+class WorkerHub:
+    """Every worker connected to this process."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        vault: Vault,
+        on_change: Callable[..., Any],
+        on_output: Callable[[str, str], None],
+    ) -> None:
+        self.settings = settings
+        self.vault = vault
+        self.workers: dict[str, WorkerConnection] = {}
+        self._on_change = on_change
+        self._on_output = on_output
+        self._wake = asyncio.Event()
+        self._loop_task: asyncio.Task[None] | None = None
+        self._admin = settings.admin_api_key.encode()
+
+    @property
+    def heartbeat_seconds(self) -> float:
+        return max(0.5, min(5.0, self.settings.lease_seconds / 3))
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    def start(self) -> None:
+        self._loop_task = asyncio.create_task(self._dispatch_forever(), name="oz-worker-hub")
+
+    async def stop(self) -> None:
+        """Stop assigning and close every socket; workers keep their runs and reconnect elsewhere."""
+        if self._loop_task:
+            self._loop_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._loop_task
+        for connection in list(self.workers.values()):
+            with contextlib.suppress(Exception):
+                await connection.socket.close(code=1012, reason="control plane restarting")
+
+    async def cancel(self, run_id: str) -> None:
+        """Forward a cancel to the worker holding ``run_id`` in this process, if any."""
+        for connection in self.workers.values():
+            if run_id in connection.running:
+                with contextlib.suppress(Exception):
+                    await connection.send("task_cancel", {"task_id": run_id})
+
+    def router(self) -> APIRouter:
+        router = APIRouter()
+        router.add_api_websocket_route("/selfhosted/worker/ws", self._serve)
+        return router
+
+    # -- the socket ---------------------------------------------------------------------------
+
+    async def _serve(self, websocket: WebSocket, worker_id: str = "") -> None:
+        await websocket.accept()
+        header = websocket.headers.get("authorization", "")
+        token = header.partition(" ")[2].strip().encode()
+        if not self._admin or not hmac.compare_digest(token, self._admin):
+            await _refuse(websocket, 4401, "The worker socket needs the admin key as its bearer token.")
+            return
+        try:
+            hello = await asyncio.wait_for(websocket.receive_json(), timeout=HELLO_TIMEOUT_SECONDS)
+        except (TimeoutError, ValueError, WebSocketDisconnect):
+            await _refuse(websocket, 4400, "Expected a hello frame first.")
+            return
+        if not isinstance(hello, dict):
+            hello = {}
+        raw = hello.get("data")
+        data: dict[str, Any] = raw if isinstance(raw, dict) else {}
+        worker_id = worker_id or str(data.get("worker_id") or "")
+        if hello.get("type") != "hello" or data.get("protocol_version") != PROTOCOL_VERSION or not worker_id:
+            await _refuse(websocket, 4400, f"Expected hello with protocol_version {PROTOCOL_VERSION} and a worker_id.")
+            return
+        if worker_id in self.workers:
+            await _refuse(websocket, 4409, f"A worker with id {worker_id!r} is already connected.")
+            return
+        connection = WorkerConnection(worker_id, websocket, capacity=max(0, int(data.get("capacity") or 1)))
+        connection.running = {str(run_id) for run_id in data.get("running") or []}
+        self.workers[worker_id] = connection
+        logger.info("worker {} connected (capacity {})", worker_id, connection.capacity)
+        try:
+            await connection.send(
+                "welcome",
+                {
+                    "protocol_version": PROTOCOL_VERSION,
+                    "heartbeat_seconds": self.heartbeat_seconds,
+                    "lease_seconds": self.settings.lease_seconds,
+                },
+            )
+            await self._heartbeat(connection, list(connection.running))
+            self.wake()
+            while True:
+                frame = await websocket.receive_json()
+                if isinstance(frame, dict):
+                    await self._handle(connection, str(frame.get("type")), frame.get("data") or {})
+        except (WebSocketDisconnect, RuntimeError):
+            pass
+        except Exception:
+            logger.exception("worker {}: unexpected error; closing its socket", worker_id)
+        finally:
+            self.workers.pop(worker_id, None)
+            logger.info("worker {} disconnected; its runs keep their leases until they expire", worker_id)
+
+    async def _handle(self, connection: WorkerConnection, kind: str, data: dict[str, Any]) -> None:
+        run_id = str(data.get("task_id") or "")
+        holder = connection.worker_id
+        if kind == "heartbeat":
+            await self._heartbeat(connection, [str(r) for r in data.get("running") or []])
+        elif kind == "task_claimed":
+            if await service.transition(run_id, ["CLAIMED"], "INPROGRESS", holder, started_at=service.now()):
+                self._on_change(run_id, "INPROGRESS")
+        elif kind == "task_rejected":
+            connection.running.discard(run_id)
+            connection.full = True
+            await service.transition(
+                run_id, ["CLAIMED"], "PENDING", holder, claimed_by=None, lease_expires_at=None, started_at=None
+            )
+            self.wake()
+        elif kind == "task_progress":
+            await self._progress(connection, run_id, str(data.get("output") or ""))
+        elif kind in ("task_completed", "task_failed"):
+            await self._finish(connection, run_id, kind, data)
+        elif kind == "task_cancelled":
+            connection.running.discard(run_id)
+            connection.full = False
+            self.wake()
+        else:
+            logger.warning("worker {} sent an unknown frame type {!r}; ignored", holder, kind)
+
+    async def _heartbeat(self, connection: WorkerConnection, running: list[str]) -> None:
+        connection.running = set(running)
+        lost = await service.renew_leases(connection.worker_id, running, self.settings.lease_seconds)
+        for run_id in lost:  # cancelled, or failed after a lease expiry: the worker must stop it
+            await connection.send("task_cancel", {"task_id": run_id})
+
+    async def _progress(self, connection: WorkerConnection, run_id: str, chunk: str) -> None:
+        if run_id not in connection.running or not chunk:
+            return
+        output = connection.outputs.get(run_id, "") + chunk
+        connection.outputs[run_id] = output
+        self._on_output(run_id, chunk)
+        if time.monotonic() - connection.flushed_at.get(run_id, 0.0) >= OUTPUT_FLUSH_SECONDS:
+            connection.flushed_at[run_id] = time.monotonic()
+            await Run.filter(id=run_id, claimed_by=connection.worker_id, state__in=["CLAIMED", "INPROGRESS"]).update(
+                output=output, status_message=output[-2000:]
+            )
+
+    async def _finish(self, connection: WorkerConnection, run_id: str, kind: str, data: dict[str, Any]) -> None:
+        output = str(data.get("output") or connection.outputs.get(run_id, ""))
+        if kind == "task_completed":
+            changes: dict[str, Any] = {
+                "output": output,
+                "artifacts": data.get("artifacts") or [],
+                "session_link": data.get("session_link") or None,
+                "status_message": output[-2000:] or None,
+            }
+            state = "SUCCEEDED"
+        else:
+            message = str(data.get("message") or "The worker reported a failure.")
+            changes = {"output": output, "status_message": message, "error_code": "environment_setup_failed"}
+            changes["retryable"] = False
+            state = "FAILED"
+        if await service.transition(run_id, ["CLAIMED", "INPROGRESS"], state, connection.worker_id, **changes):
+            self._on_change(run_id, state)
+        connection.running.discard(run_id)
+        connection.outputs.pop(run_id, None)
+        connection.flushed_at.pop(run_id, None)
+        connection.full = False
+        self.wake()
+
+    # -- dispatch -----------------------------------------------------------------------------
+
+    async def _dispatch_forever(self) -> None:
+        last_recovery = 0.0
+        while True:
+            try:
+                if time.monotonic() - last_recovery > self.heartbeat_seconds:
+                    last_recovery = time.monotonic()
+                    for run_id in await service.recover_expired_leases("REMOTE"):
+                        self._on_change(run_id)
+                await self._forward_cancels()
+                for connection in list(self.workers.values()):
+                    while connection.free and connection.worker_id in self.workers:
+                        if not await self._assign_one(connection):
+                            break
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                logger.exception("worker dispatch failed; retrying")
+            self._wake.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), timeout=DISPATCH_POLL_SECONDS)
+
+    async def _forward_cancels(self) -> None:
+        """Cancels made through another process sharing the database reach our workers too."""
+        held = {run_id: c for c in self.workers.values() for run_id in c.running}
+        if not held:
+            return
+        ended = await Run.filter(id__in=list(held), state__in=list(TERMINAL_STATES)).values_list("id", flat=True)
+        for run_id in ended:
+            with contextlib.suppress(Exception):
+                await held[str(run_id)].send("task_cancel", {"task_id": str(run_id)})
+
+    async def _assign_one(self, connection: WorkerConnection) -> bool:
+        run_id = await service.claim_next(
+            "PENDING", connection.worker_id, self.settings.lease_seconds, "REMOTE", to_state="CLAIMED"
+        )
+        if run_id is None:
+            return False
+        run = await Run.get(id=run_id)
+        environment = await Environment.get_or_none(id=run.environment_id)
+        if environment is None:
+            if await service.transition(
+                run_id, ["CLAIMED"], "FAILED", status_message=f"Environment {run.environment_id} no longer exists."
+            ):
+                self._on_change(run_id, "FAILED")
+            return True
+        connection.running.add(run_id)
+        try:
+            await connection.send("task_assignment", self._assignment(run, environment))
+        except Exception:
+            connection.running.discard(run_id)
+            await service.transition(run_id, ["CLAIMED"], "PENDING", claimed_by=None, lease_expires_at=None)
+            raise
+        self._on_change(run_id, "CLAIMED")
+        return True
+
+    def _assignment(self, run: Run, environment: Environment) -> dict[str, Any]:
+        env_vars: dict[str, str] = self.vault.open(environment.env_vars_sealed)
+        model_id = run.model_id or ""
+        return {
+            "task_id": run.id,
+            "task": {
+                "id": run.id,
+                "title": run.title,
+                "task_definition": {"prompt": run.prompt},
+                "agent_config_snapshot": {"environment_id": environment.id, "model_id": model_id},
+            },
+            "docker_image": environment.docker_image,
+            "sidecar_image": self.settings.worker_sidecar_image,
+            "env_vars": {
+                "OZ_TASK_PROMPT": run.prompt,
+                "OZ_MODEL_ID": model_id,
+                "OZ_ENV_REPOS": "\n".join(environment.repos),
+                "OZ_ENV_SETUP_COMMANDS": "\n".join(environment.setup_commands),
+                "OZ_ENV_VARS": "\n".join(f"{name}={value}" for name, value in env_vars.items()),
+            },
+        }
+
+
+async def _refuse(websocket: WebSocket, code: int, message: str) -> None:
+    with contextlib.suppress(Exception):
+        await websocket.send_json({"type": "error", "data": {"message": message}})
+        await websocket.close(code=code, reason=message[:120])
