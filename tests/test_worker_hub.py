@@ -43,8 +43,8 @@ class FakeWorker:
     async def send(self, kind, data):
         await self.ws.send_str(json.dumps({"type": kind, "data": data}))
 
-    async def receive(self, timeout=5.0):
-        message = await self.ws.receive(timeout=timeout)
+    async def receive(self, within=5.0):
+        message = await self.ws.receive(within=within)
         if message.type != aiohttp.WSMsgType.TEXT:
             return {"type": "closed", "code": self.ws.close_code}
         return json.loads(message.data)
@@ -62,8 +62,8 @@ def _environment(server, token, **fields):
     return response.json()["id"]
 
 
-async def _state(client, run_id, want, timeout=5.0):
-    deadline = asyncio.get_running_loop().time() + timeout
+async def _state(client, run_id, want, within=5.0):
+    deadline = asyncio.get_running_loop().time() + within
     while True:
         run = await asyncio.to_thread(client.agent.runs.retrieve, run_id)
         if run.state == want:
@@ -132,7 +132,7 @@ async def test_capacity_and_rejection_leave_runs_for_other_workers(make_server, 
         assignment = await small.receive()
         assert assignment["data"]["task_id"] == first
         with pytest.raises(TimeoutError):
-            await small.receive(timeout=1.0)  # at capacity: the second run is not offered
+            await small.receive(within=1.0)  # at capacity: the second run is not offered
         await small.send("task_rejected", {"task_id": first, "reason": "at capacity"})
         await _state(client, first, "PENDING")
         async with FakeWorker(srv, worker_id="big", capacity=2) as big:
@@ -150,7 +150,7 @@ async def test_cancel_reaches_the_worker(make_server, token):
         await worker.send("task_claimed", {"task_id": run_id, "worker_id": "w1"})
         await _state(client, run_id, "INPROGRESS")
         await asyncio.to_thread(client.agent.runs.cancel, run_id)
-        message = await worker.receive(timeout=2.0)
+        message = await worker.receive(within=2.0)
         assert message == {"type": "task_cancel", "data": {"task_id": run_id}}
         await worker.send("task_completed", {"task_id": run_id, "output": "too late", "artifacts": []})
         await asyncio.sleep(0.3)
@@ -169,9 +169,9 @@ async def test_a_vanished_worker_loses_its_runs_after_the_lease(make_server, tok
         await worker.receive()
         await worker.send("task_claimed", {"task_id": started, "worker_id": "w1"})
         await _state(client, started, "INPROGRESS")
-    failed = await _state(client, started, "FAILED", timeout=8)
+    failed = await _state(client, started, "FAILED", within=8)
     assert "worker running this run stopped answering" in failed.status_message.message
-    await _state(client, unstarted, "PENDING", timeout=8)
+    await _state(client, unstarted, "PENDING", within=8)
 
 
 async def test_a_result_delivered_after_reconnecting_is_recorded_once(make_server, token):
