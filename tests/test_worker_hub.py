@@ -44,7 +44,7 @@ class FakeWorker:
         await self.ws.send_str(json.dumps({"type": kind, "data": data}))
 
     async def receive(self, within=5.0):
-        message = await self.ws.receive(within=within)
+        message = await self.ws.receive(timeout=within)
         if message.type != aiohttp.WSMsgType.TEXT:
             return {"type": "closed", "code": self.ws.close_code}
         return json.loads(message.data)
