@@ -79,7 +79,11 @@ class Settings:
     fallback_order: dict[str, list[str]] = field(default_factory=dict)
     queue_on_saturation: bool = False
     queue_max_wait_seconds: int = 300
-    worker_sidecar_image: str = "oz-agent-sidecar:dev"
+    worker_sidecar_image: str = ""  # empty: the worker builds oz-agent-sidecar:<content hash>
+    worker_memory_limit: str = "2g"
+    worker_cpus: float = 2.0
+    worker_pids_limit: int = 1024
+    worker_run_timeout_seconds: int = 3600
     reconnect_max_attempts: int = 0
     reconnect_window_seconds: int = 0
     auth_secret: str = field(default="", repr=False)
@@ -182,6 +186,9 @@ def load_settings(env: Mapping[str, str] | None = None, **overrides: Any) -> Set
         if name.startswith("OZ_PROVIDER_FALLBACK_ORDER_"):
             fallback_order[name.removeprefix("OZ_PROVIDER_FALLBACK_ORDER_").lower()] = names(name)
 
+    memory_limit = text("OZ_WORKER_MEMORY_LIMIT", "2g").lower()
+    if not re.fullmatch(r"[0-9]+[bkmg]?", memory_limit):
+        problems.append(f"OZ_WORKER_MEMORY_LIMIT must be a size such as 512m or 2g, not {memory_limit!r}.")
     load_plugins = names("OZ_LOAD_PLUGINS") if "OZ_LOAD_PLUGINS" in values else None
     settings = Settings(
         data_dir=data_dir,
@@ -209,7 +216,11 @@ def load_settings(env: Mapping[str, str] | None = None, **overrides: Any) -> Set
         fallback_order=fallback_order,
         queue_on_saturation=flag("OZ_QUEUE_ON_SATURATION"),
         queue_max_wait_seconds=integer("OZ_QUEUE_MAX_WAIT_SECONDS", 300),
-        worker_sidecar_image=text("OZ_WORKER_SIDECAR_IMAGE", "oz-agent-sidecar:dev"),
+        worker_sidecar_image=text("OZ_WORKER_SIDECAR_IMAGE"),
+        worker_memory_limit=memory_limit,
+        worker_cpus=_positive_float(text("OZ_WORKER_CPUS", "2"), "OZ_WORKER_CPUS", problems),
+        worker_pids_limit=integer("OZ_WORKER_PIDS_LIMIT", 1024, 16),
+        worker_run_timeout_seconds=integer("OZ_WORKER_RUN_TIMEOUT_SECONDS", 3600, 1),
         reconnect_max_attempts=integer("OZ_RECONNECT_MAX_ATTEMPTS", 0),
         reconnect_window_seconds=integer("OZ_RECONNECT_WINDOW_SECONDS", 0),
         auth_secret=text("AUTH_SECRET"),
@@ -218,6 +229,17 @@ def load_settings(env: Mapping[str, str] | None = None, **overrides: Any) -> Set
     if problems:
         raise ConfigError(problems)
     return settings
+
+
+def _positive_float(raw: str, name: str, problems: list[str]) -> float:
+    try:
+        number = float(raw)
+    except ValueError:
+        number = 0.0
+    if not number > 0:
+        problems.append(f"{name} must be a positive number such as 1.5, not {raw!r}.")
+        return 1.0
+    return number
 
 
 def validate_for_control_plane(settings: Settings) -> None:
