@@ -1,0 +1,107 @@
+"""Docker helpers for the worker and sidecar tests: the engine, a tiny task image, settings.
+
+The task image is ``FROM scratch`` with the host's static busybox and a fake ``claude`` that
+prints its prompt, a pull-request URL, a branch and a session link. Prompts starting with
+``sleep`` sleep 30 s, ``nap`` sleeps 2 s, ``fail`` exits 3.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import uuid
+from pathlib import Path
+from typing import Any
+
+from oz_app.config import Settings, load_settings
+from tests.conftest import missing
+
+BUSYBOX = Path("/bin/busybox")
+TEST_LABEL = "oz.test"
+
+FAKE_CLAUDE = """#!/bin/sh
+case "$2" in
+sleep*) echo "sleeping"; sleep 30 ;;
+nap*) echo "napping"; sleep 2 ;;
+fail*) echo "it went wrong"; exit 3 ;;
+esac
+echo "prompt: $2"
+echo "model: $OZ_MODEL_ID"
+echo "Opened https://github.com/acme/widgets/pull/42"
+echo "branch: oz/fix-widgets"
+echo "session link: https://oz.example/sessions/abc123"
+"""
+
+DOCKERFILE = """FROM scratch
+COPY busybox /bin/busybox
+RUN ["/bin/busybox", "--install", "-s", "/bin"]
+COPY claude /usr/local/bin/claude
+ENV PATH=/usr/local/bin:/bin
+"""
+
+
+def docker_client() -> Any:
+    """A docker-py client, or skip (fail in CI) when the engine is not reachable."""
+    try:
+        import docker
+
+        client = docker.from_env(timeout=30)
+        client.ping()
+    except Exception as exc:
+        missing(f"the Docker engine is not reachable: {exc}")
+    if not BUSYBOX.is_file():
+        missing("/bin/busybox (Debian busybox-static) is needed to build the test image")
+    return client
+
+
+def build_task_image(client: Any, workdir: Path) -> str:
+    """Build the fake-harness task image (tagged by content, so reruns reuse it)."""
+    digest = hashlib.sha256((DOCKERFILE + FAKE_CLAUDE).encode() + BUSYBOX.read_bytes()).hexdigest()[:12]
+    tag = f"oz-test-worker-task:{digest}"
+    try:
+        client.images.get(tag)
+        return tag
+    except Exception:
+        pass
+    workdir.mkdir(parents=True, exist_ok=True)
+    shutil.copy(BUSYBOX, workdir / "busybox")
+    (workdir / "claude").write_text(FAKE_CLAUDE)
+    (workdir / "claude").chmod(0o755)
+    (workdir / "Dockerfile").write_text(DOCKERFILE)
+    client.images.build(path=str(workdir), tag=tag, rm=True, pull=False)
+    return tag
+
+
+def worker_settings(**env: str) -> Settings:
+    return load_settings({"OZ_CONFIG_FILE": "", "OZ_API_KEY": "worker-test-key", **env})
+
+
+def new_worker_id() -> str:
+    return f"test-worker-{uuid.uuid4().hex[:10]}"
+
+
+def containers_of(client: Any, worker_id: str) -> list[Any]:
+    return list(client.containers.list(all=True, filters={"label": f"oz.worker_id={worker_id}"}))
+
+
+def assignment(task_id: str, image: str, prompt: str = "fix the widgets", **env: str) -> dict[str, Any]:
+    """A ``task_assignment`` payload as the control plane sends it."""
+    return {
+        "task_id": task_id,
+        "task": {
+            "id": task_id,
+            "title": "test",
+            "task_definition": {"prompt": prompt},
+            "agent_config_snapshot": {"environment_id": "env-1", "model_id": "claude-sonnet"},
+        },
+        "docker_image": image,
+        "sidecar_image": "",
+        "env_vars": {
+            "OZ_TASK_PROMPT": prompt,
+            "OZ_MODEL_ID": "claude-sonnet",
+            "OZ_ENV_REPOS": "",
+            "OZ_ENV_SETUP_COMMANDS": "",
+            "OZ_ENV_VARS": "",
+            **env,
+        },
+    }
