@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import signal
 import socket
 import sys
@@ -34,6 +35,13 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--host", help="address to listen on (default 127.0.0.1)")
     parser.add_argument("--port", type=int, help="port to listen on (default 8080)")
     parser.add_argument("--data-dir", help="where the SQLite database, secret key and other state live (OZ_DATA_DIR)")
+    parser.add_argument("--worker", metavar="ID", help="run as a worker with this id, executing runs in containers")
+    parser.add_argument(
+        "--server", help="control plane the worker connects to (default OZ_WS_URL or http://127.0.0.1:8080)"
+    )
+    parser.add_argument(
+        "--max-concurrent-runs", type=int, default=4, metavar="N", help="runs a worker executes at once"
+    )
     parser.add_argument("--version", action="version", version=f"oz-app {__version__}")
     return parser
 
@@ -129,6 +137,18 @@ def _db_upgrade(settings: Settings) -> int:
     return 0
 
 
+def _run_worker(settings: Settings, worker_id: str, server: str | None, max_runs: int) -> int:
+    from oz_app.worker import DEFAULT_SERVER, run_worker
+
+    if not settings.api_key:
+        return _fail("OZ_API_KEY is not set: set it to the control plane's admin API key to run a worker.")
+    if max_runs < 1:
+        return _fail(f"--max-concurrent-runs must be at least 1, not {max_runs}.")
+    manager, _ = _plugin_manager(settings)
+    server_url = server or os.environ.get("OZ_WS_URL") or DEFAULT_SERVER
+    return asyncio.run(run_worker(settings, worker_id, server_url, manager, max_runs))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
@@ -145,6 +165,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _db_upgrade(settings)
     if command:
         return _fail(f"unknown command {' '.join(command)!r}; use 'plugins' or 'db upgrade'.")
+    if args.worker:
+        return _run_worker(settings, args.worker, args.server, args.max_concurrent_runs)
     if args.headless and args.control_plane:
         try:
             validate_for_control_plane(settings)
