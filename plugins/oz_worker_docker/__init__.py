@@ -126,6 +126,7 @@ class DockerBackend:
         self._sidecar_lock = asyncio.Lock()
         self._containers: dict[str, Any] = {}
         self._cancelled: set[str] = set()
+        self._removals: dict[str, asyncio.Future[None]] = {}
 
     @property
     def client(self) -> Any:
@@ -262,6 +263,10 @@ class DockerBackend:
         finally:
             self._containers.pop(task_id, None)
             self._cancelled.discard(task_id)
+            removal = self._removals.pop(task_id, None)
+            if removal is not None:  # a cancel is removing it: the run ends when the container is gone
+                with contextlib.suppress(Exception):
+                    await asyncio.shield(removal)
             with contextlib.suppress(docker.errors.NotFound, docker.errors.APIError):
                 await asyncio.to_thread(container.remove, force=True)
 
@@ -379,7 +384,10 @@ class DockerBackend:
             with contextlib.suppress(docker.errors.NotFound, docker.errors.APIError):
                 container.remove(force=True)
 
-        await asyncio.to_thread(stop_and_remove)
+        removal = self._removals.get(task_id)
+        if removal is None:
+            removal = self._removals[task_id] = asyncio.ensure_future(asyncio.to_thread(stop_and_remove))
+        await asyncio.shield(removal)
         return True
 
     def running(self) -> list[str]:
