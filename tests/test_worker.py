@@ -357,3 +357,46 @@ async def test_sigterm_stops_containers_and_reports_runs(hub: FakeHub, engine: d
             process.kill()
             await process.wait()
     assert containers_of(engine["client"], worker_id) == []
+
+
+async def test_worker_gives_up_after_the_reconnect_window(
+    engine: dict[str, Any], worker_id: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from oz_worker_docker import DockerBackend
+
+    settings = worker_settings(OZ_RECONNECT_WINDOW_SECONDS="1")
+    server = f"http://127.0.0.1:{free_port()}"
+    worker = Worker(settings, worker_id, server, DockerBackend(settings, engine["client"]), backoff_base=0.05)
+    began = time.monotonic()
+    assert await asyncio.wait_for(worker.run(), 10) == 1
+    assert 1 <= time.monotonic() - began < 5
+    assert "without a connection (OZ_RECONNECT_WINDOW_SECONDS)" in capsys.readouterr().err
+
+
+async def test_a_refused_key_stops_the_worker_at_once(
+    hub: FakeHub, engine: dict[str, Any], worker_id: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from oz_worker_docker import DockerBackend
+
+    settings = worker_settings(OZ_API_KEY="wrong-key")
+    worker = Worker(settings, worker_id, hub.url, DockerBackend(settings, engine["client"]), backoff_base=0.05)
+    assert await asyncio.wait_for(worker.run(), 10) == 1
+    assert "refused the key; set OZ_API_KEY" in capsys.readouterr().err
+
+
+async def test_a_dead_heartbeat_stops_the_worker_loudly(
+    hub: FakeHub, engine: dict[str, Any], worker_id: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    worker, task = await start_worker(hub, worker_id)
+    await hub.send("task_assignment", assignment("t-hb", engine["image"], "sleep long"))
+    await hub.expect("task_claimed")
+
+    async def broken_heartbeat(ws: Any) -> None:
+        raise RuntimeError("heartbeat bug")
+
+    worker._heartbeat = broken_heartbeat  # type: ignore[method-assign]
+    hub.connected.clear()
+    await hub.sockets[-1].close()  # the next session starts the broken heartbeat
+    assert await asyncio.wait_for(task, 15) == 1
+    assert "its heartbeat failed (RuntimeError('heartbeat bug'))" in capsys.readouterr().err
+    assert containers_of(engine["client"], worker_id) == []
