@@ -153,17 +153,22 @@ async def follow_run(run_id: str, events: RunEvents) -> AsyncIterator[dict[str, 
     """Output and state changes of one run: ``{"type": "output", "text"}``, ``{"type": "state",
     "state", "status_message"}`` and, while nothing happens, ``{"type": "idle"}`` every half second.
 
-    Events come from this process's bus as they happen, and from the database for runs executed
-    elsewhere (another process, a worker). Ends after a terminal state.
+    A run streaming in this process is followed through the event bus, which hands over its
+    output so far atomically with the subscription; a run executed elsewhere (another process, a
+    worker) through its stored output. Ends after a terminal state.
     """
-    with events.subscribe(run_id) as queue:
+    with events.subscribe(run_id) as (queue, streamed):
+        live = streamed is not None
         sent = 0
+        if streamed:
+            yield {"type": "output", "text": streamed}
+            sent = len(streamed)
         state = ""
         while True:
             run = await Run.get_or_none(id=run_id)
             if run is None:
                 return
-            if len(run.output) > sent:
+            if not live and len(run.output) > sent:
                 yield {"type": "output", "text": run.output[sent:]}
                 sent = len(run.output)
             if run.state != state:
@@ -177,8 +182,11 @@ async def follow_run(run_id: str, events: RunEvents) -> AsyncIterator[dict[str, 
                 yield {"type": "idle"}
                 continue
             while event["type"] == "output":
-                yield event
-                sent += len(event["text"])
+                live = True
+                text = event["text"][max(0, sent - event["offset"]) :]  # skip what the database already gave
+                if text:
+                    yield {"type": "output", "text": text}
+                    sent += len(text)
                 if queue.empty():
                     break
                 event = queue.get_nowait()
