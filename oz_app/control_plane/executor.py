@@ -46,6 +46,7 @@ OUTPUT_FLUSH_SECONDS = 0.2
 STATUS_TAIL_CHARS = 2000
 DEFAULT_SATURATION_SECONDS = 60.0
 CANCEL_POLL_SECONDS = 0.5
+CLAIM_BATCH = 16  # most runs claimed by one query
 
 
 def harness_of(agent_config: dict[str, Any]) -> str:
@@ -150,16 +151,28 @@ class Executor:
                     last_upkeep = time.monotonic()
                     await self._upkeep()
                 await self._slots.acquire()
-                run_id = await service.claim_next("QUEUED", self.owner, self.settings.lease_seconds)
-                if run_id is None:
+                free = 1
+                while free < CLAIM_BATCH and not self._slots.locked():
+                    await self._slots.acquire()  # free: returns at once
+                    free += 1
+                # Cleared before looking: a run queued while we look sets it again, so the wait
+                # below cannot sleep through it.
+                self._wake.clear()
+                try:
+                    runs = await service.claim_batch("QUEUED", self.owner, self.settings.lease_seconds, free)
+                except BaseException:
+                    for _ in range(free):
+                        self._slots.release()
+                    raise
+                for _ in range(free - len(runs)):
                     self._slots.release()
-                    self._wake.clear()
+                for run in runs:
+                    task = asyncio.create_task(self._execute(run), name=f"oz-run-{run.id}")
+                    self._tasks[run.id] = task
+                    task.add_done_callback(functools.partial(self._finished, run.id))
+                if not runs:
                     with contextlib.suppress(TimeoutError):
                         await asyncio.wait_for(self._wake.wait(), timeout=1.0)
-                    continue
-                task = asyncio.create_task(self._execute(run_id), name=f"oz-run-{run_id}")
-                self._tasks[run_id] = task
-                task.add_done_callback(functools.partial(self._finished, run_id))
             except asyncio.CancelledError:
                 raise
             except Exception:
@@ -187,9 +200,8 @@ class Executor:
         chain = [primary, *fallbacks] if primary else list(fallbacks)
         return [key for key in dict.fromkeys(chain) if key in providers]
 
-    async def _execute(self, run_id: str) -> None:
-        run = await Run.get(id=run_id)
-        self._on_change(run_id, run.state, tenant=run.tenant)
+    async def _execute(self, run: Run) -> None:
+        self._on_change(run.id, run.state, tenant=run.tenant)
         harness = harness_of(run.agent_config)
         providers = await self.catalog.snapshot()
         chain = self.provider_chain(harness, providers)
