@@ -9,6 +9,7 @@ in CI (``CI=true``).
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import os
 import secrets
 import socket
@@ -48,7 +49,9 @@ def _postgres_admin(sql: str) -> None:
         finally:
             await conn.close()
 
-    asyncio.run(run())
+    # on a thread of its own: async tests call this from inside their running event loop
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, run()).result()
 
 
 def postgres_available() -> bool:

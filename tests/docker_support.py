@@ -81,7 +81,8 @@ def new_worker_id() -> str:
 
 
 def containers_of(client: Any, worker_id: str) -> list[Any]:
-    return list(client.containers.list(all=True, filters={"label": f"oz.worker_id={worker_id}"}))
+    # sparse: no per-container inspect, which races with containers being removed meanwhile
+    return list(client.containers.list(all=True, sparse=True, filters={"label": f"oz.worker_id={worker_id}"}))
 
 
 def assignment(task_id: str, image: str, prompt: str = "fix the widgets", **env: str) -> dict[str, Any]:

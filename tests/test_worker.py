@@ -123,7 +123,8 @@ async def test_cancel_removes_the_container_within_two_seconds(
 
     run = asyncio.create_task(backend.run(assignment("run-cancel", engine["image"], "sleep long"), on_line))
     await asyncio.wait_for(started.wait(), 15)
-    (container,) = containers_of(engine["client"], worker_id)
+    (listed,) = containers_of(engine["client"], worker_id)
+    container = engine["client"].containers.get(listed.id)
     host = container.attrs["HostConfig"]
     assert (host["Memory"], host["NanoCpus"], host["PidsLimit"], host["Init"]) == (2 * 1024**3, 2 * 10**9, 1024, True)
     assert container.labels["oz.run_id"] == "run-cancel"
