@@ -64,15 +64,14 @@ class RequestContextMiddleware:
                     raise _BodyTooLarge
             return message
 
-        async def send_with_id(message: Message) -> None:
-            nonlocal status
+        async def send_unless_too_large(message: Message) -> None:
             if too_large:  # whatever the app answered to a cut-off body, the caller gets the 413
                 if message["type"] == "http.response.start":
-                    await self._too_large(scope, receive, send_with_id_raw)
+                    await self._too_large(scope, receive, send_with_id)
                 return
-            await send_with_id_raw(message)
+            await send_with_id(message)
 
-        async def send_with_id_raw(message: Message) -> None:
+        async def send_with_id(message: Message) -> None:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
@@ -83,12 +82,12 @@ class RequestContextMiddleware:
             with logger.contextualize(request_id=request_id):
                 declared = headers.get(b"content-length")
                 if declared is not None and (not declared.isdigit() or int(declared) > self.max_body_bytes):
-                    await self._too_large(scope, receive, send_with_id_raw)
+                    await self._too_large(scope, receive, send_with_id)
                     return
                 try:
-                    await self.app(scope, limited_receive, send_with_id)
+                    await self.app(scope, limited_receive, send_unless_too_large)
                 except _BodyTooLarge:
-                    await self._too_large(scope, receive, send_with_id_raw)
+                    await self._too_large(scope, receive, send_with_id)
                 logger.debug(
                     "{} {} -> {} in {:.1f} ms",
                     scope["method"],
