@@ -125,9 +125,11 @@ class Server:
         return self.process.returncode
 
 
-def start_server(data_dir: Path, database_url: str, env: dict[str, str] | None = None, timeout: float = 20) -> Server:
-    """Start the control plane and wait until ``/health`` answers 200."""
-    port = free_port()
+def start_server(
+    data_dir: Path, database_url: str, env: dict[str, str] | None = None, timeout: float = 20, port: int | None = None
+) -> Server:
+    """Start the control plane (on ``port``, else a free one) and wait until ``/health`` answers 200."""
+    port = port or free_port()
     full_env = {
         **{k: v for k, v in os.environ.items() if not k.startswith(("OZ_", "DATABASE_URL"))},
         "OZ_ADMIN_API_KEY": ADMIN_KEY,
@@ -189,12 +191,15 @@ def make_server(tmp_path: Path) -> Iterator[Any]:
     urls: list[str] = []
 
     def make(
-        env: dict[str, str] | None = None, database_url: str | None = None, data_dir: Path | None = None
+        env: dict[str, str] | None = None,
+        database_url: str | None = None,
+        data_dir: Path | None = None,
+        port: int | None = None,
     ) -> Server:
         if database_url is None:
             database_url = new_database_url(tmp_path)
             urls.append(database_url)
-        srv = start_server(data_dir or tmp_path / f"data-{len(started)}", database_url, env)
+        srv = start_server(data_dir or tmp_path / f"data-{len(started)}", database_url, env, port=port)
         started.append(srv)
         return srv
 

@@ -176,3 +176,25 @@ def test_stopping_a_worker_stops_its_containers_and_reports_its_runs(make_server
     assert not containers_of(engine["client"], wid)
     run = _ended(client, run_id, timeout=10)
     assert run.state == "FAILED" and "shut down" in run.status_message.message
+
+
+def test_a_control_plane_restart_mid_run_still_records_the_result_once(
+    make_server, new_database, worker, engine, token
+):
+    """WK-8: the worker keeps running while the control plane restarts, reconnects, and its result counts once."""
+    url = new_database()
+    srv = make_server(database_url=url)
+    worker(srv)
+    client = sdk(srv, token)
+    run_id = client.agent.run(
+        prompt="nap then answer", config={"environment_id": _environment(srv, token, engine["image"])}
+    ).run_id
+    wait_for(lambda: client.agent.runs.retrieve(run_id).state == "INPROGRESS")
+    port = int(srv.url.rsplit(":", 1)[1])
+    assert srv.stop(signal.SIGTERM) == 0
+    restarted = make_server(database_url=url, data_dir=srv.data_dir, port=port)
+    client = sdk(restarted, token)
+    run = _ended(client, run_id, timeout=30)
+    assert run.state == "SUCCEEDED", run.status_message
+    assert "prompt: nap then answer" in run.output
+    assert len(run.artifacts) == 1
