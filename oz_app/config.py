@@ -84,6 +84,7 @@ class Settings:
     worker_cpus: float = 2.0
     worker_pids_limit: int = 1024
     worker_run_timeout_seconds: int = 3600
+    worker_network: str = ""
     reconnect_max_attempts: int = 0
     reconnect_window_seconds: int = 0
     auth_secret: str = field(default="", repr=False)
@@ -186,6 +187,9 @@ def load_settings(env: Mapping[str, str] | None = None, **overrides: Any) -> Set
         if name.startswith("OZ_PROVIDER_FALLBACK_ORDER_"):
             fallback_order[name.removeprefix("OZ_PROVIDER_FALLBACK_ORDER_").lower()] = names(name)
 
+    worker_network = text("OZ_WORKER_NETWORK")
+    if worker_network and not re.match(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", worker_network):
+        problems.append(f"OZ_WORKER_NETWORK must be a Docker network such as bridge or host, not {worker_network!r}.")
     memory_limit = text("OZ_WORKER_MEMORY_LIMIT", "2g").lower()
     if not re.fullmatch(r"[0-9]+[bkmg]?", memory_limit):
         problems.append(f"OZ_WORKER_MEMORY_LIMIT must be a size such as 512m or 2g, not {memory_limit!r}.")
@@ -221,6 +225,7 @@ def load_settings(env: Mapping[str, str] | None = None, **overrides: Any) -> Set
         worker_cpus=_positive_float(text("OZ_WORKER_CPUS", "2"), "OZ_WORKER_CPUS", problems),
         worker_pids_limit=integer("OZ_WORKER_PIDS_LIMIT", 1024, 16),
         worker_run_timeout_seconds=integer("OZ_WORKER_RUN_TIMEOUT_SECONDS", 3600, 1),
+        worker_network=worker_network,
         reconnect_max_attempts=integer("OZ_RECONNECT_MAX_ATTEMPTS", 0),
         reconnect_window_seconds=integer("OZ_RECONNECT_WINDOW_SECONDS", 0),
         auth_secret=text("AUTH_SECRET"),

@@ -7,9 +7,15 @@ prints its prompt, a pull-request URL, a branch and a session link. Prompts star
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import hashlib
+import http.server
 import shutil
+import subprocess
+import threading
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -106,3 +112,57 @@ def assignment(task_id: str, image: str, prompt: str = "fix the widgets", **env:
             **env,
         },
     }
+
+
+GIT_BINARIES = (Path("/usr/bin/git"), Path("/usr/lib/git-core/git"), Path("/usr/lib/git-core/git-remote-http"))
+
+
+def _libraries(binary: Path) -> set[Path]:
+    """The shared libraries ``binary`` loads, as ``ldd`` resolves them on this host."""
+    listing = subprocess.run(["ldd", str(binary)], capture_output=True, text=True, check=True).stdout
+    return {Path(part) for line in listing.splitlines() for part in line.split() if part.startswith("/")}
+
+
+def build_git_task_image(client: Any, workdir: Path) -> str:
+    """The task image plus the host's git (and its http helper and libraries), for clone tests."""
+    if not all(binary.is_file() for binary in GIT_BINARIES):
+        missing("git (Debian git) is needed to build the clone test image")
+    base = build_task_image(client, workdir / "base")
+    files = set(GIT_BINARIES).union(*(_libraries(binary) for binary in GIT_BINARIES))
+    dockerfile = f"FROM {base}\nCOPY root/ /\nRUN mkdir -p /tmp\nENV PATH=/usr/local/bin:/usr/bin:/bin\n"
+    digest = hashlib.sha256((dockerfile + "".join(sorted(map(str, files)))).encode()).hexdigest()[:12]
+    tag = f"oz-test-worker-git:{digest}"
+    with contextlib.suppress(Exception):
+        client.images.get(tag)
+        return tag
+    context = workdir / "git"
+    for path in files:
+        target = context / "root" / path.relative_to("/")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(path.resolve(), target)
+    (context / "Dockerfile").write_text(dockerfile)
+    client.images.build(path=str(context), tag=tag, rm=True, pull=False)
+    return tag
+
+
+@contextlib.contextmanager
+def served_repository(workdir: Path, name: str, files: dict[str, str]) -> Iterator[str]:
+    """A git repository with ``files`` in one commit, served over plain HTTP on 127.0.0.1."""
+    source, bare = workdir / "source", workdir / "served" / f"{name}.git"
+    git = ["git", "-c", "user.name=oz", "-c", "user.email=oz@example.invalid"]
+    subprocess.run([*git, "init", "-q", "-b", "main", str(source)], check=True)
+    for relative, text in files.items():
+        (source / relative).write_text(text)
+    subprocess.run([*git, "-C", str(source), "add", "."], check=True)
+    subprocess.run([*git, "-C", str(source), "commit", "-q", "-m", "initial"], check=True)
+    subprocess.run(["git", "clone", "-q", "--bare", str(source), str(bare)], check=True)
+    subprocess.run(["git", "-C", str(bare), "update-server-info"], check=True)  # for the dumb HTTP protocol
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(workdir / "served"))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/{name}.git"
+    finally:
+        server.shutdown()
+        thread.join(5)

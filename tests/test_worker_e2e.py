@@ -28,9 +28,9 @@ def engine(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
 class Worker:
     """An `oz-app --worker` process."""
 
-    def __init__(self, server: Any, worker_id: str, log: Path, capacity: int = 4) -> None:
+    def __init__(self, server: Any, worker_id: str, log: Path, capacity: int = 4, network: str = "") -> None:
         env = {k: v for k, v in os.environ.items() if not k.startswith("OZ_")}
-        env.update(OZ_API_KEY=ADMIN_KEY, OZ_CONFIG_FILE="", OZ_LOG_FORMAT="json")
+        env.update(OZ_API_KEY=ADMIN_KEY, OZ_CONFIG_FILE="", OZ_LOG_FORMAT="json", OZ_WORKER_NETWORK=network)
         self.log = log
         with log.open("ab") as out:
             self.process = subprocess.Popen(
@@ -198,3 +198,19 @@ def test_a_control_plane_restart_mid_run_still_records_the_result_once(
     assert run.state == "SUCCEEDED", run.status_message
     assert "prompt: nap then answer" in run.output
     assert len(run.artifacts) == 1
+
+
+def test_a_run_clones_a_repository_served_locally(make_server, worker, engine, token, tmp_path):
+    """WK-3: the environment's repository is cloned into /workspace before setup and the harness run."""
+    from tests.docker_support import build_git_task_image, served_repository
+
+    image = build_git_task_image(engine["client"], tmp_path / "images")
+    srv = make_server()
+    with served_repository(tmp_path / "repo", "widgets", {"README.md": "the widgets repository\n"}) as url:
+        worker(srv, network="host")  # the task container reaches the repository on the host's loopback
+        check = 'grep -q "the widgets repository" widgets/README.md'  # fails the run unless the clone is there
+        env_id = _environment(srv, token, image, repos=[url], setup_commands=[check])
+        client = sdk(srv, token)
+        run = _ended(client, client.agent.run(prompt="improve the widgets", config={"environment_id": env_id}).run_id)
+    assert run.state == "SUCCEEDED", run.status_message
+    assert "prompt: improve the widgets" in run.output

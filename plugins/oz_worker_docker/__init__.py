@@ -253,6 +253,7 @@ class DockerBackend:
                 mem_limit=self.settings.worker_memory_limit,
                 nano_cpus=int(self.settings.worker_cpus * 1e9),
                 pids_limit=self.settings.worker_pids_limit,
+                network_mode=self.settings.worker_network or None,
                 init=True,  # PID 1 forwards SIGTERM, so a stop takes milliseconds instead of the grace period
             )
         except docker.errors.APIError as exc:
