@@ -128,7 +128,8 @@ async def test_cancel_removes_the_container_within_two_seconds(
     host = container.attrs["HostConfig"]
     assert (host["Memory"], host["NanoCpus"], host["PidsLimit"], host["Init"]) == (2 * 1024**3, 2 * 10**9, 1024, True)
     assert container.labels["oz.run_id"] == "run-cancel"
-    assert [(m["Destination"], m["RW"]) for m in container.attrs["Mounts"]] == [("/agent", False)]
+    mounts = sorted((m["Destination"], m["RW"]) for m in container.attrs["Mounts"])
+    assert mounts == [("/agent", False), ("/workspace/.oz", True)]  # sidecar read-only, results folder writable
     began = time.monotonic()
     assert await backend.cancel("run-cancel")
     result = await asyncio.wait_for(run, 5)
