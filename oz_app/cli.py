@@ -99,7 +99,9 @@ def _serve_control_plane(settings: Settings) -> int:
     # SIGTERM would end the process with status -15 (and SIGINT with a traceback).
     for stop_signal in (signal.SIGINT, signal.SIGTERM):
         signal.signal(stop_signal, stop)
-    asyncio.run(server.serve(sockets=[sock]))
+    # Server.run picks uvicorn's event loop (uvloop when installed, as uvicorn.run would);
+    # asyncio.run(server.serve()) always got the slower pure-asyncio loop.
+    server.run(sockets=[sock])
     return 0 if server.started else 1
 
 
