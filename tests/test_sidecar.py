@@ -20,7 +20,7 @@ RUN_LABEL = f"sidecar-{uuid.uuid4().hex[:8]}"
 
 @pytest.fixture(scope="module")
 def engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
-    from oz_worker_docker import DockerBackend
+    from oz_worker_docker.backend import DockerBackend
 
     client = docker_client()
     image = build_task_image(client, tmp_path_factory.mktemp("task-image"))
@@ -151,7 +151,7 @@ def test_repositories_need_git_in_the_image(engine: dict[str, Any]) -> None:
 
 
 def test_sidecar_files_ship_with_the_package() -> None:
-    from oz_worker_docker import SIDECAR_DIR, sidecar_hash
+    from oz_worker_docker.backend import SIDECAR_DIR, sidecar_hash
 
     top_level = Path(__file__).resolve().parents[1] / "sidecar"
     for name in ("Dockerfile", "entrypoint.sh"):

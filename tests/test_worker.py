@@ -49,7 +49,7 @@ def worker_id(engine: dict[str, Any]) -> Iterator[str]:
 
 @pytest.fixture
 async def backend(worker_id: str, engine: dict[str, Any]) -> AsyncIterator[Any]:
-    from oz_worker_docker import DockerBackend
+    from oz_worker_docker.backend import DockerBackend
 
     docker_backend = DockerBackend(worker_settings(), engine["client"])
     await docker_backend.start(worker_id)
@@ -61,7 +61,7 @@ async def backend(worker_id: str, engine: dict[str, Any]) -> AsyncIterator[Any]:
 
 
 def test_artifacts_and_session_link_are_extracted() -> None:
-    from oz_worker_docker import extract_artifacts
+    from oz_worker_docker.backend import extract_artifacts
 
     text = (
         "Pushed the fix.\nbranch: feature/x\nOpened https://github.com/acme/widgets/pull/7.\n"
@@ -145,7 +145,7 @@ async def test_missing_image_fails_clearly_without_pulling(backend: Any) -> None
 
 
 async def test_orphans_of_this_worker_are_removed_at_start(engine: dict[str, Any], worker_id: str) -> None:
-    from oz_worker_docker import DockerBackend
+    from oz_worker_docker.backend import DockerBackend
 
     client = engine["client"]
     orphan = client.containers.run(
@@ -164,7 +164,7 @@ async def test_orphans_of_this_worker_are_removed_at_start(engine: dict[str, Any
 
 
 async def test_run_time_limit(engine: dict[str, Any], worker_id: str) -> None:
-    from oz_worker_docker import DockerBackend
+    from oz_worker_docker.backend import DockerBackend
 
     limited = DockerBackend(worker_settings(OZ_WORKER_RUN_TIMEOUT_SECONDS="1"), engine["client"])
     await limited.start(worker_id)
@@ -244,7 +244,7 @@ async def hub() -> AsyncIterator[FakeHub]:
 
 
 async def start_worker(hub: FakeHub, worker_id: str, capacity: int = 1) -> tuple[Worker, asyncio.Task[int]]:
-    from oz_worker_docker import DockerBackend
+    from oz_worker_docker.backend import DockerBackend
 
     settings = worker_settings()
     worker = Worker(settings, worker_id, hub.url, DockerBackend(settings), capacity, backoff_base=0.05)
@@ -364,7 +364,7 @@ async def test_sigterm_stops_containers_and_reports_runs(hub: FakeHub, engine: d
 async def test_worker_gives_up_after_the_reconnect_window(
     engine: dict[str, Any], worker_id: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from oz_worker_docker import DockerBackend
+    from oz_worker_docker.backend import DockerBackend
 
     settings = worker_settings(OZ_RECONNECT_WINDOW_SECONDS="1")
     server = f"http://127.0.0.1:{free_port()}"
@@ -378,7 +378,7 @@ async def test_worker_gives_up_after_the_reconnect_window(
 async def test_a_refused_key_stops_the_worker_at_once(
     hub: FakeHub, engine: dict[str, Any], worker_id: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from oz_worker_docker import DockerBackend
+    from oz_worker_docker.backend import DockerBackend
 
     settings = worker_settings(OZ_API_KEY="wrong-key")
     worker = Worker(settings, worker_id, hub.url, DockerBackend(settings, engine["client"]), backoff_base=0.05)
