@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import signal
 import socket
 import sys
@@ -147,7 +146,7 @@ def _run_worker(settings: Settings, worker_id: str, server: str | None, max_runs
     if max_runs < 1:
         return _fail(f"--max-concurrent-runs must be at least 1, not {max_runs}.")
     manager, _ = _plugin_manager(settings)
-    server_url = server or os.environ.get("OZ_WS_URL") or DEFAULT_SERVER
+    server_url = server or settings.ws_url or DEFAULT_SERVER
     return asyncio.run(run_worker(settings, worker_id, server_url, manager, max_runs))
 
 

@@ -85,6 +85,7 @@ class Settings:
     worker_pids_limit: int = 1024
     worker_run_timeout_seconds: int = 3600
     worker_network: str = ""
+    ws_url: str = ""
     reconnect_max_attempts: int = 0
     reconnect_window_seconds: int = 0
     auth_secret: str = field(default="", repr=False)
@@ -226,6 +227,7 @@ def load_settings(env: Mapping[str, str] | None = None, **overrides: Any) -> Set
         worker_pids_limit=integer("OZ_WORKER_PIDS_LIMIT", 1024, 16),
         worker_run_timeout_seconds=integer("OZ_WORKER_RUN_TIMEOUT_SECONDS", 3600, 1),
         worker_network=worker_network,
+        ws_url=text("OZ_WS_URL"),
         reconnect_max_attempts=integer("OZ_RECONNECT_MAX_ATTEMPTS", 0),
         reconnect_window_seconds=integer("OZ_RECONNECT_WINDOW_SECONDS", 0),
         auth_secret=text("AUTH_SECRET"),
