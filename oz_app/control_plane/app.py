@@ -43,6 +43,7 @@ class ControlPlane:
         self.executor = Executor(settings, manager, self.owner, self.run_changed, self.run_output, self.catalog)
         self.hub = WorkerHub(settings, self.vault, self.run_changed, self.run_output)
         self._sweeper: asyncio.Task[None] | None = None
+        self._side_tasks: set[asyncio.Task[None]] = set()
 
     def run_changed(self, run_id: str, state: str = "", **event: Any) -> None:
         """Tell live followers and plugins that a run changed state."""
@@ -61,7 +62,9 @@ class ControlPlane:
 
     def run_cancelled(self, run_id: str) -> None:
         self.executor.cancel_local(run_id)
-        asyncio.get_running_loop().create_task(self.hub.cancel(run_id))
+        task = asyncio.get_running_loop().create_task(self.hub.cancel(run_id))
+        self._side_tasks.add(task)  # the loop keeps only weak references to tasks
+        task.add_done_callback(self._side_tasks.discard)
         self.run_changed(run_id, "CANCELLED")
 
     def router(self) -> APIRouter:
