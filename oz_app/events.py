@@ -39,14 +39,18 @@ class RunEvents:
             if queue.qsize() < QUEUE_LIMIT:
                 queue.put_nowait(event)
 
+    def streamed(self, run_id: str) -> str | None:
+        """The output so far of a run streaming in this process, else None."""
+        chunks = self._outputs.get(run_id)
+        return None if chunks is None else "".join(chunks)
+
     @contextmanager
     def subscribe(self, run_id: str) -> Iterator[tuple[asyncio.Queue[dict[str, Any]], str | None]]:
         """The run's event queue and, if it is streaming in this process, its output so far."""
         queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
         self._subscribers[run_id].add(queue)
-        streamed = self._outputs.get(run_id)
         try:
-            yield queue, None if streamed is None else "".join(streamed)
+            yield queue, self.streamed(run_id)
         finally:
             self._subscribers[run_id].discard(queue)
             if not self._subscribers[run_id]:

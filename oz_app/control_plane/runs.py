@@ -149,6 +149,15 @@ async def create_run(caller: Caller, prompt: str, title: str | None, config: dic
     )
 
 
+async def cancel_run(run_id: str, events: RunEvents, reason: str) -> bool:
+    """Cancel an active run; False if it had already ended. A run streaming in this process keeps
+    its output so far in the same write, so it never reads as CANCELLED without it."""
+    changes = {"status_message": reason}
+    if (streamed := events.streamed(run_id)) is not None:
+        changes["output"] = streamed
+    return await service.transition(run_id, service.ACTIVE_STATES, "CANCELLED", **changes)
+
+
 async def follow_run(run_id: str, events: RunEvents) -> AsyncIterator[dict[str, Any]]:
     """Output and state changes of one run: ``{"type": "output", "text"}``, ``{"type": "state",
     "state", "status_message"}`` and, while nothing happens, ``{"type": "idle"}`` every half second.
@@ -287,9 +296,7 @@ def build_router(auth: Any, on_created: Any, on_cancelled: Any, events: RunEvent
     @router.post("/agent/runs/{run_id}/cancel", response_class=PlainTextResponse, summary="Cancel a run")
     async def cancel(run_id: str, caller: CallerDep) -> str:
         run = await visible_run(run_id, caller)
-        if run.state not in TERMINAL_STATES and await service.transition(
-            run.id, service.ACTIVE_STATES, "CANCELLED", status_message="Cancelled through the API."
-        ):
+        if await cancel_run(run.id, events, "Cancelled through the API."):
             on_cancelled(run.id)
             return run.id
         current = await Run.get(id=run.id)

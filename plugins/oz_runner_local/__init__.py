@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 from oz_app.config import Settings
-from oz_app.control_plane import runs, service
+from oz_app.control_plane import runs
 from oz_app.control_plane.http import Caller, tenant_of
 from oz_app.db.models import Run
 from oz_app.hookspecs import hookimpl
@@ -38,7 +38,7 @@ class LocalRunner:
 
     async def cancel(self, run_id: str) -> None:
         run = await self._own(run_id)
-        if not await service.transition(run.id, service.ACTIVE_STATES, "CANCELLED", status_message="Cancelled."):
+        if not await runs.cancel_run(run.id, self.plane.events, "Cancelled."):
             raise RunnerError(f"Run {run_id} already ended; a finished run cannot be cancelled.")
         self.plane.run_cancelled(run.id)
 
