@@ -3,7 +3,7 @@
 Usage: ``python tests/claimer.py DB_URL OWNER [--wait] [--batch N]``. With ``--wait`` it prints
 ``READY`` once connected and starts only after a line arrives on stdin, so that several processes
 started by a test begin claiming at the same moment. With ``--batch N`` it claims up to N runs at
-a time (``service.claim_batch``, as the executor does) instead of one (``service.claim_next``).
+a time (as the executor does) instead of one (as the worker hub does).
 """
 
 from __future__ import annotations
@@ -22,11 +22,8 @@ async def claim_all(url: str, owner: str, wait: bool, batch: int) -> None:
         if wait:
             print("READY", flush=True)
             await asyncio.to_thread(sys.stdin.readline)
-        if batch:
-            while runs := await service.claim_batch("QUEUED", owner, 30, batch):
-                print("\n".join(run.id for run in runs), flush=True)
-        while (run_id := await service.claim_next("QUEUED", owner, 30)) is not None:
-            print(run_id, flush=True)
+        while runs := await service.claim_batch("QUEUED", owner, 30, batch):
+            print("\n".join(run.id for run in runs), flush=True)
     finally:
         await db.close()
 
@@ -36,7 +33,7 @@ def main() -> None:
     parser.add_argument("url")
     parser.add_argument("owner")
     parser.add_argument("--wait", action="store_true", help="print READY, then start on a line from stdin")
-    parser.add_argument("--batch", type=int, default=0, help="claim up to this many runs at a time")
+    parser.add_argument("--batch", type=int, default=1, help="claim up to this many runs at a time")
     args = parser.parse_args()
     asyncio.run(claim_all(args.url, args.owner, args.wait, args.batch))
 

@@ -54,45 +54,13 @@ async def transition(
     return changed == 1
 
 
-async def claim(run_id: str, from_state: str, owner: str, lease_seconds: float, to_state: str = "INPROGRESS") -> bool:
-    """Take one run for ``owner`` with a lease; True only for the one caller that won it."""
-    stamp = now()
-    return await transition(
-        run_id,
-        [from_state],
-        to_state,
-        claimed_by=owner,
-        lease_expires_at=stamp + timedelta(seconds=lease_seconds),
-        started_at=stamp,
-    )
-
-
-async def claim_next(
+async def claim_batch(
     from_state: str,
     owner: str,
     lease_seconds: float,
+    limit: int,
     execution_location: str = "LOCAL",
-    batch: int = 8,
     to_state: str = "INPROGRESS",
-) -> str | None:
-    """Claim the oldest run waiting in ``from_state``; None when there is nothing to take."""
-    while True:
-        candidates = await (
-            Run.filter(state=from_state, execution_location=execution_location, claimed_by__isnull=True)
-            .order_by("created_at", "id")
-            .limit(batch)
-            .values_list("id", flat=True)
-        )
-        if not candidates:
-            return None
-        for run_id in candidates:
-            if await claim(str(run_id), from_state, owner, lease_seconds, to_state):
-                return str(run_id)
-        # every candidate was taken by someone else meanwhile: look again
-
-
-async def claim_batch(
-    from_state: str, owner: str, lease_seconds: float, limit: int, execution_location: str = "LOCAL"
 ) -> list[Run]:
     """Claim up to ``limit`` of the oldest runs waiting in ``from_state`` for ``owner``, with one
     compare-and-set ``UPDATE`` for all of them; returns the runs won, as they are after the claim.
@@ -110,7 +78,7 @@ async def claim_batch(
             return []
         stamp = now()
         changes = {
-            "state": "INPROGRESS",
+            "state": to_state,
             "claimed_by": owner,
             "lease_expires_at": stamp + timedelta(seconds=lease_seconds),
             "started_at": stamp,

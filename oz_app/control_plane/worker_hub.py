@@ -253,12 +253,13 @@ class WorkerHub:
                 await held[str(run_id)].send("task_cancel", {"task_id": str(run_id)})
 
     async def _assign_one(self, connection: WorkerConnection) -> bool:
-        run_id = await service.claim_next(
-            "PENDING", connection.worker_id, self.settings.lease_seconds, "REMOTE", to_state="CLAIMED"
+        claimed = await service.claim_batch(
+            "PENDING", connection.worker_id, self.settings.lease_seconds, 1, "REMOTE", to_state="CLAIMED"
         )
-        if run_id is None:
+        if not claimed:
             return False
-        run = await Run.get(id=run_id)
+        run = claimed[0]
+        run_id = run.id
         environment = await Environment.get_or_none(id=run.environment_id)
         if environment is None:
             if await service.transition(
