@@ -43,7 +43,6 @@ _MODEL_PREFIX = (
     ("kimi", "kimi"),
 )
 OUTPUT_FLUSH_SECONDS = 0.2
-STATUS_TAIL_CHARS = 2000
 DEFAULT_SATURATION_SECONDS = 60.0
 CANCEL_POLL_SECONDS = 0.5
 CLAIM_BATCH = 16  # most runs claimed by one query
@@ -292,7 +291,7 @@ class Executor:
                         last_flush = time.monotonic()
                         output = "".join(chunks)
                         await Run.filter(id=run.id, state="INPROGRESS").update(
-                            output=output, status_message=_tail(output)
+                            output=output, status_message=service.status_tail(output)
                         )
         except asyncio.CancelledError:
             attempt["outcome"] = "cancelled"
@@ -311,7 +310,12 @@ class Executor:
         attempt["outcome"] = "answered"
         output = "".join(chunks)
         if await service.transition(
-            run.id, ["INPROGRESS"], "SUCCEEDED", output=output, attempts=attempts, status_message=_tail(output) or None
+            run.id,
+            ["INPROGRESS"],
+            "SUCCEEDED",
+            output=output,
+            attempts=attempts,
+            status_message=service.status_tail(output) or None,
         ):
             self._on_change(run.id, "SUCCEEDED", tenant=run.tenant, provider=key)
         return None
@@ -332,8 +336,3 @@ class Executor:
             changes["output"] = output
         if await service.transition(run.id, ["INPROGRESS"], "FAILED", **changes):
             self._on_change(run.id, "FAILED", status_message=message)
-
-
-def _tail(output: str) -> str:
-    """The end of the output, shown as the run's status message while it streams."""
-    return output[-STATUS_TAIL_CHARS:]

@@ -22,6 +22,12 @@ from oz_app.db.models import TERMINAL_STATES, Run
 ACTIVE_STATES = ("QUEUED", "PENDING", "CLAIMED", "INPROGRESS")
 # States in which a run can be held by a claimer; QUEUED is held while it waits for a provider (PR-5).
 HELD_STATES = ["QUEUED", "CLAIMED", "INPROGRESS"]
+STATUS_TAIL_CHARS = 2000
+
+
+def status_tail(output: str) -> str:
+    """The end of a run's output, shown as its status message while it streams and after."""
+    return output[-STATUS_TAIL_CHARS:]
 
 
 def now() -> datetime:

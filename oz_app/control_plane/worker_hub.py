@@ -193,7 +193,7 @@ class WorkerHub:
         if time.monotonic() - connection.flushed_at.get(run_id, 0.0) >= OUTPUT_FLUSH_SECONDS:
             connection.flushed_at[run_id] = time.monotonic()
             await Run.filter(id=run_id, claimed_by=connection.worker_id, state__in=["CLAIMED", "INPROGRESS"]).update(
-                output=output, status_message=output[-2000:]
+                output=output, status_message=service.status_tail(output)
             )
 
     async def _finish(self, connection: WorkerConnection, run_id: str, kind: str, data: dict[str, Any]) -> None:
@@ -203,7 +203,7 @@ class WorkerHub:
                 "output": output,
                 "artifacts": data.get("artifacts") or [],
                 "session_link": data.get("session_link") or None,
-                "status_message": output[-2000:] or None,
+                "status_message": service.status_tail(output) or None,
             }
             state = "SUCCEEDED"
         else:
