@@ -41,7 +41,8 @@ class Run(Model):
 
     class Meta:
         table = "runs"
-        indexes = (("tenant", "created_at"), ("state", "created_at"), ("created_at", "id"))
+        # A tenant's list is ordered by (created_at, id): the index gives that order, no sort.
+        indexes = (("tenant", "created_at", "id"), ("state", "created_at"), ("created_at", "id"))
 
     def __str__(self) -> str:
         return f"Run {self.id} ({self.state})"
@@ -89,3 +90,126 @@ class ProviderRecord(Model):
 
     def __str__(self) -> str:
         return f"Provider {self.key} ({self.type})"
+
+
+# The workspace (WS-*): people, their agents and rooms, and what happens in a room.
+
+
+class User(Model):
+    """Someone who signs in to the workspace; in desktop mode, the one local user."""
+
+    id = fields.CharField(max_length=32, primary_key=True)
+    username = fields.CharField(max_length=64, unique=True)
+    password_hash = fields.CharField(max_length=300, default="", description="scrypt; empty: cannot log in")
+    created_at = fields.DatetimeField()
+
+    class Meta:
+        table = "users"
+
+
+class Agent(Model):
+    """An AI agent a user set up; every reply it gives is a run of the control plane."""
+
+    id = fields.CharField(max_length=32, primary_key=True)
+    owner: fields.ForeignKeyRelation[User] = fields.ForeignKeyField("models.User", on_delete=fields.CASCADE)
+    name = fields.CharField(max_length=64)
+    color = fields.CharField(max_length=32, default="#5c6bc0")
+    icon = fields.CharField(max_length=64, default="smart_toy")
+    harness = fields.CharField(max_length=64, default="default")
+    model = fields.CharField(max_length=200, default="")
+    environment_id = fields.CharField(max_length=32, null=True)
+    system_prompt = fields.TextField(default="")
+    repository = fields.CharField(max_length=2000, default="")
+    status = fields.CharField(max_length=16, default="idle", description="idle, running or error")
+    created_at = fields.DatetimeField()
+
+    class Meta:
+        table = "agents"
+        unique_together = (("owner", "name"),)
+
+
+class Room(Model):
+    """A conversation between people and agents, with its board and artifacts."""
+
+    id = fields.CharField(max_length=32, primary_key=True)
+    owner: fields.ForeignKeyRelation[User] = fields.ForeignKeyField("models.User", on_delete=fields.CASCADE)
+    name = fields.CharField(max_length=200)
+    description = fields.TextField(default="")
+    paused = fields.BooleanField(default=False)
+    share_token = fields.CharField(max_length=64, null=True, unique=True)
+    members: fields.ManyToManyRelation[Agent] = fields.ManyToManyField(
+        "models.Agent", related_name="rooms", through="room_members"
+    )
+    created_at = fields.DatetimeField()
+
+    class Meta:
+        table = "rooms"
+
+
+class Message(Model):
+    """One chat message; an agent's reply is written as its run streams (``run_id``)."""
+
+    id = fields.BigIntField(primary_key=True)
+    room: fields.ForeignKeyRelation[Room] = fields.ForeignKeyField("models.Room", on_delete=fields.CASCADE)
+    author_kind = fields.CharField(max_length=8, description="user, agent or system")
+    author_name = fields.CharField(max_length=64)
+    agent_id = fields.CharField(max_length=32, null=True)
+    content = fields.TextField(default="")
+    state = fields.CharField(max_length=16, default="done", description="done, streaming, failed, cancelled")
+    run_id = fields.CharField(max_length=36, null=True)
+    depth = fields.IntField(default=0, description="0 for people; an agent answering an agent is one deeper")
+    created_at = fields.DatetimeField()
+
+    class Meta:
+        table = "messages"
+        indexes = (("room", "id"),)
+
+
+class Task(Model):
+    """A card on a room's kanban board."""
+
+    id = fields.CharField(max_length=32, primary_key=True)
+    room: fields.ForeignKeyRelation[Room] = fields.ForeignKeyField("models.Room", on_delete=fields.CASCADE)
+    title = fields.CharField(max_length=500)
+    description = fields.TextField(default="")
+    status = fields.CharField(max_length=16, default="backlog", description="backlog, in_progress or done")
+    priority = fields.CharField(max_length=8, default="medium", description="low, medium or high")
+    assignee_id = fields.CharField(max_length=32, null=True, description="an agent id")
+    position = fields.IntField(default=0)
+    created_at = fields.DatetimeField()
+    updated_at = fields.DatetimeField()
+
+    class Meta:
+        table = "tasks"
+
+
+class Artifact(Model):
+    """A plan, pull request or document produced in a room."""
+
+    id = fields.CharField(max_length=32, primary_key=True)
+    room: fields.ForeignKeyRelation[Room] = fields.ForeignKeyField("models.Room", on_delete=fields.CASCADE)
+    kind = fields.CharField(max_length=16, description="plan, pull_request or document")
+    title = fields.CharField(max_length=500)
+    url = fields.CharField(max_length=2000, default="")
+    content = fields.TextField(default="")
+    run_id = fields.CharField(max_length=36, null=True)
+    created_at = fields.DatetimeField()
+
+    class Meta:
+        table = "artifacts"
+
+
+class Notification(Model):
+    """An inbox entry for a user, usually sent by an agent."""
+
+    id = fields.CharField(max_length=32, primary_key=True)
+    owner: fields.ForeignKeyRelation[User] = fields.ForeignKeyField("models.User", on_delete=fields.CASCADE)
+    room_id = fields.CharField(max_length=32, null=True)
+    title = fields.CharField(max_length=500)
+    body = fields.TextField(default="")
+    read = fields.BooleanField(default=False)
+    created_at = fields.DatetimeField()
+
+    class Meta:
+        table = "notifications"
+        indexes = (("owner", "read"),)
