@@ -8,6 +8,7 @@ import signal
 import socket
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any, NoReturn
 from urllib.parse import urlsplit
 
@@ -34,6 +35,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--host", help="address to listen on (default 127.0.0.1)")
     parser.add_argument("--port", type=int, help="port to listen on (default 8080)")
     parser.add_argument("--data-dir", help="where the SQLite database, secret key and other state live (OZ_DATA_DIR)")
+    parser.add_argument(
+        "--login", action="store_true", help="require sign-in even on loopback (always on beyond loopback)"
+    )
     parser.add_argument("--worker", metavar="ID", help="run as a worker with this id, executing runs in containers")
     parser.add_argument(
         "--server", help="control plane the worker connects to (default OZ_WS_URL or http://127.0.0.1:8080)"
@@ -102,6 +106,42 @@ def _serve_control_plane(settings: Settings) -> int:
     # asyncio.run(server.serve()) always got the slower pure-asyncio loop.
     server.run(sockets=[sock])
     return 0 if server.started else 1
+
+
+def _is_loopback(host: str) -> bool:
+    return host in ("localhost", "::1") or host.startswith("127.")
+
+
+def _serve_workspace(settings: Settings, *, native: bool, login: bool, any_port: bool) -> int:
+    """The workspace with the control plane in-process: a desktop window, or the web UI headless.
+    The in-process API needs no admin key (without one it simply has no admin); a desktop window
+    takes any free port unless ``--port`` names one."""
+    try:
+        validate_for_control_plane(replace(settings, allow_no_admin_key=True))
+    except ConfigError as exc:
+        return _fail(" ".join(exc.problems))
+    if native:
+        try:
+            import webview  # noqa: F401  (pywebview draws the desktop window)
+        except ImportError:
+            return _fail("the desktop window needs pywebview (pip install 'pywebview[pyside6]'); or use --headless.")
+    if any_port:
+        with socket.socket() as probe:
+            probe.bind((settings.host, 0))
+            settings = replace(settings, port=probe.getsockname()[1])
+    try:
+        socket.create_server((settings.host, settings.port)).close()
+    except OSError as exc:
+        return _fail(f"cannot listen on {settings.host}:{settings.port}: {exc.strerror}.")
+    from oz_app.workspace.app import run
+
+    manager, _ = _plugin_manager(settings)
+    where = f"http://{settings.host}:{settings.port}" + (" in a desktop window" if native else "")
+    print(
+        f"oz-app workspace on {where} (data: {settings.data_dir}, database: {_describe_database(settings)})", flush=True
+    )
+    run(settings, manager, native=native, login=login)
+    return 0
 
 
 def _plugins_command(settings: Settings) -> int:
@@ -176,7 +216,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _serve_control_plane(settings)
     if args.control_plane:
         return _fail("--control-plane runs headless: use 'oz-app --headless --control-plane'.")
-    return _fail("the workspace is not part of this version yet; run 'oz-app --headless --control-plane'.")
+    native = not args.headless
+    login = args.login or not _is_loopback(settings.host)
+    return _serve_workspace(settings, native=native, login=login, any_port=native and args.port is None)
 
 
 if __name__ == "__main__":

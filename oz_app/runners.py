@@ -27,6 +27,9 @@ class Runner(Protocol):
     async def get(self, run_id: str) -> dict[str, Any]:
         """The run in the Oz API's ``RunItem`` shape."""
 
+    async def list(self, limit: int = 50) -> list[dict[str, Any]]:
+        """The newest runs of this workspace, newest first, in the ``RunItem`` shape."""
+
     async def cancel(self, run_id: str) -> None:
         """Cancel a run; :class:`RunnerError` if it already ended."""
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -33,17 +34,19 @@ def check_key(key: str) -> str | None:
     return None
 
 
-def load_or_create_key(data_dir: Path, configured: str = "") -> bytes:
-    """The configured key, else the data dir's key file, created (mode 0600) when missing."""
+def load_or_create_key(
+    data_dir: Path, configured: str = "", name: str = KEY_FILE, generate: Callable[[], bytes] = Fernet.generate_key
+) -> bytes:
+    """The configured key, else the data dir's key file ``name``, created (mode 0600) when missing."""
     if configured:
         return configured.encode()
-    path = data_dir / KEY_FILE
+    path = data_dir / name
     try:
         return path.read_bytes().strip()
     except FileNotFoundError:
         pass
     data_dir.mkdir(parents=True, exist_ok=True)
-    key = Fernet.generate_key()
+    key = generate()
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:  # another process created it first: use theirs

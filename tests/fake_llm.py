@@ -11,6 +11,7 @@ import asyncio
 import json
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -44,6 +45,7 @@ class FakeOpenAI:
     disconnects: int = 0
     written: list[float] = field(default_factory=list)
     url: str = ""
+    respond: Callable[[str], list[str]] | None = None  # the prompt's text -> the words to stream
 
     def __post_init__(self) -> None:
         self._loop = asyncio.new_event_loop()
@@ -72,8 +74,12 @@ class FakeOpenAI:
             return json_error(self.status, f"fake error {self.status}", headers)
         response = web.StreamResponse(headers={"Content-Type": "text/event-stream"})
         await response.prepare(request)
+        words = self.words
+        if self.respond is not None:
+            messages = self.requests[-1]["body"].get("messages", [])
+            words = self.respond("\n".join(str(m.get("content", "")) for m in messages))
         try:
-            for word in self.words:
+            for word in words:
                 if self.delay:
                     await asyncio.sleep(self.delay)
                 self.written.append(time.monotonic())

@@ -120,12 +120,15 @@ def create_app(settings: Settings, manager: pluggy.PluginManager) -> FastAPI:
         finally:
             await plane.stop()
 
-    app = FastAPI(
-        title="oz-app control plane",
-        version=__version__,
-        lifespan=lifespan,
-        openapi_url=f"{API_PREFIX}/openapi.json",
-    )
+    app = build_api(plane)
+    app.router.lifespan_context = lifespan
+    return app
+
+
+def build_api(plane: ControlPlane) -> FastAPI:
+    """The API application of ``plane``; whoever serves it starts and stops ``plane``."""
+    settings = plane.settings
+    app = FastAPI(title="oz-app control plane", version=__version__, openapi_url=f"{API_PREFIX}/openapi.json")
     app.state.plane = plane
     install_error_handlers(app)
     app.include_router(plane.router())

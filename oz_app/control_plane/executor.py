@@ -192,8 +192,10 @@ class Executor:
         self.wake()
 
     def provider_chain(self, harness: str, providers: dict[str, ProviderSettings]) -> list[str]:
-        """The configured providers to try for ``harness``, in order (PR-2, PR-4)."""
-        primary = provider_key_for(harness, self.settings)
+        """The configured providers to try for ``harness``, in order (PR-2, PR-4). With no
+        ``OZ_DEFAULT_PROVIDER``, a harness without a provider of its own uses the first
+        configured provider by key (so the first provider added in Settings just works)."""
+        primary = provider_key_for(harness, self.settings) or min(providers, default="")
         order = self.settings.fallback_order
         fallbacks = order.get(harness.replace("-", "_")) or order.get(primary) or order.get("", [])
         chain = [primary, *fallbacks] if primary else list(fallbacks)

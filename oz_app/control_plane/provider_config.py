@@ -80,12 +80,6 @@ def build_router(auth: Any, catalog: ProviderCatalog, vault: Vault, provider_typ
 
     AdminDep = Annotated[Caller, Depends(admin)]
 
-    def editable(key: str) -> None:
-        if not _KEY.match(key):
-            raise ApiError(400, "A provider key is 1 to 40 lowercase letters and digits.")
-        if catalog.from_environment(key):
-            raise ApiError(409, f"Provider {key!r} is set by OZ_PROVIDER_{key.upper()}_* variables; change it there.")
-
     @router.get("", summary="List providers (admin)")
     async def list_providers(_: AdminDep) -> dict[str, Any]:
         providers = await catalog.snapshot()
@@ -98,30 +92,48 @@ def build_router(auth: Any, catalog: ProviderCatalog, vault: Vault, provider_typ
 
     @router.put("/{key}", summary="Add or replace a provider (admin)")
     async def put(key: str, body: ProviderIn, _: AdminDep) -> dict[str, Any]:
-        editable(key)
-        if body.type not in provider_types:
-            known = ", ".join(sorted(provider_types)) or "none installed"
-            raise ApiError(422, f"Provider type {body.type!r} is not installed (installed: {known}).")
-        existing = await ProviderRecord.get_or_none(key=key)
-        fields = body.model_dump(exclude={"api_key"})
-        if body.api_key is not None:
-            fields["api_key_sealed"] = vault.seal(body.api_key) if body.api_key else ""
-        elif existing is None:
-            fields["api_key_sealed"] = ""
-        stamp = service.now()
-        if existing is None:
-            await ProviderRecord.create(key=key, created_at=stamp, updated_at=stamp, **fields)
-        else:
-            await ProviderRecord.filter(key=key).update(updated_at=stamp, **fields)
-        catalog.invalidate()
-        return public_view((await catalog.snapshot())[key], "database")
+        return await store_provider(catalog, vault, provider_types, key, body)
 
     @router.delete("/{key}", status_code=204, summary="Remove a provider (admin)")
     async def delete(key: str, _: AdminDep) -> Response:
-        editable(key)
-        if not await ProviderRecord.filter(key=key).delete():
-            raise ApiError(404, f"Provider {key!r} was not found.")
-        catalog.invalidate()
+        await remove_provider(catalog, key)
         return Response(status_code=204)
 
     return router
+
+
+def _editable(catalog: ProviderCatalog, key: str) -> None:
+    if not _KEY.match(key):
+        raise ApiError(400, "A provider key is 1 to 40 lowercase letters and digits.")
+    if catalog.from_environment(key):
+        raise ApiError(409, f"Provider {key!r} is set by OZ_PROVIDER_{key.upper()}_* variables; change it there.")
+
+
+async def store_provider(
+    catalog: ProviderCatalog, vault: Vault, provider_types: dict[str, Any], key: str, body: ProviderIn
+) -> dict[str, Any]:
+    """Add or replace the stored provider ``key`` (the admin API and the Settings page)."""
+    _editable(catalog, key)
+    if body.type not in provider_types:
+        known = ", ".join(sorted(provider_types)) or "none installed"
+        raise ApiError(422, f"Provider type {body.type!r} is not installed (installed: {known}).")
+    existing = await ProviderRecord.get_or_none(key=key)
+    fields = body.model_dump(exclude={"api_key"})
+    if body.api_key is not None:
+        fields["api_key_sealed"] = vault.seal(body.api_key) if body.api_key else ""
+    elif existing is None:
+        fields["api_key_sealed"] = ""
+    stamp = service.now()
+    if existing is None:
+        await ProviderRecord.create(key=key, created_at=stamp, updated_at=stamp, **fields)
+    else:
+        await ProviderRecord.filter(key=key).update(updated_at=stamp, **fields)
+    catalog.invalidate()
+    return public_view((await catalog.snapshot())[key], "database")
+
+
+async def remove_provider(catalog: ProviderCatalog, key: str) -> None:
+    _editable(catalog, key)
+    if not await ProviderRecord.filter(key=key).delete():
+        raise ApiError(404, f"Provider {key!r} was not found.")
+    catalog.invalidate()

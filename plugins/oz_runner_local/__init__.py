@@ -36,6 +36,10 @@ class LocalRunner:
     async def get(self, run_id: str) -> dict[str, Any]:
         return runs.run_item(await self._own(run_id))
 
+    async def list(self, limit: int = 50) -> list[dict[str, Any]]:
+        newest = await Run.filter(tenant=self.caller.tenant).order_by("-created_at").limit(limit)
+        return [runs.run_item(run) for run in newest]
+
     async def cancel(self, run_id: str) -> None:
         run = await self._own(run_id)
         if not await runs.cancel_run(run.id, self.plane.events, "Cancelled."):

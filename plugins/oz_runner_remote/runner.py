@@ -56,6 +56,10 @@ class RemoteRunner:
         run: dict[str, Any] = await self._call("GET", f"/agent/runs/{run_id}")
         return run
 
+    async def list(self, limit: int = 50) -> list[dict[str, Any]]:
+        page: dict[str, Any] = await self._call("GET", f"/agent/runs?limit={limit}")
+        return list(page["runs"])
+
     async def cancel(self, run_id: str) -> None:
         await self._call("POST", f"/agent/runs/{run_id}/cancel")
 

@@ -1,0 +1,1 @@
+"""The NiceGUI workspace (WS-*); imported only when the UI is served."""

@@ -1,0 +1,134 @@
+"""The workspace: NiceGUI pages over an in-process control plane (CL-1, CL-2, WS-1..WS-13).
+
+One NiceGUI app serves the pages, the internal agent API, and (through :class:`ApiMount`) the
+very same control-plane API that ``oz-app --headless --control-plane`` serves, so the SDK,
+workers and the pages all see one set of runs.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+import signal
+from typing import Any
+
+import pluggy
+from loguru import logger
+from nicegui import app, ui
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from oz_app.config import Settings
+from oz_app.control_plane.app import API_PREFIX, ControlPlane, build_api
+from oz_app.db.models import User
+from oz_app.runners import load_runner
+from oz_app.secrets import load_or_create_key
+from oz_app.workspace import service
+from oz_app.workspace.dispatch import Conductor
+from oz_app.workspace.live import Live
+
+AUTH_KEY_FILE = "auth.key"
+
+
+class Workspace:
+    """Everything the pages share: the control plane, the runner, live updates, the conductor."""
+
+    def __init__(self, settings: Settings, manager: pluggy.PluginManager, *, login: bool) -> None:
+        self.settings = settings
+        self.login = login
+        self.plane = ControlPlane(settings, manager)
+        self.live = Live()
+        self.runner = load_runner(manager, settings, self.plane)
+        self.conductor = Conductor(self.runner, self.live)
+        self.ready = asyncio.Event()
+        self.share_views = service.Throttle(limit=60, window=60)
+
+    async def start(self) -> None:
+        try:
+            await self.plane.start()
+            if not self.login:
+                await service.local_user()
+        except Exception:
+            logger.exception("the workspace could not start; stopping")
+            app.shutdown()
+            return
+        self.ready.set()
+
+    async def stop(self) -> None:
+        await self.conductor.close()
+        await self.runner.close()
+        await self.plane.stop()
+
+    async def current_user(self) -> User | None:
+        """The signed-in user of this browser (the local user when login is off)."""
+        await self.ready.wait()
+        if not self.login:
+            return await service.local_user()
+        user_id = app.storage.user.get("user_id")
+        return await User.get_or_none(id=user_id) if user_id else None
+
+    async def providers_configured(self) -> bool:
+        """False when runs of this workspace could not find any provider (first start)."""
+        if self.settings.runner_mode != "local":
+            return True
+        return bool(await self.plane.catalog.snapshot())
+
+
+class ApiMount:
+    """Hands ``/api/v1/*`` and ``/health`` to the control-plane app, everything else to NiceGUI."""
+
+    def __init__(self, app: ASGIApp, api: ASGIApp, ready: asyncio.Event) -> None:
+        self.app = app
+        self.api = api
+        self.ready = ready
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path = scope.get("path", "")
+        if scope["type"] in ("http", "websocket") and (path.startswith(API_PREFIX + "/") or path == "/health"):
+            await self.ready.wait()
+            await self.api(scope, receive, send)
+        else:
+            await self.app(scope, receive, send)
+
+
+def storage_secret(settings: Settings) -> str:
+    """``AUTH_SECRET``, else a random one kept in the data dir (owner-only)."""
+    generate = lambda: secrets.token_urlsafe(32).encode()  # noqa: E731
+    return load_or_create_key(settings.data_dir, settings.auth_secret, AUTH_KEY_FILE, generate).decode()
+
+
+def setup(settings: Settings, manager: pluggy.PluginManager, *, login: bool) -> Workspace:
+    """Register the workspace's pages, API and lifecycle on NiceGUI's app."""
+    from oz_app.workspace import agent_api, pages
+
+    workspace = Workspace(settings, manager, login=login)
+    app.add_middleware(ApiMount, api=build_api(workspace.plane), ready=workspace.ready)
+    app.on_startup(workspace.start)
+    app.on_shutdown(workspace.stop)
+    app.include_router(agent_api.build_router(workspace))
+    pages.register(workspace)
+    return workspace
+
+
+def run(settings: Settings, manager: pluggy.PluginManager, *, native: bool, login: bool) -> None:
+    """Serve the workspace until stopped (a window's close or Ctrl-C/SIGTERM)."""
+    setup(settings, manager, login=login)
+
+    def stop(_signum: int, _frame: Any) -> None:
+        raise SystemExit(0)
+
+    # uvicorn re-raises the signal it stopped for; as SystemExit the process unwinds normally and
+    # the native window's child process is shut down with it instead of being orphaned.
+    signal.signal(signal.SIGTERM, stop)
+    options: dict[str, Any] = {"window_size": (1280, 860)} if native else {}
+    ui.run(
+        host=settings.host,
+        port=settings.port,
+        native=native,
+        title="oz-app",
+        reload=False,
+        show=False,
+        storage_secret=storage_secret(settings),
+        show_welcome_message=False,
+        uvicorn_logging_level="warning",
+        **options,
+    )

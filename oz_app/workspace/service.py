@@ -1,0 +1,446 @@
+"""What the workspace pages and the agent API do with the database (WS-1..WS-11).
+
+Every function that takes an id also takes the user it acts for and answers :class:`NotFound`
+for an id that user does not own, exactly as for an id that does not exist: nobody learns
+what other people have. Bad input raises :class:`Invalid` with a sentence meant for the user,
+before anything is written.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import secrets
+import time
+import uuid
+from collections import deque
+from typing import Any
+
+from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
+
+from oz_app.control_plane.service import now
+from oz_app.db.models import Agent, Artifact, Message, Notification, Room, Task, User
+
+LOCAL_USER = "local"
+AGENT_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,63}$")
+USERNAME = re.compile(r"^[A-Za-z0-9_.-]{3,64}$")
+MIN_PASSWORD = 8
+TASK_STATUSES = ("backlog", "in_progress", "done")
+PRIORITIES = ("low", "medium", "high")
+ARTIFACT_KINDS = ("plan", "pull_request", "document")
+HARNESSES = ("default", "claude-code", "codex", "gemini-cli", "custom")
+PAGE = 50
+
+
+class Invalid(ValueError):
+    """Input the workspace refuses; the message says why."""
+
+
+class NotFound(LookupError):
+    """No such thing, or not the caller's."""
+
+
+def new_id() -> str:
+    return uuid.uuid4().hex
+
+
+def _text(value: Any, what: str, max_length: int, *, required: bool = False) -> str:
+    if not isinstance(value, str):
+        raise Invalid(f"{what} must be text.")
+    value = value.strip()
+    if required and not value:
+        raise Invalid(f"{what} cannot be empty.")
+    if len(value) > max_length:
+        raise Invalid(f"{what} is longer than {max_length} characters.")
+    return value
+
+
+def _choice(value: Any, what: str, allowed: tuple[str, ...]) -> str:
+    if value not in allowed:
+        raise Invalid(f"{what} must be one of {', '.join(allowed)}.")
+    return str(value)
+
+
+# Users and passwords (WS-1) -------------------------------------------------------------
+
+
+def hash_password(password: str) -> str:
+    salt = secrets.token_bytes(16)
+    digest = hashlib.scrypt(password.encode(), salt=salt, n=2**14, r=8, p=1)
+    return f"scrypt${salt.hex()}${digest.hex()}"
+
+
+def check_password(password: str, stored: str) -> bool:
+    try:
+        scheme, salt, digest = stored.split("$")
+    except ValueError:
+        return False
+    if scheme != "scrypt":
+        return False
+    actual = hashlib.scrypt(password.encode(), salt=bytes.fromhex(salt), n=2**14, r=8, p=1)
+    return hmac.compare_digest(actual.hex(), digest)
+
+
+async def local_user() -> User:
+    """The desktop's one user, created on first start."""
+    user = await User.get_or_none(username=LOCAL_USER)
+    if user is None:
+        try:
+            user = await User.create(id=new_id(), username=LOCAL_USER, created_at=now())
+        except IntegrityError:
+            user = await User.get(username=LOCAL_USER)
+    return user
+
+
+async def sign_up(username: str, password: str) -> User:
+    username = _text(username, "The username", 64, required=True)
+    if not USERNAME.match(username) or username == LOCAL_USER:
+        raise Invalid("A username is 3 to 64 letters, digits, '.', '_' or '-'.")
+    if len(password) < MIN_PASSWORD:
+        raise Invalid(f"A password needs at least {MIN_PASSWORD} characters.")
+    try:
+        return await User.create(
+            id=new_id(), username=username, password_hash=hash_password(password), created_at=now()
+        )
+    except IntegrityError:
+        raise Invalid(f"The username {username!r} is taken.") from None
+
+
+class Throttle:
+    """At most ``limit`` events per key in a sliding ``window`` of seconds (failed logins,
+    share-link views)."""
+
+    def __init__(self, limit: int, window: float) -> None:
+        self.limit = limit
+        self.window = window
+        self._events: dict[str, deque[float]] = {}
+
+    def _recent(self, key: str) -> deque[float]:
+        events = self._events.setdefault(key, deque())
+        horizon = time.monotonic() - self.window
+        while events and events[0] < horizon:
+            events.popleft()
+        if not events:
+            del self._events[key]
+            return deque()
+        return events
+
+    def blocked(self, key: str) -> bool:
+        return len(self._recent(key)) >= self.limit
+
+    def add(self, key: str) -> None:
+        self._recent(key)
+        self._events.setdefault(key, deque()).append(time.monotonic())
+
+    def allow(self, key: str) -> bool:
+        """Count one event and say whether it is within the limit."""
+        if self.blocked(key):
+            return False
+        self.add(key)
+        return True
+
+
+FAILED_LOGINS = Throttle(limit=5, window=300)
+
+
+async def log_in(username: str, password: str) -> User:
+    """The user with these credentials; five failures for a username lock it for five minutes."""
+    key = username.strip().lower()
+    if FAILED_LOGINS.blocked(key):
+        raise Invalid("Too many failed attempts; wait a few minutes and try again.")
+    user = await User.get_or_none(username=username.strip())
+    if user is None or not user.password_hash or not check_password(password, user.password_hash):
+        FAILED_LOGINS.add(key)
+        raise Invalid("Wrong username or password.")
+    return user
+
+
+# Agents (WS-3) -----------------------------------------------------------------------------
+
+
+def _agent_fields(fields: dict[str, Any]) -> dict[str, Any]:
+    clean: dict[str, Any] = {}
+    if "name" in fields:
+        name = _text(fields["name"], "The name", 64, required=True)
+        if not AGENT_NAME.match(name):
+            raise Invalid("An agent's name starts with a letter and has only letters, digits, '_' or '-'.")
+        clean["name"] = name
+    for key, limit in (("color", 32), ("icon", 64), ("model", 200), ("repository", 2000)):
+        if key in fields:
+            clean[key] = _text(fields[key], f"The {key}", limit)
+    if "system_prompt" in fields:
+        clean["system_prompt"] = _text(fields["system_prompt"], "The system prompt", 100_000)
+    if "harness" in fields:
+        clean["harness"] = _choice(fields["harness"], "The harness", HARNESSES)
+    if "environment_id" in fields:
+        clean["environment_id"] = _text(fields["environment_id"] or "", "The environment", 32) or None
+    unknown = set(fields) - set(clean)
+    if unknown:
+        raise Invalid(f"Unknown agent fields: {', '.join(sorted(unknown))}.")
+    return clean
+
+
+async def create_agent(user: User, **fields: Any) -> Agent:
+    clean = _agent_fields(fields)
+    if "name" not in clean:
+        raise Invalid("An agent needs a name.")
+    if await Agent.exists(owner=user, name__iexact=clean["name"]):
+        raise Invalid(f"You already have an agent called {clean['name']}.")
+    return await Agent.create(id=new_id(), owner=user, created_at=now(), **clean)
+
+
+async def agent_of(user: User, agent_id: str) -> Agent:
+    agent = await Agent.get_or_none(id=agent_id, owner=user)
+    if agent is None:
+        raise NotFound("No such agent.")
+    return agent
+
+
+async def update_agent(user: User, agent_id: str, **fields: Any) -> Agent:
+    agent = await agent_of(user, agent_id)
+    clean = _agent_fields(fields)
+    name = clean.get("name")
+    if name and await Agent.filter(owner=user, name__iexact=name).exclude(id=agent.id).exists():
+        raise Invalid(f"You already have an agent called {name}.")
+    await Agent.filter(id=agent.id).update(**clean)
+    await agent.refresh_from_db()
+    return agent
+
+
+async def delete_agent(user: User, agent_id: str) -> None:
+    agent = await agent_of(user, agent_id)
+    await agent.delete()
+
+
+async def agents_of(user: User) -> list[Agent]:
+    return await Agent.filter(owner=user).order_by("name")
+
+
+# Rooms (WS-2, WS-10) -----------------------------------------------------------------------
+
+
+async def create_room(user: User, name: str, description: str = "", member_ids: list[str] | None = None) -> Room:
+    name = _text(name, "The room's name", 200, required=True)
+    description = _text(description, "The description", 10_000)
+    members = [await agent_of(user, agent_id) for agent_id in member_ids or []]
+    async with in_transaction():
+        room = await Room.create(id=new_id(), owner=user, name=name, description=description, created_at=now())
+        if members:
+            await room.members.add(*members)
+    return room
+
+
+async def room_of(user: User, room_id: str) -> Room:
+    room = await Room.get_or_none(id=room_id, owner=user)
+    if room is None:
+        raise NotFound("No such room.")
+    return room
+
+
+async def rooms_of(user: User) -> list[Room]:
+    return await Room.filter(owner=user).order_by("-created_at")
+
+
+async def update_room(user: User, room_id: str, *, name: str | None = None, description: str | None = None) -> Room:
+    room = await room_of(user, room_id)
+    changes: dict[str, Any] = {}
+    if name is not None:
+        changes["name"] = _text(name, "The room's name", 200, required=True)
+    if description is not None:
+        changes["description"] = _text(description, "The description", 10_000)
+    if changes:
+        await Room.filter(id=room.id).update(**changes)
+        await room.refresh_from_db()
+    return room
+
+
+async def delete_room(user: User, room_id: str) -> None:
+    room = await room_of(user, room_id)
+    await room.delete()
+
+
+async def members_of(room: Room) -> list[Agent]:
+    return await room.members.all().order_by("name")
+
+
+async def set_members(user: User, room_id: str, agent_ids: list[str]) -> list[Agent]:
+    room = await room_of(user, room_id)
+    agents = [await agent_of(user, agent_id) for agent_id in dict.fromkeys(agent_ids)]
+    async with in_transaction():
+        await room.members.clear()
+        if agents:
+            await room.members.add(*agents)
+    return sorted(agents, key=lambda agent: agent.name.lower())
+
+
+async def set_paused(user: User, room_id: str, paused: bool) -> Room:
+    room = await room_of(user, room_id)
+    await Room.filter(id=room.id).update(paused=paused)
+    room.paused = paused
+    return room
+
+
+async def share(user: User, room_id: str) -> str:
+    """A new public read-only link token for the room; an earlier link stops working."""
+    room = await room_of(user, room_id)
+    token = secrets.token_urlsafe(24)
+    await Room.filter(id=room.id).update(share_token=token)
+    return token
+
+
+async def unshare(user: User, room_id: str) -> None:
+    room = await room_of(user, room_id)
+    await Room.filter(id=room.id).update(share_token=None)
+
+
+async def shared_room(token: str) -> Room:
+    room = await Room.get_or_none(share_token=token) if token else None
+    if room is None:
+        raise NotFound("This link does not exist or was revoked.")
+    return room
+
+
+# Messages (WS-4) ---------------------------------------------------------------------------
+
+
+async def post_message(room: Room, author_kind: str, author_name: str, content: str, **fields: Any) -> Message:
+    return await Message.create(
+        room=room, author_kind=author_kind, author_name=author_name, content=content, created_at=now(), **fields
+    )
+
+
+async def messages_of(room: Room, *, before: int | None = None, limit: int = PAGE) -> list[Message]:
+    """The newest ``limit`` messages (older than id ``before``), oldest first."""
+    query = Message.filter(room=room)
+    if before is not None:
+        query = query.filter(id__lt=before)
+    page = await query.order_by("-id").limit(limit)
+    return page[::-1]
+
+
+# Tasks (WS-6) ------------------------------------------------------------------------------
+
+
+async def _assignee(room: Room, assignee_id: str | None) -> str | None:
+    if not assignee_id:
+        return None
+    if not await Agent.exists(id=assignee_id, owner_id=room.owner_id):  # type: ignore[attr-defined]
+        raise Invalid("The assignee must be one of your agents.")
+    return assignee_id
+
+
+async def create_task(
+    room: Room,
+    title: str,
+    *,
+    description: str = "",
+    status: str = "backlog",
+    priority: str = "medium",
+    assignee_id: str | None = None,
+) -> Task:
+    title = _text(title, "The task's title", 500, required=True)
+    description = _text(description, "The description", 100_000)
+    status = _choice(status, "The status", TASK_STATUSES)
+    priority = _choice(priority, "The priority", PRIORITIES)
+    assignee = await _assignee(room, assignee_id)
+    stamp = now()
+    position = await Task.filter(room=room, status=status).count()
+    return await Task.create(
+        id=new_id(),
+        room=room,
+        title=title,
+        description=description,
+        status=status,
+        priority=priority,
+        assignee_id=assignee,
+        position=position,
+        created_at=stamp,
+        updated_at=stamp,
+    )
+
+
+async def task_in(room: Room, task_id: str) -> Task:
+    task = await Task.get_or_none(id=task_id, room=room)
+    if task is None:
+        raise NotFound("No such task.")
+    return task
+
+
+async def update_task(room: Room, task_id: str, **fields: Any) -> Task:
+    task = await task_in(room, task_id)
+    changes: dict[str, Any] = {}
+    if "title" in fields:
+        changes["title"] = _text(fields.pop("title"), "The task's title", 500, required=True)
+    if "description" in fields:
+        changes["description"] = _text(fields.pop("description"), "The description", 100_000)
+    if "priority" in fields:
+        changes["priority"] = _choice(fields.pop("priority"), "The priority", PRIORITIES)
+    if "assignee_id" in fields:
+        changes["assignee_id"] = await _assignee(room, fields.pop("assignee_id"))
+    if "status" in fields:
+        changes["status"] = _choice(fields.pop("status"), "The status", TASK_STATUSES)
+        if changes["status"] != task.status:
+            changes["position"] = await Task.filter(room=room, status=changes["status"]).count()
+    if fields:
+        raise Invalid(f"Unknown task fields: {', '.join(sorted(fields))}.")
+    await Task.filter(id=task.id).update(updated_at=now(), **changes)
+    await task.refresh_from_db()
+    return task
+
+
+async def delete_task(room: Room, task_id: str) -> None:
+    task = await task_in(room, task_id)
+    await task.delete()
+
+
+async def tasks_of(room: Room) -> list[Task]:
+    return await Task.filter(room=room).order_by("position", "created_at")
+
+
+# Artifacts (WS-7) and the inbox (WS-8) --------------------------------------------------------
+
+
+async def create_artifact(
+    room: Room, kind: str, title: str, *, url: str = "", content: str = "", run_id: str | None = None
+) -> Artifact:
+    kind = _choice(kind, "The kind", ARTIFACT_KINDS)
+    title = _text(title, "The title", 500, required=True)
+    url = _text(url, "The URL", 2000)
+    if url and not re.match(r"^https?://\S+$", url):
+        raise Invalid("An artifact's URL starts with http:// or https://.")
+    content = _text(content, "The content", 1_000_000)
+    return await Artifact.create(
+        id=new_id(), room=room, kind=kind, title=title, url=url, content=content, run_id=run_id, created_at=now()
+    )
+
+
+async def artifacts_of(room: Room) -> list[Artifact]:
+    return await Artifact.filter(room=room).order_by("-created_at")
+
+
+async def notify(user_id: str, title: str, body: str = "", room_id: str | None = None) -> Notification:
+    title = _text(title, "The title", 500, required=True)
+    body = _text(body, "The body", 100_000)
+    return await Notification.create(
+        id=new_id(), owner_id=user_id, room_id=room_id, title=title, body=body, created_at=now()
+    )
+
+
+async def inbox_of(user: User) -> list[Notification]:
+    return await Notification.filter(owner=user).order_by("-created_at").limit(200)
+
+
+async def unread_count(user: User) -> int:
+    return await Notification.filter(owner=user, read=False).count()
+
+
+async def mark_read(user: User, notification_id: str, read: bool = True) -> None:
+    if not await Notification.filter(id=notification_id, owner=user).update(read=read):
+        raise NotFound("No such notification.")
+
+
+async def delete_notification(user: User, notification_id: str) -> None:
+    if not await Notification.filter(id=notification_id, owner=user).delete():
+        raise NotFound("No such notification.")

@@ -1,0 +1,499 @@
+"""The workspace through NiceGUI's simulated user (no browser): rooms, agents, chat with
+mentions and streamed replies, agent-to-agent chains, board, artifacts, inbox, runs, sharing,
+settings, sign-in and ownership (WS-1..WS-11, WS-13, CL-1, CL-2)."""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import secrets
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from nicegui import app, core
+from nicegui.testing import User
+from nicegui.testing.user_simulation import user_simulation
+
+from oz_app.db.models import Agent, Message, Notification, Room, Task
+from oz_app.workspace import service
+from tests.fake_llm import FakeOpenAI
+
+MAIN = Path(__file__).parent / "workspace_main.py"
+AGENT_KEY = "agent-key-" + secrets.token_hex(8)
+
+
+class Tabs:
+    """The workspace under test: the first simulated tab, more tabs on demand, its LLM server."""
+
+    def __init__(self, user: User, llm: FakeOpenAI) -> None:
+        self.user = user
+        self.llm = llm
+
+    @property
+    def workspace(self) -> Any:
+        return app.state.workspace
+
+    def new_tab(self) -> User:
+        """Another browser (its own cookies, so in server mode its own sign-in)."""
+        return User(httpx.AsyncClient(transport=httpx.ASGITransport(core.app), base_url="http://test"))
+
+    async def local_user(self) -> Any:
+        return await service.local_user()
+
+
+@pytest.fixture
+def llm() -> Any:
+    server = FakeOpenAI(words=["Hello", " there", "!"])
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def workspace_env(tmp_path: Path, new_database: Callable[[], str], llm: FakeOpenAI, monkeypatch: Any) -> dict[str, str]:
+    env = {
+        "OZ_DATA_DIR": str(tmp_path / "data"),
+        "DATABASE_URL": new_database(),
+        "OZ_CONFIG_FILE": "",
+        "AGENT_API_KEY": AGENT_KEY,
+        "OZ_PROVIDER_FAKE_TYPE": "openai_compatible",
+        "OZ_PROVIDER_FAKE_BASE_URL": llm.url,
+        "OZ_PROVIDER_FAKE_MODEL": "fake-model",
+        "OZ_PROVIDER_FAKE_API_KEY": "sk-fake-" + secrets.token_hex(8),
+        "OZ_DEFAULT_PROVIDER": "fake",
+    }
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("OZ_TEST_LOGIN", raising=False)
+    return env
+
+
+@pytest.fixture
+async def tabs(workspace_env: dict[str, str], llm: FakeOpenAI) -> AsyncIterator[Tabs]:
+    async with user_simulation(main_file=MAIN) as user:
+        await app.state.workspace.ready.wait()
+        yield Tabs(user, llm)
+
+
+async def eventually(predicate: Callable[[], Any], timeout: float = 10) -> Any:
+    """Poll an async or sync predicate until it holds."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while True:
+        value = predicate()
+        if inspect.isawaitable(value):
+            value = await value
+        if value:
+            return value
+        if asyncio.get_running_loop().time() > deadline:
+            pytest.fail(f"condition not met within {timeout} s")
+        await asyncio.sleep(0.02)
+
+
+async def make_room(tabs: Tabs, name: str = "Design", agents: tuple[str, ...] = ("helper",)) -> Room:
+    owner = await tabs.local_user()
+    members = [await service.create_agent(owner, name=agent) for agent in agents]
+    return await service.create_room(owner, name, "where we plan", [agent.id for agent in members])
+
+
+# Rooms and agents (WS-2, WS-3) ---------------------------------------------------------------------
+
+
+async def test_create_room_and_agent_from_the_pages(tabs: Tabs) -> None:
+    """WS-2, WS-3, CL-2: a local user creates an agent and a room through the pages."""
+    user = tabs.user
+    await user.open("/agents")
+    user.find("New agent").click()
+    await user.should_see(marker="agent-name")
+    user.find(marker="agent-name").type("helper")
+    user.find(marker="agent-prompt").type("You help.")
+    user.find("Save").click()
+    await user.should_see(marker="agent-helper")
+    agent = await eventually(lambda: Agent.get_or_none(name="helper"))
+    assert agent.system_prompt == "You help."
+
+    await user.open("/")
+    user.find(marker="room-name").type("Design")
+    user.find("Create room").click()
+    room = await eventually(lambda: Room.get_or_none(name="Design"))
+    await user.should_see(marker="room-title")
+    assert await service.members_of(room) == []
+
+
+async def test_bad_agent_name_is_refused_and_nothing_is_saved(tabs: Tabs) -> None:
+    """WS-3: a name that cannot be mentioned gets a clear message and no agent is created."""
+    await tabs.user.open("/agents")
+    tabs.user.find("New agent").click()
+    await tabs.user.should_see(marker="agent-name")
+    tabs.user.find(marker="agent-name").type("two words")
+    tabs.user.find("Save").click()
+    await tabs.user.should_see("An agent's name starts with a letter")
+    assert await Agent.all().count() == 0
+
+
+# Chat (WS-4, WS-13) --------------------------------------------------------------------------------
+
+
+async def test_mention_streams_the_reply_into_every_open_tab(tabs: Tabs) -> None:
+    """WS-4, WS-13: a mention dispatches the agent; the reply streams into both tabs."""
+    tabs.llm.words = ["Hello", " from", " the", " helper"]
+    tabs.llm.delay = 0.05
+    room = await make_room(tabs)
+    second = tabs.new_tab()
+    await second.open(f"/rooms/{room.id}")
+    await second.should_see(marker="chat")
+    await tabs.user.open(f"/rooms/{room.id}")
+    await tabs.user.should_see(marker="message")
+    tabs.user.find(marker="message").type("@helper hello")
+    tabs.user.find(marker="send").click()
+    await tabs.user.should_see("helper is thinking…")
+    await second.should_see("@helper hello")
+    await second.should_see("Hello from the helper", retries=100)
+    await tabs.user.should_see("Hello from the helper")
+    reply = await Message.get(room=room, author_kind="agent")
+    assert reply.state == "done" and reply.content == "Hello from the helper"
+    run = await tabs.workspace.runner.get(reply.run_id)
+    assert run["state"] == "SUCCEEDED" and run["provider"] == "fake"
+    assert "You are helper" in tabs.llm.requests[0]["body"]["messages"][-1]["content"]
+
+
+async def test_at_autocomplete_offers_member_agents(tabs: Tabs) -> None:
+    """WS-4: typing @ offers the room's agents; choosing one completes the mention."""
+    room = await make_room(tabs, agents=("helper", "reviewer"))
+    await tabs.user.open(f"/rooms/{room.id}")
+    await tabs.user.should_see(marker="message")
+    tabs.user.find(marker="message").type("please @re")
+    await tabs.user.should_see("@reviewer")
+    await tabs.user.should_not_see("@helper")
+    tabs.user.find("@reviewer").click()
+    assert tabs.user.find(marker="message").elements.pop().value == "please @reviewer "
+
+
+async def test_mention_of_a_non_member_is_explained(tabs: Tabs) -> None:
+    """WS-4: nothing fails silently: mentioning someone who is not in the room says so."""
+    room = await make_room(tabs)
+    await tabs.workspace.conductor.post(room, "local", "@nobody are you there?")
+    await tabs.user.open(f"/rooms/{room.id}")
+    await tabs.user.should_see("@nobody is not a member of this room.")
+    assert tabs.llm.requests == []
+
+
+async def test_cancel_a_running_reply(tabs: Tabs) -> None:
+    """WS-4: Stop cancels the reply's run; the message keeps what streamed and says cancelled."""
+    tabs.llm.words = ["slow"] * 100
+    tabs.llm.delay = 0.1
+    room = await make_room(tabs)
+    await tabs.user.open(f"/rooms/{room.id}")
+    await tabs.workspace.conductor.post(room, "local", "@helper take your time")
+    await tabs.user.should_see("helper is thinking…")
+    await eventually(lambda: _streamed(tabs, room))
+    tabs.user.find("Stop").click()
+    reply = await eventually(lambda: Message.get_or_none(room=room, author_kind="agent", state="cancelled"))
+    assert reply.content.startswith("slow")
+    assert (await tabs.workspace.runner.get(reply.run_id))["state"] == "CANCELLED"
+    await tabs.user.should_see("cancelled")
+
+
+async def test_pause_cancels_running_replies_and_stops_new_ones(tabs: Tabs) -> None:
+    """WS-2: pausing a room cancels its running agents; mentions wait until it resumes."""
+    tabs.llm.words = ["slow"] * 100
+    tabs.llm.delay = 0.1
+    room = await make_room(tabs)
+    await tabs.user.open(f"/rooms/{room.id}")
+    await tabs.workspace.conductor.post(room, "local", "@helper go")
+    await eventually(lambda: _streamed(tabs, room))
+    tabs.user.find("Pause").click()
+    reply = await eventually(lambda: Message.get_or_none(room=room, author_kind="agent", state="cancelled"))
+    assert (await tabs.workspace.runner.get(reply.run_id))["state"] == "CANCELLED"
+    await tabs.user.should_see("Resume")
+    room = await Room.get(id=room.id)
+    assert room.paused
+    requests = len(tabs.llm.requests)
+    await tabs.workspace.conductor.post(room, "local", "@helper again")
+    await tabs.user.should_see("This room is paused: resume it to let agents answer.")
+    assert len(tabs.llm.requests) == requests
+
+
+async def test_no_provider_is_said_where_the_user_types(tabs: Tabs, monkeypatch: Any) -> None:
+    """First run: with no provider configured the room says so and links to Settings."""
+    tabs.workspace.plane.catalog._env = {}
+    room = await make_room(tabs)
+    await tabs.user.open(f"/rooms/{room.id}")
+    await tabs.user.should_see("No provider is configured yet, so agents cannot answer.")
+    await tabs.user.should_see("Add one in Settings")
+
+
+# Agents talking to agents (WS-5) -------------------------------------------------------------------
+
+
+async def test_agent_chain_stops_at_the_depth_limit(tabs: Tabs) -> None:
+    """WS-5: agents mentioning each other are dispatched one level deeper each time, up to the limit."""
+    tabs.llm.respond = lambda prompt: ["@bob your turn"] if "You are alice" in prompt else ["@alice your turn"]
+    room = await make_room(tabs, agents=("alice", "bob"))
+    await tabs.workspace.conductor.post(room, "local", "@alice start")
+    await eventually(lambda: Message.get_or_none(room=room, author_kind="system"))
+    note = await Message.get(room=room, author_kind="system")
+    assert "mentioned each other 3 levels deep" in note.content
+    replies = await Message.filter(room=room, author_kind="agent").order_by("id")
+    assert [(m.author_name, m.depth) for m in replies] == [("alice", 1), ("bob", 2), ("alice", 3)]
+    assert len(tabs.llm.requests) == 3
+
+
+async def test_fan_out_answers_are_gathered_back_to_the_lead_once(tabs: Tabs) -> None:
+    """WS-5: a reply mentioning two agents (twice) dispatches each once; the lead gets both answers once."""
+
+    def respond(prompt: str) -> list[str]:
+        if "You are lead" in prompt:
+            return ["All done."] if "have answered" in prompt else ["@x and @y, please help. @x!"]
+        return ["x says hi"] if "You are x" in prompt else ["y says hi"]
+
+    tabs.llm.respond = respond
+    room = await make_room(tabs, agents=("lead", "x", "y"))
+    await tabs.workspace.conductor.post(room, "local", "@lead organise this")
+    await eventually(lambda: Message.get_or_none(room=room, content="All done."))
+    await eventually(lambda: not tabs.workspace.conductor.replies)
+    authors = [m.author_name for m in await Message.filter(room=room, author_kind="agent").order_by("id")]
+    assert sorted(authors) == ["lead", "lead", "x", "y"]
+    handback = [r for r in tabs.llm.requests if "have answered" in r["body"]["messages"][-1]["content"]]
+    assert len(handback) == 1
+    assert "x says hi" in handback[0]["body"]["messages"][-1]["content"]
+    assert "y says hi" in handback[0]["body"]["messages"][-1]["content"]
+
+
+# Tasks, artifacts, inbox (WS-6..WS-8) and the agent API ------------------------------------------
+
+
+async def test_kanban_drag_and_drop_moves_a_task_in_every_tab(tabs: Tabs) -> None:
+    """WS-6, WS-13: dropping a card on another column moves the task; another tab sees it."""
+    room = await make_room(tabs)
+    task = await service.create_task(room, "Write the plan", priority="high")
+    second = tabs.new_tab()
+    await second.open(f"/rooms/{room.id}")
+    await second.should_see(marker="chat")
+    await tabs.user.open(f"/rooms/{room.id}")
+    await tabs.user.should_see(marker="task-Write the plan")
+    tabs.user.find(marker="task-Write the plan").trigger("dragstart")
+    tabs.user.find(marker="column-done").trigger("drop")
+    await eventually(lambda: Task.get_or_none(id=task.id, status="done"))
+    card = second.find(marker="task-Write the plan").elements.pop()
+    column = second.find(marker="column-done").elements.pop()
+    await eventually(lambda: column.id in _ancestors(second.find(marker="task-Write the plan").elements.pop()))
+    assert card is not None
+
+
+def _ancestors(element: Any) -> set[int]:
+    ids = set()
+    while element.parent_slot is not None:
+        element = element.parent_slot.parent
+        ids.add(element.id)
+    return ids
+
+
+async def test_task_edit_and_delete(tabs: Tabs) -> None:
+    """WS-6: a task is created, edited (priority, assignee) and deleted from the board."""
+    room = await make_room(tabs)
+    await tabs.user.open(f"/rooms/{room.id}")
+    await tabs.user.should_see(marker="add-task")
+    tabs.user.find(marker="add-task").click()
+    await tabs.user.should_see(marker="task-title")
+    tabs.user.find(marker="task-title").type("Ship it")
+    tabs.user.find(marker="save-task").click()
+    task = await eventually(lambda: Task.get_or_none(room=room, title="Ship it"))
+    assert (task.status, task.priority) == ("backlog", "medium")
+    room2 = await make_room(tabs, "Other", agents=("other",))
+    with pytest.raises(service.NotFound):
+        await service.update_task(room2, task.id, status="done")
+    await service.update_task(room, task.id, priority="high")
+    await service.delete_task(room, task.id)
+    assert not await Task.exists(id=task.id)
+
+
+async def test_agent_api_creates_tasks_artifacts_and_notifications(tabs: Tabs) -> None:
+    """WS-6..WS-8: agents use the internal API with X-Agent-Key; the pages show the result live."""
+    room = await make_room(tabs)
+    await tabs.user.open(f"/rooms/{room.id}")
+    client = tabs.user.http_client
+    base = f"/internal/agent/rooms/{room.id}"
+    refused = await client.post(f"{base}/tasks", json={"title": "x"}, headers={"X-Agent-Key": "wrong"})
+    assert refused.status_code == 401
+    assert await Task.all().count() == 0
+    headers = {"X-Agent-Key": AGENT_KEY}
+    bad = await client.post(f"{base}/tasks", json={"title": "x", "status": "someday"}, headers=headers)
+    assert bad.status_code == 422 and "status" in bad.text
+    created = await client.post(f"{base}/tasks", json={"title": "From an agent"}, headers=headers)
+    assert created.status_code == 201
+    moved = await client.patch(f"{base}/tasks/{created.json()['id']}", json={"status": "in_progress"}, headers=headers)
+    assert moved.json()["status"] == "in_progress"
+    await tabs.user.should_see(marker="task-From an agent")
+    artifact = {"kind": "pull_request", "title": "PR 7", "url": "https://git.example/pr/7"}
+    assert (await client.post(f"{base}/artifacts", json=artifact, headers=headers)).status_code == 201
+    await tabs.user.should_see("PR 7")
+    note = {"title": "Review needed", "body": "Please look at PR 7"}
+    assert (await client.post(f"{base}/notifications", json=note, headers=headers)).status_code == 201
+    missing = await client.post("/internal/agent/rooms/nope/tasks", json={"title": "x"}, headers=headers)
+    assert missing.status_code == 404
+
+
+async def test_inbox_unread_count_mark_read_and_delete(tabs: Tabs) -> None:
+    """WS-8: notifications show with an unread count; mark read and delete work."""
+    owner = await tabs.local_user()
+    await service.notify(owner.id, "First")
+    await service.notify(owner.id, "Second")
+    await tabs.user.open("/inbox")
+    await tabs.user.should_see(marker="note-First")
+    badge = tabs.user.find(marker="unread").elements.pop()
+    await eventually(lambda: badge.text == "2")
+    tabs.user.find(marker="read-First").click()
+    await eventually(lambda: badge.text == "1")
+    tabs.user.find(marker="delete-Second").click()
+    await eventually(lambda: _count(owner, 1))
+    assert (await Notification.get(title="First")).read
+
+
+async def _count(owner: Any, expected: int) -> bool:
+    return await Notification.filter(owner=owner).count() == expected
+
+
+def _streamed(tabs: Tabs, room: Room) -> str:
+    return "".join("".join(r.chunks) for r in tabs.workspace.conductor.replies.values() if r.room.id == room.id)
+
+
+# Runs page (WS-9) ----------------------------------------------------------------------------------
+
+
+async def test_runs_page_shows_state_provider_and_output(tabs: Tabs) -> None:
+    """WS-9: every run with its state and provider; output visible; a running one can be cancelled."""
+    room = await make_room(tabs)
+    await tabs.workspace.conductor.post(room, "local", "@helper hi")
+    reply = await eventually(lambda: Message.get_or_none(room=room, author_kind="agent", state="done"))
+    await tabs.user.open("/runs")
+    await tabs.user.should_see(marker=f"run-{reply.run_id}")
+    await tabs.user.should_see("SUCCEEDED")
+    await tabs.user.should_see("fake")
+    tabs.user.find(marker=f"output-{reply.run_id}").click()
+    await tabs.user.should_see("Hello there!")
+
+    tabs.llm.words = ["slow"] * 100
+    tabs.llm.delay = 0.1
+    run_id = await tabs.workspace.runner.start("long one", title="long one")
+    await tabs.user.open("/runs")
+    await tabs.user.should_see(marker=f"cancel-{run_id}")
+    tabs.user.find(marker=f"cancel-{run_id}").click()
+    await eventually(lambda: _state(tabs, run_id, "CANCELLED"))
+
+
+async def _state(tabs: Tabs, run_id: str, state: str) -> bool:
+    return (await tabs.workspace.runner.get(run_id))["state"] == state
+
+
+# Sharing (WS-10) -----------------------------------------------------------------------------------
+
+
+async def test_share_link_is_read_only_revocable_and_private(tabs: Tabs) -> None:
+    """WS-10: a public link shows messages, not agents' settings; revoked links are 404."""
+    owner = await tabs.local_user()
+    agent = await service.create_agent(owner, name="helper", system_prompt="SECRET-PROMPT")
+    room = await service.create_room(owner, "Shared", "", [agent.id])
+    await service.post_message(room, "user", "local", "visible words")
+    token = await service.share(owner, room.id)
+    viewer = tabs.new_tab()
+    await viewer.open(f"/share/{token}")
+    await viewer.should_see("visible words")
+    await viewer.should_not_see("SECRET-PROMPT")
+    await viewer.should_not_see("Pause")
+    await service.unshare(owner, room.id)
+    response = await viewer.http_client.get(f"/share/{token}")
+    assert response.status_code == 404
+
+
+async def test_share_links_are_rate_limited(tabs: Tabs) -> None:
+    """WS-10: one client reading share links too fast gets 429."""
+    tabs.workspace.share_views.limit = 3
+    client = tabs.new_tab().http_client
+    codes = [(await client.get("/share/unknown")).status_code for _ in range(4)]
+    assert codes == [404, 404, 404, 429]
+
+
+# Settings (WS-11) ----------------------------------------------------------------------------------
+
+
+async def test_settings_add_and_test_a_provider_key_never_shown(tabs: Tabs) -> None:
+    """WS-11: a provider added in Settings is stored with its key sealed, tested, and deleted."""
+    await tabs.user.open("/settings")
+    await tabs.user.should_see(marker="provider-fake")
+    tabs.user.find(marker="add-provider").click()
+    await tabs.user.should_see(marker="provider-key")
+    tabs.user.find(marker="provider-key").type("mine")
+    tabs.user.find(marker="provider-model").type("m1")
+    tabs.user.find(marker="provider-url").type(tabs.llm.url)
+    tabs.user.find(marker="provider-api-key").type("sk-very-secret")
+    tabs.user.find(marker="save-provider").click()
+    await tabs.user.should_see(marker="provider-mine")
+    await tabs.user.should_not_see("sk-very-secret")
+    from oz_app.db.models import ProviderRecord
+
+    record = await ProviderRecord.get(key="mine")
+    assert record.api_key_sealed and "sk-very-secret" not in record.api_key_sealed
+    tabs.user.find(marker="test-mine").click()
+    await tabs.user.should_see("mine answered: Hello there!")
+    assert tabs.llm.requests[-1]["headers"]["Authorization"] == "Bearer sk-very-secret"
+    tabs.user.find(marker="delete-mine").click()
+    await eventually(lambda: _gone(ProviderRecord, "mine"))
+
+
+async def _gone(model: Any, key: str) -> bool:
+    return not await model.exists(key=key)
+
+
+# Sign-in and ownership (WS-1) ----------------------------------------------------------------------
+
+
+@pytest.fixture
+async def server_tabs(workspace_env: dict[str, str], llm: FakeOpenAI, monkeypatch: Any) -> AsyncIterator[Tabs]:
+    monkeypatch.setenv("OZ_TEST_LOGIN", "1")
+    service.FAILED_LOGINS._events.clear()
+    async with user_simulation(main_file=MAIN) as user:
+        await app.state.workspace.ready.wait()
+        yield Tabs(user, llm)
+
+
+async def sign_up(user: User, name: str, password: str = "correct horse") -> None:
+    await user.open("/login")
+    user.find(marker="username").type(name)
+    user.find(marker="password").type(password)
+    user.find("Sign up").click()
+    await user.should_see("Rooms")
+
+
+async def test_server_mode_requires_login_and_hides_other_users_rooms(server_tabs: Tabs) -> None:
+    """WS-1: pages need a signed-in user; another user's room is 404, not visible."""
+    anonymous = server_tabs.user
+    response = await anonymous.http_client.get("/", follow_redirects=False)
+    assert response.status_code in (302, 307) and response.headers["location"] == "/login"
+    ann = server_tabs.new_tab()
+    await sign_up(ann, "ann")
+    bob = server_tabs.new_tab()
+    await sign_up(bob, "bob")
+    owner = await service.User.get(username="ann")
+    room = await service.create_room(owner, "Ann's room")
+    await ann.open(f"/rooms/{room.id}")
+    await ann.should_see("Ann's room")
+    assert (await bob.http_client.get(f"/rooms/{room.id}")).status_code == 404
+    assert (await ann.http_client.get(f"/rooms/{room.id}")).status_code == 200
+    stored = await service.User.get(username="ann")
+    assert stored.password_hash.startswith("scrypt$") and "correct horse" not in stored.password_hash
+
+
+async def test_failed_logins_are_throttled(server_tabs: Tabs) -> None:
+    """WS-1: after five wrong passwords even the right one is refused for a while."""
+    await service.sign_up("carol", "right password")
+    user = server_tabs.user
+    for _ in range(5):
+        with pytest.raises(service.Invalid, match="Wrong username or password"):
+            await service.log_in("carol", "wrong")
+    await user.open("/login")
+    user.find(marker="username").type("carol")
+    user.find(marker="password").type("right password")
+    user.find("Log in").click()
+    await user.should_see("Too many failed attempts")
