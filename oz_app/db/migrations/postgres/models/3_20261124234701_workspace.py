@@ -101,6 +101,7 @@ COMMENT ON TABLE "tasks" IS 'A card on a room''s kanban board.';
     "agent_id" VARCHAR(32) NOT NULL REFERENCES "agents" ("id") ON DELETE CASCADE,
     "rooms_id" VARCHAR(32) NOT NULL REFERENCES "rooms" ("id") ON DELETE CASCADE
 );
+        CREATE UNIQUE INDEX IF NOT EXISTS "uidx_room_member_rooms_i_74ba1a" ON "room_members" ("rooms_id", "agent_id");
         CREATE INDEX IF NOT EXISTS "idx_runs_tenant_2dda1c" ON "runs" ("tenant", "created_at", "id");"""
 
 

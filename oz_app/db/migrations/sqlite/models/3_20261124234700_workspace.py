@@ -85,6 +85,7 @@ CREATE INDEX IF NOT EXISTS "idx_messages_room_id_2170a6" ON "messages" ("room_id
     "agent_id" VARCHAR(32) NOT NULL REFERENCES "agents" ("id") ON DELETE CASCADE,
     "rooms_id" VARCHAR(32) NOT NULL REFERENCES "rooms" ("id") ON DELETE CASCADE
 );
+        CREATE UNIQUE INDEX IF NOT EXISTS "uidx_room_member_rooms_i_74ba1a" ON "room_members" ("rooms_id", "agent_id");
         CREATE INDEX "idx_runs_tenant_2dda1c" ON "runs" ("tenant", "created_at", "id");"""
 
 
