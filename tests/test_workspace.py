@@ -22,6 +22,7 @@ from oz_app.workspace import service
 from tests.fake_llm import FakeOpenAI
 
 MAIN = Path(__file__).parent / "workspace_main.py"
+RETRIES = 100  # should_see polls every 0.1 s: up to 10 s on a busy machine
 AGENT_KEY = "agent-key-" + secrets.token_hex(8)
 
 
@@ -77,9 +78,9 @@ async def tabs(workspace_env: dict[str, str], llm: FakeOpenAI) -> AsyncIterator[
         yield Tabs(user, llm)
 
 
-async def eventually(predicate: Callable[[], Any], timeout: float = 10) -> Any:
+async def eventually(predicate: Callable[[], Any], within: float = 10) -> Any:
     """Poll an async or sync predicate until it holds."""
-    deadline = asyncio.get_running_loop().time() + timeout
+    deadline = asyncio.get_running_loop().time() + within
     while True:
         value = predicate()
         if inspect.isawaitable(value):
@@ -87,7 +88,7 @@ async def eventually(predicate: Callable[[], Any], timeout: float = 10) -> Any:
         if value:
             return value
         if asyncio.get_running_loop().time() > deadline:
-            pytest.fail(f"condition not met within {timeout} s")
+            pytest.fail(f"condition not met within {within} s")
         await asyncio.sleep(0.02)
 
 
@@ -105,11 +106,11 @@ async def test_create_room_and_agent_from_the_pages(tabs: Tabs) -> None:
     user = tabs.user
     await user.open("/agents")
     user.find("New agent").click()
-    await user.should_see(marker="agent-name")
+    await user.should_see(marker="agent-name", retries=RETRIES)
     user.find(marker="agent-name").type("helper")
     user.find(marker="agent-prompt").type("You help.")
     user.find("Save").click()
-    await user.should_see(marker="agent-helper")
+    await user.should_see(marker="agent-helper", retries=RETRIES)
     agent = await eventually(lambda: Agent.get_or_none(name="helper"))
     assert agent.system_prompt == "You help."
 
@@ -117,7 +118,7 @@ async def test_create_room_and_agent_from_the_pages(tabs: Tabs) -> None:
     user.find(marker="room-name").type("Design")
     user.find("Create room").click()
     room = await eventually(lambda: Room.get_or_none(name="Design"))
-    await user.should_see(marker="room-title")
+    await user.should_see(marker="room-title", retries=RETRIES)
     assert await service.members_of(room) == []
 
 
@@ -125,10 +126,10 @@ async def test_bad_agent_name_is_refused_and_nothing_is_saved(tabs: Tabs) -> Non
     """WS-3: a name that cannot be mentioned gets a clear message and no agent is created."""
     await tabs.user.open("/agents")
     tabs.user.find("New agent").click()
-    await tabs.user.should_see(marker="agent-name")
+    await tabs.user.should_see(marker="agent-name", retries=RETRIES)
     tabs.user.find(marker="agent-name").type("two words")
     tabs.user.find("Save").click()
-    await tabs.user.should_see("An agent's name starts with a letter")
+    await tabs.user.should_see("An agent's name starts with a letter", retries=RETRIES)
     assert await Agent.all().count() == 0
 
 
@@ -142,15 +143,15 @@ async def test_mention_streams_the_reply_into_every_open_tab(tabs: Tabs) -> None
     room = await make_room(tabs)
     second = tabs.new_tab()
     await second.open(f"/rooms/{room.id}")
-    await second.should_see(marker="chat")
+    await second.should_see(marker="chat", retries=RETRIES)
     await tabs.user.open(f"/rooms/{room.id}")
-    await tabs.user.should_see(marker="message")
+    await tabs.user.should_see(marker="message", retries=RETRIES)
     tabs.user.find(marker="message").type("@helper hello")
     tabs.user.find(marker="send").click()
-    await tabs.user.should_see("helper is thinking…")
-    await second.should_see("@helper hello")
-    await second.should_see("Hello from the helper", retries=100)
-    await tabs.user.should_see("Hello from the helper")
+    await tabs.user.should_see("helper is thinking…", retries=RETRIES)
+    await second.should_see("@helper hello", retries=RETRIES)
+    await second.should_see("Hello from the helper", retries=RETRIES)
+    await tabs.user.should_see("Hello from the helper", retries=RETRIES)
     reply = await Message.get(room=room, author_kind="agent")
     assert reply.state == "done" and reply.content == "Hello from the helper"
     run = await tabs.workspace.runner.get(reply.run_id)
@@ -162,9 +163,9 @@ async def test_at_autocomplete_offers_member_agents(tabs: Tabs) -> None:
     """WS-4: typing @ offers the room's agents; choosing one completes the mention."""
     room = await make_room(tabs, agents=("helper", "reviewer"))
     await tabs.user.open(f"/rooms/{room.id}")
-    await tabs.user.should_see(marker="message")
+    await tabs.user.should_see(marker="message", retries=RETRIES)
     tabs.user.find(marker="message").type("please @re")
-    await tabs.user.should_see("@reviewer")
+    await tabs.user.should_see("@reviewer", retries=RETRIES)
     await tabs.user.should_not_see("@helper")
     tabs.user.find("@reviewer").click()
     assert tabs.user.find(marker="message").elements.pop().value == "please @reviewer "
@@ -175,7 +176,7 @@ async def test_mention_of_a_non_member_is_explained(tabs: Tabs) -> None:
     room = await make_room(tabs)
     await tabs.workspace.conductor.post(room, "local", "@nobody are you there?")
     await tabs.user.open(f"/rooms/{room.id}")
-    await tabs.user.should_see("@nobody is not a member of this room.")
+    await tabs.user.should_see("@nobody is not a member of this room.", retries=RETRIES)
     assert tabs.llm.requests == []
 
 
@@ -186,13 +187,13 @@ async def test_cancel_a_running_reply(tabs: Tabs) -> None:
     room = await make_room(tabs)
     await tabs.user.open(f"/rooms/{room.id}")
     await tabs.workspace.conductor.post(room, "local", "@helper take your time")
-    await tabs.user.should_see("helper is thinking…")
+    await tabs.user.should_see("helper is thinking…", retries=RETRIES)
     await eventually(lambda: _streamed(tabs, room))
     tabs.user.find("Stop").click()
     reply = await eventually(lambda: Message.get_or_none(room=room, author_kind="agent", state="cancelled"))
     assert reply.content.startswith("slow")
     assert (await tabs.workspace.runner.get(reply.run_id))["state"] == "CANCELLED"
-    await tabs.user.should_see("cancelled")
+    await tabs.user.should_see("cancelled", retries=RETRIES)
 
 
 async def test_pause_cancels_running_replies_and_stops_new_ones(tabs: Tabs) -> None:
@@ -206,12 +207,12 @@ async def test_pause_cancels_running_replies_and_stops_new_ones(tabs: Tabs) -> N
     tabs.user.find("Pause").click()
     reply = await eventually(lambda: Message.get_or_none(room=room, author_kind="agent", state="cancelled"))
     assert (await tabs.workspace.runner.get(reply.run_id))["state"] == "CANCELLED"
-    await tabs.user.should_see("Resume")
+    await tabs.user.should_see("Resume", retries=RETRIES)
     room = await Room.get(id=room.id)
     assert room.paused
     requests = len(tabs.llm.requests)
     await tabs.workspace.conductor.post(room, "local", "@helper again")
-    await tabs.user.should_see("This room is paused: resume it to let agents answer.")
+    await tabs.user.should_see("This room is paused: resume it to let agents answer.", retries=RETRIES)
     assert len(tabs.llm.requests) == requests
 
 
@@ -220,8 +221,8 @@ async def test_no_provider_is_said_where_the_user_types(tabs: Tabs, monkeypatch:
     tabs.workspace.plane.catalog._env = {}
     room = await make_room(tabs)
     await tabs.user.open(f"/rooms/{room.id}")
-    await tabs.user.should_see("No provider is configured yet, so agents cannot answer.")
-    await tabs.user.should_see("Add one in Settings")
+    await tabs.user.should_see("No provider is configured yet, so agents cannot answer.", retries=RETRIES)
+    await tabs.user.should_see("Add one in Settings", retries=RETRIES)
 
 
 # Agents talking to agents (WS-5) -------------------------------------------------------------------
@@ -270,9 +271,9 @@ async def test_kanban_drag_and_drop_moves_a_task_in_every_tab(tabs: Tabs) -> Non
     task = await service.create_task(room, "Write the plan", priority="high")
     second = tabs.new_tab()
     await second.open(f"/rooms/{room.id}")
-    await second.should_see(marker="chat")
+    await second.should_see(marker="chat", retries=RETRIES)
     await tabs.user.open(f"/rooms/{room.id}")
-    await tabs.user.should_see(marker="task-Write the plan")
+    await tabs.user.should_see(marker="task-Write the plan", retries=RETRIES)
     tabs.user.find(marker="task-Write the plan").trigger("dragstart")
     tabs.user.find(marker="column-done").trigger("drop")
     await eventually(lambda: Task.get_or_none(id=task.id, status="done"))
@@ -294,9 +295,9 @@ async def test_task_edit_and_delete(tabs: Tabs) -> None:
     """WS-6: a task is created, edited (priority, assignee) and deleted from the board."""
     room = await make_room(tabs)
     await tabs.user.open(f"/rooms/{room.id}")
-    await tabs.user.should_see(marker="add-task")
+    await tabs.user.should_see(marker="add-task", retries=RETRIES)
     tabs.user.find(marker="add-task").click()
-    await tabs.user.should_see(marker="task-title")
+    await tabs.user.should_see(marker="task-title", retries=RETRIES)
     tabs.user.find(marker="task-title").type("Ship it")
     tabs.user.find(marker="save-task").click()
     task = await eventually(lambda: Task.get_or_none(room=room, title="Ship it"))
@@ -325,10 +326,10 @@ async def test_agent_api_creates_tasks_artifacts_and_notifications(tabs: Tabs) -
     assert created.status_code == 201
     moved = await client.patch(f"{base}/tasks/{created.json()['id']}", json={"status": "in_progress"}, headers=headers)
     assert moved.json()["status"] == "in_progress"
-    await tabs.user.should_see(marker="task-From an agent")
+    await tabs.user.should_see(marker="task-From an agent", retries=RETRIES)
     artifact = {"kind": "pull_request", "title": "PR 7", "url": "https://git.example/pr/7"}
     assert (await client.post(f"{base}/artifacts", json=artifact, headers=headers)).status_code == 201
-    await tabs.user.should_see("PR 7")
+    await tabs.user.should_see("PR 7", retries=RETRIES)
     note = {"title": "Review needed", "body": "Please look at PR 7"}
     assert (await client.post(f"{base}/notifications", json=note, headers=headers)).status_code == 201
     missing = await client.post("/internal/agent/rooms/nope/tasks", json={"title": "x"}, headers=headers)
@@ -341,7 +342,7 @@ async def test_inbox_unread_count_mark_read_and_delete(tabs: Tabs) -> None:
     await service.notify(owner.id, "First")
     await service.notify(owner.id, "Second")
     await tabs.user.open("/inbox")
-    await tabs.user.should_see(marker="note-First")
+    await tabs.user.should_see(marker="note-First", retries=RETRIES)
     badge = tabs.user.find(marker="unread").elements.pop()
     await eventually(lambda: badge.text == "2")
     tabs.user.find(marker="read-First").click()
@@ -368,17 +369,17 @@ async def test_runs_page_shows_state_provider_and_output(tabs: Tabs) -> None:
     await tabs.workspace.conductor.post(room, "local", "@helper hi")
     reply = await eventually(lambda: Message.get_or_none(room=room, author_kind="agent", state="done"))
     await tabs.user.open("/runs")
-    await tabs.user.should_see(marker=f"run-{reply.run_id}")
-    await tabs.user.should_see("SUCCEEDED")
-    await tabs.user.should_see("fake")
+    await tabs.user.should_see(marker=f"run-{reply.run_id}", retries=RETRIES)
+    await tabs.user.should_see("SUCCEEDED", retries=RETRIES)
+    await tabs.user.should_see("fake", retries=RETRIES)
     tabs.user.find(marker=f"output-{reply.run_id}").click()
-    await tabs.user.should_see("Hello there!")
+    await tabs.user.should_see("Hello there!", retries=RETRIES)
 
     tabs.llm.words = ["slow"] * 100
     tabs.llm.delay = 0.1
     run_id = await tabs.workspace.runner.start("long one", title="long one")
     await tabs.user.open("/runs")
-    await tabs.user.should_see(marker=f"cancel-{run_id}")
+    await tabs.user.should_see(marker=f"cancel-{run_id}", retries=RETRIES)
     tabs.user.find(marker=f"cancel-{run_id}").click()
     await eventually(lambda: _state(tabs, run_id, "CANCELLED"))
 
@@ -399,7 +400,7 @@ async def test_share_link_is_read_only_revocable_and_private(tabs: Tabs) -> None
     token = await service.share(owner, room.id)
     viewer = tabs.new_tab()
     await viewer.open(f"/share/{token}")
-    await viewer.should_see("visible words")
+    await viewer.should_see("visible words", retries=RETRIES)
     await viewer.should_not_see("SECRET-PROMPT")
     await viewer.should_not_see("Pause")
     await service.unshare(owner, room.id)
@@ -421,22 +422,22 @@ async def test_share_links_are_rate_limited(tabs: Tabs) -> None:
 async def test_settings_add_and_test_a_provider_key_never_shown(tabs: Tabs) -> None:
     """WS-11: a provider added in Settings is stored with its key sealed, tested, and deleted."""
     await tabs.user.open("/settings")
-    await tabs.user.should_see(marker="provider-fake")
+    await tabs.user.should_see(marker="provider-fake", retries=RETRIES)
     tabs.user.find(marker="add-provider").click()
-    await tabs.user.should_see(marker="provider-key")
+    await tabs.user.should_see(marker="provider-key", retries=RETRIES)
     tabs.user.find(marker="provider-key").type("mine")
     tabs.user.find(marker="provider-model").type("m1")
     tabs.user.find(marker="provider-url").type(tabs.llm.url)
     tabs.user.find(marker="provider-api-key").type("sk-very-secret")
     tabs.user.find(marker="save-provider").click()
-    await tabs.user.should_see(marker="provider-mine")
+    await tabs.user.should_see(marker="provider-mine", retries=RETRIES)
     await tabs.user.should_not_see("sk-very-secret")
     from oz_app.db.models import ProviderRecord
 
     record = await ProviderRecord.get(key="mine")
     assert record.api_key_sealed and "sk-very-secret" not in record.api_key_sealed
     tabs.user.find(marker="test-mine").click()
-    await tabs.user.should_see("mine answered: Hello there!")
+    await tabs.user.should_see("mine answered: Hello there!", retries=RETRIES)
     assert tabs.llm.requests[-1]["headers"]["Authorization"] == "Bearer sk-very-secret"
     tabs.user.find(marker="delete-mine").click()
     await eventually(lambda: _gone(ProviderRecord, "mine"))
@@ -463,7 +464,7 @@ async def sign_up(user: User, name: str, password: str = "correct horse") -> Non
     user.find(marker="username").type(name)
     user.find(marker="password").type(password)
     user.find("Sign up").click()
-    await user.should_see("Rooms")
+    await user.should_see("Rooms", retries=RETRIES)
 
 
 async def test_server_mode_requires_login_and_hides_other_users_rooms(server_tabs: Tabs) -> None:
@@ -478,7 +479,7 @@ async def test_server_mode_requires_login_and_hides_other_users_rooms(server_tab
     owner = await service.User.get(username="ann")
     room = await service.create_room(owner, "Ann's room")
     await ann.open(f"/rooms/{room.id}")
-    await ann.should_see("Ann's room")
+    await ann.should_see("Ann's room", retries=RETRIES)
     assert (await bob.http_client.get(f"/rooms/{room.id}")).status_code == 404
     assert (await ann.http_client.get(f"/rooms/{room.id}")).status_code == 200
     stored = await service.User.get(username="ann")
@@ -496,4 +497,4 @@ async def test_failed_logins_are_throttled(server_tabs: Tabs) -> None:
     user.find(marker="username").type("carol")
     user.find(marker="password").type("right password")
     user.find("Log in").click()
-    await user.should_see("Too many failed attempts")
+    await user.should_see("Too many failed attempts", retries=RETRIES)
