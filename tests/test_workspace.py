@@ -6,7 +6,10 @@ from __future__ import annotations
 
 import asyncio
 import inspect
+import os
 import secrets
+import subprocess
+import sys
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
@@ -19,6 +22,7 @@ from nicegui.testing.user_simulation import user_simulation
 
 from oz_app.db.models import Agent, Message, Notification, Room, Task
 from oz_app.workspace import service
+from tests.conftest import free_port, new_database_url, wait_for
 from tests.fake_llm import FakeOpenAI
 
 MAIN = Path(__file__).parent / "workspace_main.py"
@@ -498,3 +502,166 @@ async def test_failed_logins_are_throttled(server_tabs: Tabs) -> None:
     user.find(marker="password").type("right password")
     user.find("Log in").click()
     await user.should_see("Too many failed attempts", retries=RETRIES)
+
+
+# Room and agent management (WS-2, WS-3) ------------------------------------------------------------
+
+
+async def test_rename_describe_members_and_delete_a_room(tabs: Tabs) -> None:
+    """WS-2: rename and describe a room, choose its members, delete it with what it holds."""
+    room = await make_room(tabs, agents=("helper", "other"))
+    await service.create_task(room, "A task")
+    await tabs.user.open(f"/rooms/{room.id}")
+    await tabs.user.should_see(marker="room-title", retries=RETRIES)
+    tabs.user.find(marker="edit-room").click()
+    await tabs.user.should_see(marker="edit-room-name", retries=RETRIES)
+    tabs.user.find(marker="edit-room-name").clear().type("Renamed")
+    tabs.user.find("Save").click()
+    await eventually(lambda: Room.get_or_none(id=room.id, name="Renamed"))
+    await tabs.user.should_see("Renamed", retries=RETRIES)
+
+    owner = await tabs.local_user()
+    helper = await Agent.get(name="helper")
+    await service.set_members(owner, room.id, [helper.id])
+    assert [a.name for a in await service.members_of(room)] == ["helper"]
+    stranger = await service.User.create(id=service.new_id(), username="stranger", created_at=room.created_at)
+    their_agent = await service.create_agent(stranger, name="theirs")
+    with pytest.raises(service.NotFound):
+        await service.set_members(owner, room.id, [their_agent.id])
+    assert [a.name for a in await service.members_of(room)] == ["helper"]
+
+    tabs.user.find("Delete").click()
+    await tabs.user.should_see(marker="confirm-delete", retries=RETRIES)
+    tabs.user.find(marker="confirm-delete").click()
+    await eventually(lambda: _room_gone(room.id))
+    assert not await Task.exists(room_id=room.id)
+
+
+async def _room_gone(room_id: str) -> bool:
+    return not await Room.exists(id=room_id)
+
+
+async def test_agent_status_is_live_on_the_agents_page(tabs: Tabs) -> None:
+    """WS-3: the agents page shows running while a reply streams and idle after, without reloading."""
+    tabs.llm.words = ["slow"] * 20
+    tabs.llm.delay = 0.05
+    room = await make_room(tabs)
+    await tabs.user.open("/agents")
+    await tabs.user.should_see(marker="agent-helper", retries=RETRIES)
+    await tabs.workspace.conductor.post(room, "local", "@helper go")
+    await tabs.user.should_see("running", retries=RETRIES)
+    await eventually(lambda: Message.get_or_none(room=room, author_kind="agent", state="done"))
+    await tabs.user.should_see("idle", retries=RETRIES)
+    assert (await Agent.get(name="helper")).status == "idle"
+
+
+async def test_agent_edit_keeps_names_unique(tabs: Tabs) -> None:
+    """WS-3: an agent can be renamed and changed, but not to another agent's name."""
+    owner = await tabs.local_user()
+    helper = await service.create_agent(owner, name="helper")
+    await service.create_agent(owner, name="other")
+    with pytest.raises(service.Invalid, match="already have an agent called Other"):
+        await service.update_agent(owner, helper.id, name="Other")
+    updated = await service.update_agent(owner, helper.id, harness="claude-code", model="claude-x", color="#ff0000")
+    assert (updated.name, updated.harness, updated.model) == ("helper", "claude-code", "claude-x")
+    await tabs.user.open("/agents")
+    await tabs.user.should_see("claude-code · claude-x", retries=RETRIES)
+    await service.delete_agent(owner, helper.id)
+    assert not await Agent.exists(id=helper.id)
+
+
+async def test_every_harness_is_dispatched(tabs: Tabs) -> None:
+    """WS-4 (the reference's defect): a mention dispatches the agent whatever its harness; the run
+    asks for that harness and model, so the control plane routes it to the harness's provider."""
+    owner = await tabs.local_user()
+    agents = [await service.create_agent(owner, name=f"a{i}", harness=h) for i, h in enumerate(service.HARNESSES)]
+    room = await service.create_room(owner, "All", "", [agent.id for agent in agents])
+    await tabs.workspace.conductor.post(room, "local", " ".join(f"@{agent.name}" for agent in agents))
+    replies = await eventually(lambda: _ended_replies(room, len(agents)))
+    for reply in replies:
+        run = await tabs.workspace.runner.get(reply.run_id)
+        harness = next(a.harness for a in agents if a.name == reply.author_name)
+        assert run["agent_config"].get("harness", {"type": "default"})["type"] == harness
+    assert {r.state for r in replies if r.author_name == "a0"} == {"done"}
+
+
+async def _ended_replies(room: Room, count: int) -> list[Message] | None:
+    replies = await Message.filter(room=room, author_kind="agent").exclude(state="streaming")
+    return replies if len(replies) == count else None
+
+
+# Remote runner mode (PR-7 from the workspace) -------------------------------------------------------
+
+
+async def test_remote_mode_sends_runs_to_another_control_plane_and_streams(
+    workspace_env: dict[str, str], llm: FakeOpenAI, make_server: Any, monkeypatch: Any
+) -> None:
+    """Issue 5 item 6: with OZ_RUNNER_MODE=remote the runs live on the remote control plane and
+    the reply still streams into the room."""
+    llm.words = ["remote", " words", " streamed"]
+    llm.delay = 0.05
+    provider_env = {name: value for name, value in workspace_env.items() if name.startswith("OZ_PROVIDER_")}
+    remote = await asyncio.to_thread(make_server, {**provider_env, "OZ_DEFAULT_PROVIDER": "fake"})
+    token = "remote-token-" + secrets.token_hex(8)
+    monkeypatch.setenv("OZ_RUNNER_MODE", "remote")
+    monkeypatch.setenv("OZ_API_BASE_URL", remote.api)
+    monkeypatch.setenv("OZ_API_KEY", token)
+    for name in provider_env:
+        monkeypatch.delenv(name)
+    async with user_simulation(main_file=MAIN) as user:
+        await app.state.workspace.ready.wait()
+        tabs = Tabs(user, llm)
+        room = await make_room(tabs)
+        await user.open(f"/rooms/{room.id}")
+        await user.should_see(marker="message", retries=RETRIES)
+        user.find(marker="message").type("@helper hi")
+        user.find(marker="send").click()
+        await user.should_see("remote words streamed", retries=RETRIES)
+        reply = await eventually(lambda: Message.get_or_none(room=room, author_kind="agent", state="done"))
+    async with httpx.AsyncClient(base_url=remote.api, headers={"Authorization": f"Bearer {token}"}) as client:
+        run = (await client.get(f"/agent/runs/{reply.run_id}")).json()
+    assert run["state"] == "SUCCEEDED" and run["output"] == "remote words streamed"
+
+
+# The command line (CL-1, CL-2) ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "0.0.0.0"])
+def test_headless_serves_pages_and_the_api_and_logs_in_beyond_loopback(host: str, tmp_path: Path) -> None:
+    """CL-2: ``oz-app --headless`` serves the UI and the API in one process; sign-in is required
+    when it listens beyond loopback, not on loopback."""
+    port = free_port()
+    env = {
+        # NiceGUI behaves as under test when it sees PYTEST_CURRENT_TEST: a real start must not
+        **{k: v for k, v in os.environ.items() if not k.startswith(("OZ_", "DATABASE_URL", "AUTH_", "PYTEST_"))},
+        "DATABASE_URL": new_database_url(tmp_path),
+        "OZ_CONFIG_FILE": "",
+    }
+    command = [sys.executable, "-m", "oz_app.cli", "--headless", "--host", host, "--port", str(port)]
+    command += ["--data-dir", str(tmp_path / "data")]
+    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        health = wait_for(lambda: _get(base + "/health"), timeout=30)
+        assert health.json()["ok"] is True
+        page = httpx.get(base + "/", follow_redirects=False, timeout=10)
+        if host == "127.0.0.1":
+            assert page.status_code == 200 and "oz · rooms" in page.text
+        else:
+            assert page.status_code in (302, 307) and page.headers["location"] == "/login"
+        runs = httpx.get(base + "/api/v1/agent/runs", headers={"Authorization": "Bearer t"}, timeout=10)
+        assert runs.status_code == 200 and runs.json()["runs"] == []
+        assert (tmp_path / "data" / "auth.key").stat().st_mode & 0o077 == 0
+    finally:
+        process.terminate()
+        output = process.communicate(timeout=30)[0].decode()
+    assert process.returncode == 0, output
+    assert f"oz-app workspace on http://{host}:{port}" in output
+
+
+def _get(url: str) -> httpx.Response | None:
+    try:
+        response = httpx.get(url, timeout=2)
+    except httpx.HTTPError:
+        return None
+    return response if response.status_code == 200 else None

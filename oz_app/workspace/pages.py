@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from fastapi import Request
 from fastapi.responses import RedirectResponse, Response
 from nicegui import app, ui
+from pydantic import ValidationError
 
 from oz_app.control_plane.http import ApiError
 from oz_app.control_plane.provider_config import ProviderIn, public_view, remove_provider, store_provider
@@ -466,7 +467,7 @@ class RoomView:
                 self.paused_badge.set_visibility(self.room.paused)
                 ui.space()
                 self.pause_button = ui.button("Resume" if self.room.paused else "Pause", on_click=self.toggle_pause)
-                ui.button("Edit", on_click=self.edit).props("flat")
+                ui.button("Edit", on_click=self.edit).props("flat").mark("edit-room")
                 ui.button("Share", on_click=self.share).props("flat")
                 ui.button("Delete", on_click=self.delete).props("flat color=red")
             self.description = ui.label(self.room.description).classes("text-gray-600")
@@ -640,7 +641,7 @@ class RoomView:
         with transient_dialog() as dialog, ui.card():
             ui.label(f"Delete {self.room.name} with its messages, tasks and artifacts?")
             with ui.row():
-                ui.button("Delete", on_click=lambda: dialog.submit(True)).props("color=red")
+                ui.button("Delete", on_click=lambda: dialog.submit(True)).props("color=red").mark("confirm-delete")
                 ui.button("Keep", on_click=lambda: dialog.submit(False)).props("flat")
         if await dialog:
             await self.conductor.pause(self.room)
@@ -837,23 +838,32 @@ class SettingsView:
             base_url = ui.input("Base URL", value=provider.base_url if provider else "").mark("provider-url")
             hint = "leave empty to keep the stored key" if provider else "API key"
             api_key = ui.input(hint, password=True).mark("provider-api-key")
+            with ui.row():
+                limit = ui.number("Messages per window (0: no limit)", value=provider.msg_limit if provider else 0)
+                window = ui.number("Window in seconds", value=provider.window_seconds if provider else 0)
 
             async def save() -> None:
+                fields = {
+                    "type": kind.value or "",
+                    "model": model.value or "",
+                    "base_url": base_url.value or "",
+                    "api_key": (api_key.value or None) if provider else (api_key.value or ""),
+                    "msg_limit": int(limit.value or 0),
+                    "window_seconds": int(window.value or 0),
+                    "cli_cmd": provider.cli_cmd if provider else "",
+                    "cli_args": provider.cli_args if provider else "",
+                }
                 try:
-                    body = ProviderIn(
-                        type=kind.value or "",
-                        model=model.value or "",
-                        base_url=base_url.value or "",
-                        api_key=(api_key.value or None) if provider else (api_key.value or ""),
-                    )
-                except ValueError as exc:
-                    ui.notify(f"Check the fields: {exc.errors()[0]['msg']}.", type="negative")  # type: ignore[attr-defined]
+                    body = ProviderIn.model_validate(fields)
+                except ValidationError as exc:
+                    problem = exc.errors()[0]
+                    ui.notify(f"{problem['loc'][0]}: {problem['msg']}.", type="negative")
                     return
-                types_ = self.plane.executor.provider_types
-                if await attempt(
-                    lambda: store_provider(self.plane.catalog, self.plane.vault, types_, key.value or "", body),
-                    "Saved.",
-                ):
+                plane = self.plane
+                action = store_provider(
+                    plane.catalog, plane.vault, plane.executor.provider_types, key.value or "", body
+                )
+                if await attempt(lambda: action, "Saved."):
                     dialog.close()
                     self.providers.refresh()
 
