@@ -50,8 +50,10 @@ class Server:
                 self.process.wait()
 
 
-def start_server(data_dir: Path, env: dict[str, str], timeout: float = 30.0) -> Server:
-    """Start the control plane; returns once ``/health`` answered 200, with the time it took."""
+def start_server(data_dir: Path, env: dict[str, str], timeout: float = 30.0, *, control_plane: bool = True) -> Server:
+    """Start the control plane; returns once ``/health`` answered 200, with the time it took.
+    With ``control_plane=False``, start the workspace (``oz-app --headless``: the pages with the
+    control-plane API in the same process) instead."""
     port = free_port()
     log_path = data_dir / f"server-{port}.log"
     url = f"http://127.0.0.1:{port}"
@@ -59,6 +61,8 @@ def start_server(data_dir: Path, env: dict[str, str], timeout: float = 30.0) -> 
         sys.executable, "-m", "oz_app.cli", "--headless", "--control-plane",
         "--port", str(port), "--data-dir", str(data_dir),
     ]  # fmt: skip
+    if not control_plane:
+        command.remove("--control-plane")
     with log_path.open("ab") as log, httpx.Client(timeout=1.0) as probe:
         started = time.perf_counter()
         process = subprocess.Popen(command, env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
