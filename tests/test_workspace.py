@@ -163,6 +163,27 @@ async def test_mention_streams_the_reply_into_every_open_tab(tabs: Tabs) -> None
     assert "You are helper" in tabs.llm.requests[0]["body"]["messages"][-1]["content"]
 
 
+async def test_a_long_room_opens_on_its_latest_page_and_loads_older(tabs: Tabs) -> None:
+    """WS-4: a room shows its latest 50 messages; older ones load on demand, in order."""
+    room = await make_room(tabs)
+    await Message.bulk_create(
+        [
+            Message(room=room, author_kind="user", author_name="local", content=f"line {i}", created_at=room.created_at)
+            for i in range(120)
+        ]
+    )
+    await tabs.user.open(f"/rooms/{room.id}")
+    await tabs.user.should_see("line 119", retries=RETRIES)
+    await tabs.user.should_see("line 70", retries=RETRIES)
+    await tabs.user.should_not_see("line 69")
+    tabs.user.find("Load older messages").click()
+    await tabs.user.should_see("line 20", retries=RETRIES)
+    await tabs.user.should_not_see("line 19")
+    chat = tabs.user.find(marker="chat").elements.pop()
+    first = chat.default_slot.children[0]
+    assert first.default_slot.children[1].content == "line 20"
+
+
 async def test_at_autocomplete_offers_member_agents(tabs: Tabs) -> None:
     """WS-4: typing @ offers the room's agents; choosing one completes the mention."""
     room = await make_room(tabs, agents=("helper", "reviewer"))

@@ -56,7 +56,7 @@ def transient_dialog() -> ui.dialog:
     return dialog
 
 
-def header(workspace: Workspace, user: User) -> None:
+async def header(workspace: Workspace, user: User) -> None:
     with ui.header().classes("items-center gap-4 bg-indigo-700"):
         ui.link("oz", "/").classes("text-white text-xl font-bold no-underline")
         for label, target in (("Rooms", "/"), ("Agents", "/agents"), ("Runs", "/runs"), ("Settings", "/settings")):
@@ -83,7 +83,7 @@ def header(workspace: Workspace, user: User) -> None:
             ui.context.client.safe_invoke(refresh)
 
     listen(workspace, user_topic(user.id), on_event)
-    ui.timer(0, refresh, once=True)
+    await refresh()  # in the page's HTML: no wait for the socket (a timer would send the page early)
 
 
 def register(workspace: Workspace) -> None:
@@ -123,7 +123,7 @@ def register(workspace: Workspace) -> None:
         user = await signed_in()
         if isinstance(user, Response):
             return user
-        header(workspace, user)
+        await header(workspace, user)
 
         async def create() -> None:
             room = await attempt(lambda: service.create_room(user, name.value or "", description.value or ""))
@@ -158,7 +158,7 @@ def register(workspace: Workspace) -> None:
             room = await service.room_of(user, room_id)
         except service.NotFound:
             return Response("No such room.", status_code=404)
-        header(workspace, user)
+        await header(workspace, user)
         await RoomView(workspace, user, room).build()
         return None
 
@@ -169,7 +169,7 @@ def register(workspace: Workspace) -> None:
         user = await signed_in()
         if isinstance(user, Response):
             return user
-        header(workspace, user)
+        await header(workspace, user)
         chips: dict[str, Any] = {}
 
         @ui.refreshable
@@ -219,7 +219,7 @@ def register(workspace: Workspace) -> None:
         user = await signed_in()
         if isinstance(user, Response):
             return user
-        header(workspace, user)
+        await header(workspace, user)
 
         @ui.refreshable
         async def entries() -> None:
@@ -262,7 +262,7 @@ def register(workspace: Workspace) -> None:
         user = await signed_in()
         if isinstance(user, Response):
             return user
-        header(workspace, user)
+        await header(workspace, user)
 
         @ui.refreshable
         async def table() -> None:
@@ -329,7 +329,7 @@ def register(workspace: Workspace) -> None:
         user = await signed_in()
         if isinstance(user, Response):
             return user
-        header(workspace, user)
+        await header(workspace, user)
         await SettingsView(workspace).build()
         return None
 
@@ -425,8 +425,12 @@ class MessageView:
                 kind = view["author_kind"]
                 style = "text-gray-500" if kind == "system" else "font-bold"
                 ui.label(view["author_name"]).classes(style)
-                self.status = ui.label("").classes("text-sm text-gray-500 italic")
-                self.stop = ui.button("Stop", on_click=lambda: on_cancel(self.id)).props("flat dense color=red")
+                # most messages are finished: they get no status or Stop (a room opens faster)
+                self.status: ui.label | None = None
+                self.stop: ui.button | None = None
+                if view["state"] != "done":
+                    self.status = ui.label("").classes("text-sm text-gray-500 italic")
+                    self.stop = ui.button("Stop", on_click=lambda: on_cancel(self.id)).props("flat dense color=red")
             self.body = ui.markdown(self.text).classes("w-full")
         self.update(view)
 
@@ -434,10 +438,10 @@ class MessageView:
         state = view["state"]
         self.text = view["content"]
         self.body.set_content(self.text)
-        streaming = state == "streaming"
-        self.stop.set_visibility(streaming)
-        labels = {"streaming": f"{view['author_name']} is thinking…", "failed": "failed", "cancelled": "cancelled"}
-        self.status.set_text(labels.get(state, ""))
+        if self.stop is not None and self.status is not None:
+            self.stop.set_visibility(state == "streaming")
+            labels = {"streaming": f"{view['author_name']} is thinking…", "failed": "failed", "cancelled": "cancelled"}
+            self.status.set_text(labels.get(state, ""))
 
     def chunk(self, text: str) -> None:
         self.text += text
@@ -455,6 +459,7 @@ class RoomView:
         self.views: dict[int, MessageView] = {}
         self.agents: dict[str, Agent] = {}
         self.oldest: int | None = None
+        self.loading = False
         self.dragging: str | None = None
 
     async def build(self) -> None:
@@ -501,8 +506,11 @@ class RoomView:
     # Chat ----------------------------------------------------------------------------------------
 
     async def build_chat(self, members: list[Agent]) -> None:
-        self.older = ui.button("Load older messages", on_click=self.load_older).props("flat dense")
-        self.chat = ui.column().classes("w-full gap-1").mark("chat")
+        self.scroller = ui.scroll_area(on_scroll=self.on_scroll).classes("w-full h-[60vh] border rounded")
+        with self.scroller:
+            self.older = ui.button("Load older messages", on_click=self.load_older).props("flat dense")
+            self.chat = ui.column().classes("w-full gap-1").mark("chat")
+        ui.context.client.on_connect(self.scroll_down)
         page = await service.messages_of(self.room)
         self.older.set_visibility(len(page) == service.PAGE)
         self.oldest = page[0].id if page else None
@@ -530,10 +538,22 @@ class RoomView:
         with self.chat:
             self.views[view["id"]] = MessageView(view, self.agents, self.cancel_reply)
 
+    def scroll_down(self) -> None:
+        self.scroller.scroll_to(percent=1.0)
+
+    async def on_scroll(self, event: Any) -> None:
+        """Scrolled to the top: load the page before (WS-4; a room opens with its latest page only)."""
+        if event.vertical_position <= 0 and self.older.visible and not self.loading:
+            await self.load_older()
+
     async def load_older(self) -> None:
-        if self.oldest is None:
+        if self.oldest is None or self.loading:
             return
-        page = await service.messages_of(self.room, before=self.oldest)
+        self.loading = True
+        try:
+            page = await service.messages_of(self.room, before=self.oldest)
+        finally:
+            self.loading = False
         if not page:
             self.older.set_visibility(False)
             return
@@ -741,6 +761,7 @@ class RoomView:
         kind = event["kind"]
         if kind in ("message", "message_done"):
             self.add(event["message"])
+            self.scroll_down()
         elif kind == "chunk" and event["message_id"] in self.views:
             self.views[event["message_id"]].chunk(event["text"])
         elif kind == "agent":
