@@ -1,0 +1,362 @@
+"""The workspace in a real browser: Debian's chromium driven by selenium against a real
+``oz-app --headless --login`` process (WS-1, WS-4, WS-6, WS-13).
+
+Each test signs up through the login page, then works only through the pages as a person would:
+a mention whose reply is watched while it streams, and a task card dragged to Done with HTML5
+drag and drop. Screenshots go to ``$OZ_TEST_ARTIFACTS`` (default ``test-artifacts/`` in the
+repository, git-ignored). Without chromium and chromedriver the tests skip, except in CI.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.conftest import free_port, missing
+from tests.fake_llm import FakeOpenAI
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = Path(os.environ.get("OZ_TEST_ARTIFACTS") or ROOT / "test-artifacts") / "browser"
+REPLY_WORDS = ["Alpha", " bravo", " charlie", " delta", " echo", " foxtrot", " golf", " hotel", " india", " juliet"]
+REPLY = "".join(REPLY_WORDS)
+WAIT = 20.0  # seconds any one step may take before the test fails (generous for 2 busy cores)
+
+# Records the drag events the page receives, and whether the browser itself fired them.
+RECORD_DRAG_EVENTS = """
+window.ozDragEvents = [];
+for (const type of ["dragstart", "dragover", "drop", "dragend"]) {
+    document.addEventListener(type, (event) => window.ozDragEvents.push([type, event.isTrusted]), true);
+}
+"""
+# HTML5 drag and drop dispatched from the page: dragstart on the card, dragenter/dragover/drop on
+# the column (sharing one DataTransfer), dragend on the card. Only used where the driver's pointer
+# actions start no HTML5 drag (older chromedriver releases did not).
+DISPATCH_DRAG_AND_DROP = """
+const [source, target] = arguments;
+const data = new DataTransfer();
+const fire = (element, type) => element.dispatchEvent(
+    new DragEvent(type, {bubbles: true, cancelable: true, composed: true, dataTransfer: data}));
+fire(source, "dragstart");
+fire(target, "dragenter");
+fire(target, "dragover");
+fire(target, "drop");
+fire(source, "dragend");
+"""
+
+
+def chromium_paths() -> tuple[str, str]:
+    """Debian's chromium and chromedriver (skip on a laptop without them, fail in CI)."""
+    browser = next(filter(None, map(shutil.which, ("chromium", "chromium-browser", "google-chrome"))), None)
+    driver = shutil.which("chromedriver")
+    if browser is None or driver is None:
+        missing("the browser tests need chromium and chromedriver (apt-get install chromium chromium-driver)")
+    try:
+        import selenium  # noqa: F401
+    except ImportError:
+        missing("the browser tests need selenium (pip install -e '.[test]')")
+    assert browser is not None and driver is not None
+    return browser, driver
+
+
+@dataclass
+class App:
+    url: str
+    process: subprocess.Popen[bytes]
+    log_path: Path
+    llm: FakeOpenAI
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+
+@pytest.fixture
+def workspace(tmp_path: Path, new_database: Callable[[], str]) -> Iterator[App]:
+    """``oz-app --headless --login`` on a free port, its provider a slowly streaming fake LLM."""
+    llm = FakeOpenAI(words=REPLY_WORDS, delay=0.25)
+    port = free_port()
+    env = {
+        # PYTEST_CURRENT_TEST would make NiceGUI's ui.run behave as under its own test fixtures
+        **{k: v for k, v in os.environ.items() if not k.startswith(("OZ_", "DATABASE_URL", "PYTEST_", "NICEGUI_"))},
+        "OZ_DATA_DIR": str(tmp_path / "data"),
+        "DATABASE_URL": new_database(),
+        "OZ_CONFIG_FILE": "",
+        "OZ_PROVIDER_FAKE_TYPE": "openai_compatible",
+        "OZ_PROVIDER_FAKE_BASE_URL": llm.url,
+        "OZ_PROVIDER_FAKE_MODEL": "m",
+        "OZ_PROVIDER_FAKE_API_KEY": "sk-x",
+        "OZ_DEFAULT_PROVIDER": "fake",
+    }
+    log_path = tmp_path / "oz-app.log"
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "oz_app.cli", "--headless", "--login", "--port", str(port)],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            cwd=tmp_path,  # NiceGUI keeps its per-browser storage in .nicegui/ under the working directory
+        )
+    app = App(f"http://127.0.0.1:{port}", process, log_path, llm)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if process.poll() is not None:
+                pytest.fail(f"oz-app exited with {process.returncode}:\n{app.log()}")
+            try:
+                if httpx.get(app.url + "/health", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail(f"oz-app did not start:\n{app.log()}")
+            time.sleep(0.1)
+        yield app
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        llm.close()
+        print(f"oz-app's output:\n{app.log()}")  # pytest shows it when the test failed
+
+
+class Browser:
+    """A headless chromium tab with the few steps the tests repeat, waiting by polling."""
+
+    def __init__(self, driver: Any, base: str, name: str) -> None:
+        from selenium.webdriver.common.by import By
+
+        self.by = By
+        self.driver = driver
+        self.base = base
+        self.name = name
+        self.shots = 0
+
+    def open(self, path: str) -> None:
+        self.driver.get(self.base + path)
+
+    def until(self, predicate: Callable[[], Any], what: str, timeout: float = WAIT) -> Any:
+        """Poll ``predicate`` (WebDriver errors count as "not yet") until it returns something truthy."""
+        from selenium.common.exceptions import WebDriverException
+
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                value = predicate()
+            except WebDriverException:
+                value = None
+            if value:
+                return value
+            if time.monotonic() > deadline:
+                self.screenshot("failed")
+                pytest.fail(f"{what}: not within {timeout} s (page {self.driver.current_url})")
+            time.sleep(0.1)
+
+    def find(self, xpath: str, what: str = "") -> Any:
+        """The first displayed element at ``xpath``, once there is one and it has stopped moving
+        (a click computed during a dialog's or tab panel's transition would land beside it)."""
+        last: list[Any] = [None, None]
+
+        def settled() -> Any:
+            element = next((e for e in self.driver.find_elements(self.by.XPATH, xpath) if e.is_displayed()), None)
+            rect = element.rect if element is not None else None
+            still = element is not None and last == [element, rect]
+            last[:] = [element, rect]
+            return element if still else None
+
+        return self.until(settled, what or xpath)
+
+    def field(self, label: str) -> Any:
+        return self.find(f"//input[@aria-label={_literal(label)}]", f"the field {label!r}")
+
+    def button(self, text: str, within: str = "") -> Any:
+        return self.find(f"{within}//button[normalize-space()={_literal(text)}]", f"the button {text!r}")
+
+    def click(self, text: str, within: str = "") -> None:
+        self.until(lambda: self.button(text, within).click() or True, f"clicking {text!r}")
+
+    def type(self, label: str, text: str) -> None:
+        element = self.field(label)
+        element.clear()
+        element.send_keys(text)
+
+    def text(self) -> str:
+        return str(self.driver.execute_script("return document.body.innerText"))
+
+    def sees(self, text: str, timeout: float = WAIT) -> None:
+        self.until(lambda: text in self.text(), f"seeing {text!r}", timeout)
+
+    def screenshot(self, label: str) -> Path:
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        self.shots += 1
+        path = ARTIFACTS / f"{self.name}-{self.shots:02d}-{label}.png"
+        self.driver.save_screenshot(str(path))
+        return path
+
+    def sign_up(self, username: str, password: str) -> None:
+        """WS-1: the workspace asks for sign-in; a new account lands on the rooms view."""
+        self.open("/")
+        self.until(lambda: self.driver.current_url.endswith("/login"), "the redirect to /login")
+        self.type("Username", username)
+        self.type("Password", password)
+        self.screenshot("login")
+        self.click("Sign up")
+        self.until(lambda: self.driver.current_url == self.base + "/", "the rooms view after signing up")
+        self.sees("Rooms")
+        self.sees(username)
+
+    def create_room(self, name: str) -> str:
+        self.type("New room", name)
+        self.click("Create room")
+        self.until(lambda: "/rooms/" in self.driver.current_url, "the new room's page")
+        self.sees(name)
+        return str(self.driver.current_url.rsplit("/", 1)[1])
+
+
+def _literal(text: str) -> str:
+    """``text`` as an XPath string literal."""
+    return f'"{text}"' if '"' not in text else "concat('" + text.replace("'", "',\"'\",'") + "')"
+
+
+@pytest.fixture
+def chromium() -> tuple[str, str]:
+    return chromium_paths()
+
+
+@pytest.fixture
+def browser(chromium: tuple[str, str], request: pytest.FixtureRequest, workspace: App) -> Iterator[Browser]:
+    """A headless chromium (checked for before the workspace starts) with a clean window."""
+    binary, driver_path = chromium
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = binary
+    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,900"):
+        options.add_argument(argument)
+    driver = webdriver.Chrome(options=options, service=Service(driver_path))
+    driver.set_page_load_timeout(WAIT)
+    tab = Browser(driver, workspace.url, request.node.name.removeprefix("test_"))
+    for stale in ARTIFACTS.glob(f"{tab.name}-*.png"):  # an earlier run's pictures of this test
+        stale.unlink()
+    try:
+        yield tab
+        tab.screenshot("end")
+    finally:
+        driver.quit()
+
+
+def test_log_in_and_watch_a_mention_stream(browser: Browser, workspace: App) -> None:
+    """WS-1, WS-3, WS-4, WS-13: sign up and log in, create an agent and a room, add the agent,
+    mention it, and watch its reply grow word by word until it is complete."""
+    from selenium.webdriver.common.keys import Keys
+
+    password = "pw-" + secrets.token_hex(8)
+    browser.sign_up("ada", password)
+    browser.click("Log out")
+    browser.until(lambda: browser.driver.current_url.endswith("/login"), "the login page after logging out")
+    browser.type("Username", "ada")
+    browser.type("Password", password)
+    browser.click("Log in")
+    browser.until(lambda: browser.driver.current_url == workspace.url + "/", "the rooms view after logging in")
+
+    browser.open("/agents")
+    browser.click("New agent")
+    browser.type("Name (mention it as @name)", "helper")
+    browser.click("Save", within="//div[contains(@class,'q-dialog')]")
+    browser.sees("Agent created.")
+    browser.find("//div[contains(@class,'q-card')]//div[normalize-space()='helper']", "the helper's card")
+    browser.screenshot("agent")
+
+    browser.open("/")
+    browser.create_room("Design")
+    browser.find("//label[.//*[normalize-space()='Member agents']]", "the members select").click()
+    browser.find("//div[contains(@class,'q-menu')]//div[contains(@class,'q-item')][normalize-space()='helper']").click()
+    browser.driver.find_element(browser.by.TAG_NAME, "body").send_keys(Keys.ESCAPE)
+    browser.sees("helper: idle")
+    browser.screenshot("room")
+
+    message = browser.find("//input[@placeholder='Message — @name to ask an agent']", "the message input")
+    message.send_keys("@helper hello")
+    message.send_keys(Keys.ENTER)
+
+    # every text the reply showed, in order: it must grow through partial texts to the whole reply
+    seen: list[str] = []
+    thinking = False
+
+    def reply_done() -> bool:
+        nonlocal thinking
+        text = browser.text()
+        thinking = thinking or "helper is thinking…" in text
+        bodies = browser.driver.execute_script(
+            "return [...document.querySelectorAll('.nicegui-markdown')].map(e => e.innerText.trim())"
+        )
+        current = next((body for body in bodies if body.startswith(REPLY_WORDS[0])), "")
+        if current and (not seen or seen[-1] != current):
+            seen.append(current)
+            if current != REPLY and len(seen) == 2:
+                browser.screenshot("streaming")
+        return current == REPLY and "helper is thinking…" not in text
+
+    browser.until(reply_done, "the whole reply")
+    browser.screenshot("replied")
+    partial = [text for text in seen if text != REPLY]
+    assert partial, f"the reply appeared all at once: {seen}"
+    assert all(REPLY.startswith(text) for text in partial), seen
+    assert seen == sorted(seen, key=len), f"the reply did not grow in order: {seen}"
+    assert thinking, "the reply was never shown as in progress"
+    assert "@helper hello" in browser.text()
+    assert len(workspace.llm.requests) == 1
+
+
+def test_drag_a_task_to_done(browser: Browser) -> None:
+    """WS-6, WS-13: a card dragged from Backlog and dropped on Done moves there, and stays
+    there after a reload."""
+    from selenium.webdriver.common.action_chains import ActionChains
+
+    browser.sign_up("grace", "pw-" + secrets.token_hex(8))
+    room_id = browser.create_room("Board")
+    browser.find("//div[@role='tab'][normalize-space()='Tasks']", "the Tasks tab").click()
+    browser.click("Add task")
+    browser.type("Title", "Write the plan")
+    browser.click("Save", within="//div[contains(@class,'q-dialog')]")
+
+    column = "//div[contains(@class,'nicegui-column')][./div[normalize-space()={}]]"
+    card = "//div[contains(@class,'q-card')][./div[normalize-space()='Write the plan']]"
+    backlog, done = column.format("'Backlog'"), column.format("'Done'")
+    source = browser.find(backlog + card, "the card under Backlog")
+    target = browser.find(done, "the Done column")
+    assert source.get_attribute("draggable") == "true"
+    browser.screenshot("before-drag")
+
+    browser.driver.execute_script(RECORD_DRAG_EVENTS)
+    ActionChains(browser.driver).drag_and_drop(source, target).perform()
+    deadline = time.monotonic() + 3
+    while not (events := browser.driver.execute_script("return window.ozDragEvents")) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    if not events:  # an older chromedriver: fire the same events from the page
+        browser.driver.execute_script(DISPATCH_DRAG_AND_DROP, source, target)
+    else:  # the browser's own drag: trusted events, and the column accepted the drop
+        assert ["dragstart", True] in events and ["drop", True] in events, events
+    browser.find(done + card, "the card under Done")
+    assert not browser.driver.find_elements(browser.by.XPATH, backlog + card)
+    browser.screenshot("after-drag")
+
+    browser.open(f"/rooms/{room_id}")
+    browser.find("//div[@role='tab'][normalize-space()='Tasks']", "the Tasks tab").click()
+    browser.find(done + card, "the card under Done after a reload")
+    assert not browser.driver.find_elements(browser.by.XPATH, backlog + card)
+    browser.screenshot("after-reload")
