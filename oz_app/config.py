@@ -7,6 +7,7 @@ the same names as the environment, e.g. ``OZ_ADMIN_API_KEY = "..."``.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import tomllib
@@ -98,6 +99,24 @@ class Settings:
 
 def default_config_file() -> Path:
     return Path(platformdirs.user_config_dir(APP_NAME)) / "config.toml"
+
+
+def save_config_values(path: Path, updates: Mapping[str, str]) -> None:
+    """Set top-level keys of the TOML config file, keeping every other line (comments included);
+    the file is written whole (atomically) and readable by its owner only."""
+    lines = path.read_text().splitlines() if path.is_file() else []
+    pending = dict(updates)
+    for index, line in enumerate(lines):
+        key = line.split("=", 1)[0].strip()
+        if "=" in line and key in pending:
+            lines[index] = f"{key} = {json.dumps(pending.pop(key))}"
+    lines += [f"{key} = {json.dumps(value)}" for key, value in pending.items()]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(path.name + ".tmp")
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write("\n".join(lines) + "\n")
+    os.replace(temporary, path)
 
 
 def load_settings(env: Mapping[str, str] | None = None, **overrides: Any) -> Settings:

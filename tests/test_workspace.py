@@ -686,3 +686,39 @@ def _get(url: str) -> httpx.Response | None:
     except httpx.HTTPError:
         return None
     return response if response.status_code == 200 else None
+
+
+async def test_settings_save_the_remote_control_plane_to_the_config_file(
+    workspace_env: dict[str, str], llm: FakeOpenAI, tmp_path: Path, monkeypatch: Any
+) -> None:
+    """WS-11: the control-plane URL and key are saved to the config file (owner-only, other lines
+    kept), applied at the next start; the key is never shown back."""
+    config = tmp_path / "config.toml"
+    config.write_text('# my settings\nOZ_LOG_LEVEL = "DEBUG"\n')
+    monkeypatch.setenv("OZ_CONFIG_FILE", str(config))
+    async with user_simulation(main_file=MAIN) as user:
+        await app.state.workspace.ready.wait()
+        await user.open("/settings")
+        await user.should_see(marker="runner-mode", retries=RETRIES)
+        user.find(marker="remote-url").type("not a url")
+        user.find(marker="runner-mode").click()
+        user.find("remote").click()
+        user.find(marker="save-control-plane").click()
+        await user.should_see("The control plane URL starts with http:// or https://.", retries=RETRIES)
+        assert "OZ_RUNNER_MODE" not in config.read_text()
+        user.find(marker="remote-url").clear().type("https://cp.example/api/v1")
+        user.find(marker="remote-token").type("team-token-123")
+        user.find(marker="save-control-plane").click()
+        await user.should_see("restart oz-app to apply", retries=RETRIES)
+        await user.should_not_see("team-token-123")
+    text = config.read_text()
+    assert text.startswith('# my settings\nOZ_LOG_LEVEL = "DEBUG"\n')
+    assert config.stat().st_mode & 0o077 == 0
+    from oz_app.config import load_settings
+
+    saved = load_settings({"OZ_CONFIG_FILE": str(config), "OZ_DATA_DIR": str(tmp_path)})
+    assert (saved.runner_mode, saved.api_base_url, saved.api_key) == (
+        "remote",
+        "https://cp.example/api/v1",
+        "team-token-123",
+    )

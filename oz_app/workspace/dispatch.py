@@ -162,6 +162,8 @@ class Conductor:
             f'You are {agent.name}, an AI agent in the room "{room.name}"{about}.',
             "Answer the latest message addressed to you.",
         ]
+        if agent.repository:
+            parts.append(f"Your repository: {agent.repository}.")
         if others:
             parts.append(f"You can ask another agent by mentioning it: {', '.join(others)}.")
         if extra:

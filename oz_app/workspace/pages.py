@@ -5,6 +5,7 @@ settings, sharing, login. Pages call :mod:`oz_app.workspace.service` with the si
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
@@ -13,6 +14,7 @@ from fastapi.responses import RedirectResponse, Response
 from nicegui import app, ui
 from pydantic import ValidationError
 
+from oz_app.config import save_config_values
 from oz_app.control_plane.http import ApiError
 from oz_app.control_plane.provider_config import ProviderIn, public_view, remove_provider, store_provider
 from oz_app.db.models import TERMINAL_STATES, Agent, Room, User
@@ -810,15 +812,49 @@ class SettingsView:
                 ui.button("Add provider", on_click=lambda: self.edit(None)).mark("add-provider")
             await self.providers()
             ui.label("Control plane").classes("text-2xl mt-6")
-            settings = self.workspace.settings
-            if settings.runner_mode == "remote":
-                ui.label(f"Runs go to the control plane at {settings.api_base_url} (OZ_RUNNER_MODE=remote).")
-            else:
-                ui.label("Runs go to the control plane in this process (OZ_RUNNER_MODE=local).")
-            ui.label(
-                "To send runs to a team's control plane, start oz-app with OZ_RUNNER_MODE=remote, "
-                "OZ_API_BASE_URL=https://host/api/v1 and OZ_API_KEY=<token> (environment or config file)."
-            ).classes("text-gray-600")
+            self.control_plane()
+
+    def control_plane(self) -> None:
+        """Where runs go (WS-11): this process, or a team's control plane. Saved to the config
+        file and applied at the next start; only the desktop/loopback user may change it."""
+        settings = self.workspace.settings
+        if settings.runner_mode == "remote":
+            ui.label(f"Runs go to the control plane at {settings.api_base_url}.")
+        else:
+            ui.label("Runs go to the control plane in this process.")
+        path = settings.config_file
+        if self.workspace.login or path is None:
+            why = "set by the server's operator" if self.workspace.login else "no config file (OZ_CONFIG_FILE is empty)"
+            ui.label(f"OZ_RUNNER_MODE, OZ_API_BASE_URL and OZ_API_KEY are {why}: set them in the environment.").classes(
+                "text-gray-600"
+            )
+            return
+        mode = ui.select(["local", "remote"], label="Runner mode", value=settings.runner_mode).mark("runner-mode")
+        url = ui.input("Control plane URL (https://host/api/v1)", value=settings.api_base_url).classes("w-full")
+        url.mark("remote-url")
+        hint = "API token (leave empty to keep the saved one)" if settings.api_key else "API token"
+        token = ui.input(hint, password=True).classes("w-full").mark("remote-token")
+
+        def save() -> None:
+            base_url = (url.value or "").strip()
+            if mode.value == "remote" and not re.match(r"^https?://\S+$", base_url):
+                ui.notify("The control plane URL starts with http:// or https://.", type="negative")
+                return
+            if mode.value == "remote" and not (token.value or settings.api_key):
+                ui.notify("A remote control plane needs an API token.", type="negative")
+                return
+            updates = {"OZ_RUNNER_MODE": str(mode.value), "OZ_API_BASE_URL": base_url}
+            if token.value:
+                updates["OZ_API_KEY"] = token.value
+            try:
+                save_config_values(path, updates)
+            except OSError as exc:
+                ui.notify(f"Could not write {path}: {exc.strerror}.", type="negative")
+                return
+            token.set_value("")
+            ui.notify(f"Saved to {path}; restart oz-app to apply.", type="positive")
+
+        ui.button("Save", on_click=save).mark("save-control-plane")
 
     @ui.refreshable_method
     async def providers(self) -> None:
