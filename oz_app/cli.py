@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import signal
 import socket
 import sys
@@ -133,6 +134,9 @@ def _serve_workspace(settings: Settings, *, native: bool, login: bool, any_port:
         socket.create_server((settings.host, settings.port)).close()
     except OSError as exc:
         return _fail(f"cannot listen on {settings.host}:{settings.port}: {exc.strerror}.")
+    # NiceGUI keeps each browser's session storage in NICEGUI_STORAGE_PATH (read when it is
+    # imported; default ".nicegui" in whatever folder oz-app was started from): keep it with the data.
+    os.environ.setdefault("NICEGUI_STORAGE_PATH", str(settings.data_dir / "nicegui"))
     from oz_app.workspace.app import run
 
     manager, _ = _plugin_manager(settings)
