@@ -5,14 +5,16 @@ import base64
 import binascii
 import json
 import uuid
-from collections.abc import AsyncIterator
-from datetime import datetime
+from collections.abc import AsyncIterator, Sequence
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
+import orjson
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import JSONResponse, PlainTextResponse, StreamingResponse
+from fastapi.responses import JSONResponse, PlainTextResponse, Response, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field, StrictStr
-from tortoise.expressions import Q
+from tortoise import connections
+from tortoise.filters import escape_like
 
 from oz_app.control_plane import service
 from oz_app.control_plane.http import ApiError, Caller
@@ -44,50 +46,136 @@ class RunCreate(BaseModel):
 
 def run_item(run: Run) -> dict[str, Any]:
     """A run in the SDK's ``RunItem`` shape (plus ``output`` and ``provider``)."""
+    return _item(
+        run.id, run.title, run.prompt, run.state, run.created_at.isoformat(), run.updated_at.isoformat(),
+        run.started_at.isoformat() if run.started_at else None, _run_time(run.started_at, run.finished_at),
+        run.agent_config, run.artifacts, run.status_message, run.error_code, run.retryable, run.session_link,
+        run.execution_location, run.output, run.provider, run.provider_model, run.attempts,
+    )  # fmt: skip
+
+
+def _item(
+    run_id: str, title: str, prompt: str, state: str, created_at: str, updated_at: str, started_at: str | None,
+    run_time: str | None, agent_config: Any, artifacts: Any, status_message: str | None, error_code: str | None,
+    retryable: bool | None, session_link: str | None, execution_location: str, output: str, provider: str | None,
+    provider_model: str | None, attempts: Any,
+) -> dict[str, Any]:  # fmt: skip
     status = None
-    if run.status_message:
-        status = {"message": run.status_message, "error_code": run.error_code, "retryable": run.retryable}
+    if status_message:
+        status = {"message": status_message, "error_code": error_code, "retryable": retryable}
     return {
-        "run_id": run.id,
-        "task_id": run.id,
-        "title": run.title,
-        "prompt": run.prompt,
-        "state": run.state,
-        "created_at": run.created_at.isoformat(),
-        "updated_at": run.updated_at.isoformat(),
-        "started_at": run.started_at.isoformat() if run.started_at else None,
-        "agent_config": run.agent_config,
-        "artifacts": run.artifacts,
+        "run_id": run_id,
+        "task_id": run_id,
+        "title": title,
+        "prompt": prompt,
+        "state": state,
+        "created_at": created_at,
+        "updated_at": updated_at,
+        "started_at": started_at,
+        "agent_config": agent_config,
+        "artifacts": artifacts,
         "status_message": status,
-        "session_link": run.session_link,
-        "execution_location": run.execution_location,
-        "run_time": _duration(run),
+        "session_link": session_link,
+        "execution_location": execution_location,
+        "run_time": run_time,
         "is_run_type_cancellable": True,
         "source": "API",
-        "output": run.output,
-        "provider": run.provider,
-        "provider_model": run.provider_model,
-        "attempts": run.attempts,
+        "output": output,
+        "provider": provider,
+        "provider_model": provider_model,
+        "attempts": attempts,
     }
 
 
-def _duration(run: Run) -> str | None:
-    if run.started_at is None:
+def _run_time(started_at: datetime | None, finished_at: datetime | None) -> str | None:
+    if started_at is None:
         return None
-    end = run.finished_at or service.now()
-    seconds = max(0.0, (end - run.started_at).total_seconds())
+    seconds = max(0.0, ((finished_at or service.now()) - started_at).total_seconds())
     return f"PT{seconds:.3f}S"
 
 
-def _encode_cursor(sort_by: str, order: str, run: Run) -> str:
-    value = getattr(run, sort_by)
-    raw = {
-        "s": sort_by,
-        "o": order,
-        "v": value.isoformat() if isinstance(value, datetime) else value,
-        "i": run.id,
-    }
+# What a list reads, in the order row_item unpacks it.
+LIST_COLUMNS = (
+    "id", "title", "prompt", "state", "created_at", "updated_at", "started_at", "finished_at", "agent_config",
+    "artifacts", "status_message", "error_code", "retryable", "session_link", "execution_location", "output",
+    "provider", "provider_model", "attempts",
+)  # fmt: skip
+LIST_SELECT = "SELECT " + ",".join(f'"{column}"' for column in LIST_COLUMNS) + ' FROM "runs"'
+
+
+def _stored_time(value: Any) -> datetime | None:
+    """A stored timestamp as Tortoise reads it: SQLite gives text, asyncpg a datetime; either
+    way it ends up aware, in UTC."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _stored_iso(value: Any) -> str | None:
+    """``_stored_time(value).isoformat()``. Text exactly as Tortoise writes a UTC time to SQLite,
+    ``2026-01-31 12:00:00[.123456]+00:00`` (no fraction when it is zero), is that already but for
+    the "T", and is taken as is: a page has sixty timestamps and isoformat() is not cheap."""
+    if (
+        isinstance(value, str)
+        and value[10:11] == " "
+        and value.endswith("+00:00")
+        and (len(value) == 25 or (len(value) == 32 and value[19] == "." and value[20:26] != "000000"))
+    ):
+        return f"{value[:10]}T{value[11:]}"
+    stamp = _stored_time(value)
+    return None if stamp is None else stamp.isoformat()
+
+
+def _stored_json(value: Any) -> Any:
+    """A JSON column: text on SQLite (and from asyncpg without a codec), decoded as Tortoise does."""
+    return orjson.loads(value) if isinstance(value, (str, bytes)) else value
+
+
+def row_item(row: Sequence[Any]) -> dict[str, Any]:
+    """A row of :data:`LIST_COLUMNS` (a ``sqlite3.Row`` or an asyncpg ``Record``) exactly as
+    :func:`run_item` shows the run; building a Run object costs more than the rest of a list."""
+    (
+        run_id, title, prompt, state, created_at, updated_at, started_at, finished_at, agent_config, artifacts,
+        status_message, error_code, retryable, session_link, execution_location, output, provider, provider_model,
+        attempts,
+    ) = row  # fmt: skip
+    return _item(
+        run_id, title, prompt, state, _stored_iso(created_at), _stored_iso(updated_at),  # type: ignore[arg-type]
+        _stored_iso(started_at), _run_time(_stored_time(started_at), _stored_time(finished_at)),
+        _stored_json(agent_config), _stored_json(artifacts), status_message, error_code,
+        None if retryable is None else bool(retryable), session_link, execution_location, output, provider,
+        provider_model, _stored_json(attempts),
+    )  # fmt: skip
+
+
+class _Sql:
+    """A WHERE clause and its values, with the connection's placeholders ("?" or "$1")."""
+
+    def __init__(self, numbered: bool) -> None:
+        self.numbered = numbered
+        self.clauses: list[str] = []
+        self.values: list[Any] = []
+
+    def param(self, value: Any) -> str:
+        self.values.append(value)
+        return f"${len(self.values)}" if self.numbered else "?"
+
+
+def _encode_cursor(sort_by: str, order: str, item: dict[str, Any]) -> str:
+    raw = {"s": sort_by, "o": order, "v": item[sort_by], "i": item["run_id"]}
     return base64.urlsafe_b64encode(json.dumps(raw, separators=(",", ":")).encode()).decode().rstrip("=")
+
+
+def _json_response(content: dict[str, Any]) -> Response:
+    """``JSONResponse(content)``, serialised by orjson; the same JSON, several times faster.
+    What orjson refuses (integers beyond 64 bits in a stored config) takes the standard path."""
+    try:
+        body = orjson.dumps(content)
+    except orjson.JSONEncodeError:
+        return JSONResponse(content)
+    return Response(body, media_type="application/json")
 
 
 def _decode_cursor(cursor: str, sort_by: str, order: str) -> tuple[Any, str]:
@@ -95,8 +183,11 @@ def _decode_cursor(cursor: str, sort_by: str, order: str) -> tuple[Any, str]:
         raw = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
         if raw["s"] != sort_by or raw["o"] != order:
             raise ApiError(400, "The cursor belongs to a different sort order; start again without a cursor.")
-        value = datetime.fromisoformat(raw["v"]) if sort_by != "title" else str(raw["v"])
-        return value, str(raw["i"])
+        if sort_by == "title":
+            return str(raw["v"]), str(raw["i"])
+        value = datetime.fromisoformat(raw["v"])
+        # A cursor this API wrote is aware; Tortoise took any other timestamp as UTC.
+        return (value.replace(tzinfo=UTC) if value.tzinfo is None else value), str(raw["i"])
     except (ValueError, KeyError, TypeError, binascii.Error, UnicodeDecodeError) as exc:
         raise ApiError(400, "The cursor is not valid; use the next_cursor of a previous page.") from exc
 
@@ -228,7 +319,7 @@ def build_router(auth: Any, on_created: Any, on_cancelled: Any, events: RunEvent
     router.add_api_route("/agent/run", create, methods=["POST"], status_code=201, summary="Create a run (seed path)")
 
     @router.get("/agent/runs", summary="List runs, newest first, with cursor pagination")
-    async def list_runs(request: Request, caller: CallerDep) -> JSONResponse:
+    async def list_runs(request: Request, caller: CallerDep) -> Response:
         raw_limit = _one(request, "limit")
         try:
             limit = DEFAULT_LIMIT if raw_limit is None else int(raw_limit)
@@ -247,36 +338,48 @@ def build_router(auth: Any, on_created: Any, on_cancelled: Any, events: RunEvent
         if unknown:
             raise ApiError(400, f"Unknown state {unknown[0]!r}; use one of {', '.join(sorted(RUN_STATES))}.")
 
-        query = Run.all() if caller.is_admin else Run.filter(tenant=caller.tenant)
+        # Plain SQL and rows straight into items: Tortoise's query builder and Run objects cost
+        # more than the rest of a list request. The same filters as Run.filter(...) would write.
+        connection = connections.get("default")
+        sql = _Sql(numbered=connection.capabilities.dialect == "postgres")
+        where = sql.clauses
+        if not caller.is_admin:
+            where.append(f'"tenant"={sql.param(caller.tenant)}')
         if states:
-            query = query.filter(state__in=states)
+            where.append(f'"state" IN ({",".join(sql.param(state) for state in states)})')
         environment_id = _one(request, "environment_id")
         if environment_id == NO_ENVIRONMENT:
-            query = query.filter(environment_id__isnull=True)
+            where.append('"environment_id" IS NULL')
         elif environment_id:
-            query = query.filter(environment_id=environment_id)
+            where.append(f'"environment_id"={sql.param(environment_id)}')
         if model_id := _one(request, "model_id"):
-            query = query.filter(model_id=model_id)
+            where.append(f'"model_id"={sql.param(model_id)}')
         if after := _timestamp(request, "created_after"):
-            query = query.filter(created_at__gt=after)
+            where.append(f'"created_at">{sql.param(after)}')
         if before := _timestamp(request, "created_before"):
-            query = query.filter(created_at__lt=before)
+            where.append(f'"created_at"<{sql.param(before)}')
         if text := _one(request, "q"):
-            query = query.filter(Q(title__icontains=text) | Q(prompt__icontains=text))
+            pattern = f"%{escape_like(text)}%"
+            title = f"UPPER(CAST(\"title\" AS VARCHAR)) LIKE UPPER({sql.param(pattern)}) ESCAPE '\\'"
+            prompt = f"UPPER(CAST(\"prompt\" AS VARCHAR)) LIKE UPPER({sql.param(pattern)}) ESCAPE '\\'"
+            where.append(f"({title} OR {prompt})")
         if cursor := _one(request, "cursor"):
             value, last_id = _decode_cursor(cursor, sort_by, order)
-            op = "lt" if order == "desc" else "gt"
-            query = query.filter(
-                Q(**{f"{sort_by}__{op}": value}) | Q(Q(**{sort_by: value}), Q(**{f"id__{op}": last_id}))
-            )
-        prefix = "-" if order == "desc" else ""
-        runs = await query.order_by(f"{prefix}{sort_by}", f"{prefix}id").limit(limit + 1)
-        has_next = len(runs) > limit
-        runs = runs[:limit]
-        next_cursor = _encode_cursor(sort_by, order, runs[-1]) if has_next else None
-        # Every value is JSON already: skip FastAPI's generic encoder, most of a list's cost.
-        page = {"has_next_page": has_next, "next_cursor": next_cursor}
-        return JSONResponse({"runs": [run_item(run) for run in runs], "page_info": page})
+            op = "<" if order == "desc" else ">"
+            past = f'"{sort_by}"{op}{sql.param(value)}'
+            tied = f'"{sort_by}"={sql.param(value)} AND "id"{op}{sql.param(last_id)}'
+            where.append(f"({past} OR ({tied}))")
+        direction = order.upper()
+        statement = (
+            LIST_SELECT
+            + (" WHERE " + " AND ".join(where) if where else "")
+            + f' ORDER BY "{sort_by}" {direction},"id" {direction} LIMIT {sql.param(limit + 1)}'
+        )
+        _, rows = await connection.execute_query(statement, sql.values)
+        has_next = len(rows) > limit
+        items = [row_item(row) for row in rows[:limit]]
+        next_cursor = _encode_cursor(sort_by, order, items[-1]) if has_next else None
+        return _json_response({"runs": items, "page_info": {"has_next_page": has_next, "next_cursor": next_cursor}})
 
     @router.get("/agent/runs/{run_id}", summary="Get one run")
     async def get_run(run_id: str, caller: CallerDep) -> dict[str, Any]:
