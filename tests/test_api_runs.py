@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 
 import httpx
 import oz_agent_sdk
@@ -102,6 +102,13 @@ async def test_async_client_pages_and_filters(server, token):
     assert found == [a.run_id]
     assert [r async for r in client.agent.runs.list(created_before=before)] == []
     assert len([r async for r in client.agent.runs.list(created_after=before)]) == 2
+    # the same instant written with another offset means the same thing (SQLite compares text)
+    east = before.astimezone(timezone(timedelta(hours=5))).isoformat()
+    west = before.astimezone(timezone(timedelta(hours=-5))).isoformat()
+    async with httpx.AsyncClient(base_url=server.api, headers={"Authorization": f"Bearer {token}"}) as raw:
+        after = (await raw.get("/agent/runs", params={"created_after": east})).json()["runs"]
+        earlier = (await raw.get("/agent/runs", params={"created_before": west})).json()["runs"]
+    assert (len(after), earlier) == (2, [])
     await client.close()
 
 

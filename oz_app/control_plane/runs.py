@@ -209,7 +209,7 @@ def _timestamp(request: Request, name: str) -> datetime | None:
         raise ApiError(400, f"{name} must be an RFC 3339 timestamp such as 2026-01-31T12:00:00Z.") from exc
     if value.tzinfo is None:
         raise ApiError(400, f"{name} must include a time zone, e.g. a trailing Z.")
-    return value
+    return value.astimezone(UTC)  # SQLite compares stored UTC timestamps as text
 
 
 FOLLOW_POLL_SECONDS = 0.5
