@@ -8,6 +8,7 @@ before anything is written.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import re
@@ -100,10 +101,9 @@ async def sign_up(username: str, password: str) -> User:
         raise Invalid("A username is 3 to 64 letters, digits, '.', '_' or '-'.")
     if len(password) < MIN_PASSWORD:
         raise Invalid(f"A password needs at least {MIN_PASSWORD} characters.")
+    hashed = await asyncio.to_thread(hash_password, password)  # scrypt takes ~50 ms: not on the loop
     try:
-        return await User.create(
-            id=new_id(), username=username, password_hash=hash_password(password), created_at=now()
-        )
+        return await User.create(id=new_id(), username=username, password_hash=hashed, created_at=now())
     except IntegrityError:
         raise Invalid(f"The username {username!r} is taken.") from None
 
@@ -151,7 +151,8 @@ async def log_in(username: str, password: str) -> User:
     if FAILED_LOGINS.blocked(key):
         raise Invalid("Too many failed attempts; wait a few minutes and try again.")
     user = await User.get_or_none(username=username.strip())
-    if user is None or not user.password_hash or not check_password(password, user.password_hash):
+    stored = user.password_hash if user is not None else ""
+    if user is None or not stored or not await asyncio.to_thread(check_password, password, stored):
         FAILED_LOGINS.add(key)
         raise Invalid("Wrong username or password.")
     return user
