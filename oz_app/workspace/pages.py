@@ -596,7 +596,11 @@ class RoomView:
     # Room settings -------------------------------------------------------------------------------
 
     async def set_members(self) -> None:
-        chosen = await attempt(lambda: service.set_members(self.user, self.room.id, list(self.member_select.value)))
+        wanted = list(self.member_select.value or [])
+        current = [agent.id for agent in await service.members_of(self.room)]
+        if sorted(wanted) == sorted(current):  # another tab's change arriving here: nothing to do
+            return
+        chosen = await attempt(lambda: service.set_members(self.user, self.room.id, wanted))
         if chosen:
             self.member_names = [agent.name for agent in chosen]
             self.workspace.live.publish(room_topic(self.room.id), kind="room")
