@@ -39,10 +39,10 @@ def listen(workspace: Workspace, topic: str, listener: Callable[[dict[str, Any]]
     client.on_delete(unsubscribe)
 
 
-async def attempt(action: Callable[[], Awaitable[Any]], done: str = "") -> Any:
-    """Run ``action``; a refusal (bad input, not found, runner trouble) is shown, not raised."""
+async def attempt(action: Awaitable[Any], done: str = "") -> Any:
+    """Await ``action``; a refusal (bad input, not found, runner trouble) is shown, not raised."""
     try:
-        result = await action()
+        result = await action
     except (service.Invalid, service.NotFound, RunnerError, ApiError) as exc:
         ui.notify(getattr(exc, "message", None) or str(exc), type="negative")
         return None
@@ -103,7 +103,7 @@ def register(workspace: Workspace) -> None:
 
         async def submit(create: bool) -> None:
             action = service.sign_up if create else service.log_in
-            user = await attempt(lambda: action(username.value or "", password.value or ""))
+            user = await attempt(action(username.value or "", password.value or ""))
             if user:
                 app.storage.user["user_id"] = user.id
                 ui.navigate.to("/")
@@ -128,7 +128,7 @@ def register(workspace: Workspace) -> None:
         await header(workspace, user)
 
         async def create() -> None:
-            room = await attempt(lambda: service.create_room(user, name.value or "", description.value or ""))
+            room = await attempt(service.create_room(user, name.value or "", description.value or ""))
             if room:
                 ui.navigate.to(f"/rooms/{room.id}")
 
@@ -191,7 +191,7 @@ def register(workspace: Workspace) -> None:
                         ui.button("Delete", on_click=lambda a=agent: delete(a)).props("flat color=red")
 
         async def delete(agent: Agent) -> None:
-            if await attempt(lambda: service.delete_agent(user, agent.id), f"Deleted {agent.name}."):
+            if await attempt(service.delete_agent(user, agent.id), f"Deleted {agent.name}."):
                 agent_list.refresh()
 
         async def edit(agent: Agent | None) -> None:
@@ -244,7 +244,7 @@ def register(workspace: Workspace) -> None:
                         ui.markdown(note.body)
 
         async def change(action: Awaitable[None]) -> None:
-            await attempt(lambda: action)
+            await attempt(action)
             workspace.live.publish(user_topic(user.id), kind="inbox")
 
         def on_event(event: dict[str, Any]) -> None:
@@ -296,7 +296,7 @@ def register(workspace: Workspace) -> None:
                         ui.label(status).classes("text-sm text-gray-700")
 
         async def cancel(run_id: str) -> None:
-            if await attempt(lambda: workspace.runner.cancel(run_id), "Cancelled."):
+            if await attempt(workspace.runner.cancel(run_id), "Cancelled."):
                 table.refresh()
 
         async def show_output(run: dict[str, Any]) -> None:
@@ -401,9 +401,9 @@ async def agent_dialog(workspace: Workspace, user: User, agent: Agent | None) ->
                 "system_prompt": prompt.value or "",
             }
             if agent is None:
-                saved = await attempt(lambda: service.create_agent(user, **fields), "Agent created.")
+                saved = await attempt(service.create_agent(user, **fields), "Agent created.")
             else:
-                saved = await attempt(lambda: service.update_agent(user, agent.id, **fields), "Agent saved.")
+                saved = await attempt(service.update_agent(user, agent.id, **fields), "Agent saved.")
             if saved:
                 dialog.submit(True)
 
@@ -586,7 +586,7 @@ class RoomView:
 
     async def send(self) -> None:
         text = self.input.value or ""
-        if await attempt(lambda: self.conductor.post(self.room, self.user.username, text)):
+        if await attempt(self.conductor.post(self.room, self.user.username, text)):
             self.input.set_value("")
 
     async def cancel_reply(self, message_id: int) -> None:
@@ -600,7 +600,7 @@ class RoomView:
         current = [agent.id for agent in await service.members_of(self.room)]
         if sorted(wanted) == sorted(current):  # another tab's change arriving here: nothing to do
             return
-        chosen = await attempt(lambda: service.set_members(self.user, self.room.id, wanted))
+        chosen = await attempt(service.set_members(self.user, self.room.id, wanted))
         if chosen:
             self.member_names = [agent.name for agent in chosen]
             self.workspace.live.publish(room_topic(self.room.id), kind="room")
@@ -616,7 +616,7 @@ class RoomView:
 
     async def toggle_pause(self) -> None:
         paused = not self.room.paused
-        room = await attempt(lambda: service.set_paused(self.user, self.room.id, paused))
+        room = await attempt(service.set_paused(self.user, self.room.id, paused))
         if not room:
             return
         if paused:
@@ -633,7 +633,7 @@ class RoomView:
                 action = service.update_room(
                     self.user, self.room.id, name=name.value or "", description=description.value or ""
                 )
-                if await attempt(lambda: action):
+                if await attempt(action):
                     self.workspace.live.publish(room_topic(self.room.id), kind="room")
                     dialog.close()
 
@@ -647,13 +647,13 @@ class RoomView:
             link.mark("share-link")
 
             async def create() -> None:
-                token = await attempt(lambda: service.share(self.user, self.room.id))
+                token = await attempt(service.share(self.user, self.room.id))
                 if token:
                     self.room.share_token = token
                     link.set_text(f"/share/{token}")
 
             async def revoke() -> None:
-                if await attempt(lambda: service.unshare(self.user, self.room.id), "The link no longer works."):
+                if await attempt(service.unshare(self.user, self.room.id), "The link no longer works."):
                     self.room.share_token = None
                     link.set_text("Not shared.")
 
@@ -671,7 +671,7 @@ class RoomView:
                 ui.button("Keep", on_click=lambda: dialog.submit(False)).props("flat")
         if await dialog:
             await self.conductor.pause(self.room)
-            if await attempt(lambda: service.delete_room(self.user, self.room.id)):
+            if await attempt(service.delete_room(self.user, self.room.id)):
                 self.workspace.live.publish(room_topic(self.room.id), kind="deleted")
                 ui.navigate.to("/")
 
@@ -705,7 +705,7 @@ class RoomView:
 
     async def drop(self, status: str) -> None:
         task_id, self.dragging = self.dragging, None
-        if task_id and await attempt(lambda: service.update_task(self.room, task_id, status=status)):
+        if task_id and await attempt(service.update_task(self.room, task_id, status=status)):
             self.workspace.live.publish(room_topic(self.room.id), kind="tasks")
 
     async def edit_task(self, task: Any) -> None:
@@ -730,12 +730,12 @@ class RoomView:
                     action = service.create_task(self.room, **fields)
                 else:
                     action = service.update_task(self.room, task.id, **fields)
-                if await attempt(lambda: action):
+                if await attempt(action):
                     self.workspace.live.publish(room_topic(self.room.id), kind="tasks")
                     dialog.close()
 
             async def remove() -> None:
-                if await attempt(lambda: service.delete_task(self.room, task.id)):
+                if await attempt(service.delete_task(self.room, task.id)):
                     self.workspace.live.publish(room_topic(self.room.id), kind="tasks")
                     dialog.close()
 
@@ -924,7 +924,7 @@ class SettingsView:
                 action = store_provider(
                     plane.catalog, plane.vault, plane.executor.provider_types, key.value or "", body
                 )
-                if await attempt(lambda: action, "Saved."):
+                if await attempt(action, "Saved."):
                     dialog.close()
                     self.providers.refresh()
 
@@ -932,7 +932,7 @@ class SettingsView:
         dialog.open()
 
     async def delete(self, key: str) -> None:
-        if await attempt(lambda: remove_provider(self.plane.catalog, key), f"Removed {key}."):
+        if await attempt(remove_provider(self.plane.catalog, key), f"Removed {key}."):
             self.providers.refresh()
 
     async def test(self, key: str) -> None:
