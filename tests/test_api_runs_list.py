@@ -148,9 +148,9 @@ async def _orm_list(tenant: str | None, params: dict[str, Any]) -> list[str]:
     if model_id := params.get("model_id"):
         query = query.filter(model_id=model_id)
     if after := params.get("created_after"):
-        query = query.filter(created_at__gt=datetime.fromisoformat(after))
+        query = query.filter(created_at__gt=datetime.fromisoformat(after).astimezone(UTC))
     if before := params.get("created_before"):
-        query = query.filter(created_at__lt=datetime.fromisoformat(before))
+        query = query.filter(created_at__lt=datetime.fromisoformat(before).astimezone(UTC))
     if text := params.get("q"):
         query = query.filter(Q(title__icontains=text) | Q(prompt__icontains=text))
     sort_by = params.get("sort_by", "created_at")
