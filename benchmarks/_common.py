@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -100,3 +101,11 @@ class Table:
         print()
         for r in [header, tuple("-" * w for w in widths), *self.rows]:
             print("  ".join(cell.ljust(width) for cell, width in zip(r, widths, strict=True)).rstrip())
+
+
+def discard(data_dir: Path, keep: bool) -> None:
+    """Remove a benchmark's scratch data dir, or say where it was kept (``--keep``)."""
+    if keep:
+        print(f"kept {data_dir}")
+    else:
+        shutil.rmtree(data_dir, ignore_errors=True)

@@ -36,7 +36,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
-from _common import Server, Table, ms, server_env, start_server
+from _common import Server, Table, discard, ms, server_env, start_server
 
 TARGET_STARTUP_S = 1.0
 TARGET_CREATE_PER_S = 360.0
@@ -184,12 +184,7 @@ def main() -> int:
     finally:
         if server is not None:
             server.stop()
-        if args.keep:
-            print(f"kept {data_dir}")
-        else:
-            import shutil
-
-            shutil.rmtree(data_dir, ignore_errors=True)
+        discard(data_dir, args.keep)
 
     table.print()
     return 0

@@ -36,7 +36,7 @@ import threading
 import time
 from pathlib import Path
 
-from _common import ROOT, Server, Table, ms, server_env, start_server
+from _common import ROOT, Server, Table, discard, ms, server_env, start_server
 
 sys.path.insert(0, str(ROOT))
 from tests.fake_llm import FakeOpenAI
@@ -209,10 +209,7 @@ def main() -> int:
         if server is not None:
             server.stop()
         fake.close()
-        if args.keep:
-            print(f"kept {data_dir}")
-        else:
-            shutil.rmtree(data_dir, ignore_errors=True)
+        discard(data_dir, args.keep)
 
     table.print()
     return 0

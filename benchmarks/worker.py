@@ -40,7 +40,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from _common import ROOT, Server, Table, ms, server_env, start_server
+from _common import ROOT, Server, Table, discard, ms, server_env, start_server
 
 sys.path.insert(0, str(ROOT))
 from tests.docker_support import build_task_image, containers_of, docker_client
@@ -266,10 +266,7 @@ def main() -> int:
             container.remove(force=True)
         if leftovers:
             print(f"removed {len(leftovers)} container(s) left by the benchmark worker", file=sys.stderr)
-        if args.keep:
-            print(f"kept {data_dir}")
-        else:
-            shutil.rmtree(data_dir, ignore_errors=True)
+        discard(data_dir, args.keep)
 
     table.print()
     return 0

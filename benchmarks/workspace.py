@@ -36,7 +36,6 @@ from __future__ import annotations
 
 import argparse
 import secrets
-import shutil
 import sqlite3
 import statistics
 import sys
@@ -47,7 +46,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from _common import Server, Table, ms, server_env, start_server
+from _common import Server, Table, discard, ms, server_env, start_server
 
 TARGET_LATENCY_S = 0.100
 TARGET_OPEN_S = 0.500
@@ -429,10 +428,7 @@ def main() -> int:
         quit_all(drivers)
         if server is not None:
             server.stop()
-        if args.keep:
-            print(f"kept {data_dir}")
-        else:
-            shutil.rmtree(data_dir, ignore_errors=True)
+        discard(data_dir, args.keep)
 
     table.print()
     return 0
