@@ -9,6 +9,7 @@ before anything is written.
 from __future__ import annotations
 
 import asyncio
+import functools
 import hashlib
 import hmac
 import re
@@ -84,6 +85,11 @@ def check_password(password: str, stored: str) -> bool:
     return hmac.compare_digest(actual.hex(), digest)
 
 
+@functools.cache
+def _decoy_hash() -> str:
+    return hash_password(secrets.token_hex(16))
+
+
 async def local_user() -> User:
     """The desktop's one user, created on first start."""
     user = await User.get_or_none(username=LOCAL_USER)
@@ -151,8 +157,10 @@ async def log_in(username: str, password: str) -> User:
     if FAILED_LOGINS.blocked(key):
         raise Invalid("Too many failed attempts; wait a few minutes and try again.")
     user = await User.get_or_none(username=username.strip())
+    # an unknown name costs the same scrypt as a wrong password: timing does not tell which names exist
     stored = user.password_hash if user is not None else ""
-    if user is None or not stored or not await asyncio.to_thread(check_password, password, stored):
+    matches = await asyncio.to_thread(lambda: check_password(password, stored or _decoy_hash()))
+    if user is None or not (matches and stored):
         FAILED_LOGINS.add(key)
         raise Invalid("Wrong username or password.")
     return user
