@@ -162,6 +162,18 @@ def redact(text: str, secrets: Iterable[str] = ()) -> str:
     return _BEARER.sub(lambda match: match.group(1) + REDACTED, text)
 
 
+def json_object(data: str, secrets: Iterable[str] = ()) -> dict[str, Any]:
+    """A provider's answer (or one streamed event) decoded as a JSON object; anything else is
+    :class:`RequestRejected`, with the keys in ``secrets`` redacted from the message."""
+    try:
+        value = json.loads(data)
+    except ValueError:
+        value = None
+    if not isinstance(value, dict):
+        raise RequestRejected(redact(f"The server sent something that is not a JSON object: {data[:200]!r}", secrets))
+    return value
+
+
 def error_detail(body: str) -> str:
     """The human part of an error body: ``error.message`` of an OpenAI or Anthropic answer."""
     detail: Any = body

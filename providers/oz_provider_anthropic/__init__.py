@@ -26,6 +26,7 @@ from oz_app.providers import (
     TransientError,
     error_detail,
     http_post,
+    json_object,
     redact,
     sse_events,
 )
@@ -87,7 +88,7 @@ class Anthropic:
             sock_read=SOCK_READ_TIMEOUT,
         ) as response:
             if response.content_type == "application/json":
-                message = _decode(await response.text(errors="replace"), secrets)
+                message = json_object(await response.text(errors="replace"), secrets)
                 text = "".join(
                     block.get("text", "")
                     for block in message.get("content") or []
@@ -103,19 +104,9 @@ class Anthropic:
                     raise _stream_error(data, secrets)
                 if event != "content_block_delta":
                     continue  # message_start, content_block_start/stop, message_delta, ping ...
-                delta = _decode(data, secrets).get("delta") or {}
+                delta = json_object(data, secrets).get("delta") or {}
                 if delta.get("type") == "text_delta" and delta.get("text"):
                     yield delta["text"]
-
-
-def _decode(data: str, secrets: list[str]) -> dict[str, Any]:
-    try:
-        value = json.loads(data)
-    except ValueError:
-        value = None
-    if not isinstance(value, dict):
-        raise RequestRejected(redact(f"The API sent something that is not a JSON object: {data[:200]!r}", secrets))
-    return value
 
 
 def _stream_error(data: str, secrets: list[str]) -> ProviderError:

@@ -21,10 +21,10 @@ from oz_app.providers import (
     CompletionRequest,
     ProviderMisconfigured,
     RateLimited,
-    RequestRejected,
     TransientError,
     error_detail,
     http_post,
+    json_object,
     redact,
     sse_events,
 )
@@ -71,7 +71,7 @@ class OpenAICompatible:
             sock_read=SOCK_READ_TIMEOUT,
         ) as response:
             if response.content_type == "application/json":
-                answer = _decode(await response.text(errors="replace"), secrets)
+                answer = json_object(await response.text(errors="replace"), secrets)
                 text = _pick(answer, "message", secrets)
                 if text:
                     yield text
@@ -79,22 +79,13 @@ class OpenAICompatible:
             async for _event, data in sse_events(response.content.iter_any()):
                 if data.strip() == "[DONE]":
                     return
-                text = _pick(_decode(data, secrets), "delta", secrets)
+                text = _pick(json_object(data, secrets), "delta", secrets)
                 if text:
                     yield text
 
 
-def _decode(data: str, secrets: list[str]) -> Any:
-    try:
-        return json.loads(data)
-    except ValueError:
-        raise RequestRejected(redact(f"The server sent something that is not JSON: {data[:200]!r}", secrets)) from None
-
-
-def _pick(answer: Any, part: str, secrets: list[str]) -> str:
+def _pick(answer: dict[str, Any], part: str, secrets: list[str]) -> str:
     """``choices[0].<part>.content`` of a completion (``part`` is ``delta`` or ``message``)."""
-    if not isinstance(answer, dict):
-        raise RequestRejected("The server sent a completion that is not a JSON object.")
     if "error" in answer:
         # Some servers report failures inside a 200 stream.
         error = answer["error"]
