@@ -231,6 +231,21 @@ def _literal(text: str) -> str:
     return f'"{text}"' if '"' not in text else "concat('" + text.replace("'", "',\"'\",'") + "')"
 
 
+def start_chromium(chromium: tuple[str, str]) -> Any:
+    """A headless chromium session (binary, chromedriver) with a 1280x900 window."""
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    binary, driver_path = chromium
+    options = webdriver.ChromeOptions()
+    options.binary_location = binary
+    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,900"):
+        options.add_argument(argument)
+    driver = webdriver.Chrome(options=options, service=Service(driver_path))
+    driver.set_page_load_timeout(WAIT)
+    return driver
+
+
 @pytest.fixture
 def chromium() -> tuple[str, str]:
     return chromium_paths()
@@ -239,16 +254,7 @@ def chromium() -> tuple[str, str]:
 @pytest.fixture
 def browser(chromium: tuple[str, str], request: pytest.FixtureRequest, workspace: App) -> Iterator[Browser]:
     """A headless chromium (checked for before the workspace starts) with a clean window."""
-    binary, driver_path = chromium
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = binary
-    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,900"):
-        options.add_argument(argument)
-    driver = webdriver.Chrome(options=options, service=Service(driver_path))
-    driver.set_page_load_timeout(WAIT)
+    driver = start_chromium(chromium)
     tab = Browser(driver, workspace.url, request.node.name.removeprefix("test_"))
     for stale in ARTIFACTS.glob(f"{tab.name}-*.png"):  # an earlier run's pictures of this test
         stale.unlink()
@@ -360,3 +366,50 @@ def test_drag_a_task_to_done(browser: Browser) -> None:
     browser.find(done + card, "the card under Done after a reload")
     assert not browser.driver.find_elements(browser.by.XPATH, backlog + card)
     browser.screenshot("after-reload")
+
+
+# Drops the tab's connection the way a network blip does (not a deliberate disconnect, so
+# socket.io reconnects by itself), and makes it come back after two seconds: within NiceGUI's
+# reconnect timeout (3 s), so the tab must catch up without reloading.
+DROP_CONNECTION = """
+window.ozSameTab = true;
+const manager = window.socket.io;
+manager.reconnectionDelay(2000);
+manager.reconnectionDelayMax(2000);
+manager.randomizationFactor(0);
+manager.engine.close();
+"""
+
+
+def test_a_reconnecting_tab_catches_up(browser: Browser, chromium: tuple[str, str], workspace: App) -> None:
+    """WS-13: a message posted while another tab of the room has lost its connection reaches
+    that tab when it reconnects, without a reload."""
+    from selenium.webdriver.common.keys import Keys
+
+    password = "pw-" + secrets.token_hex(8)
+    browser.sign_up("lin", password)
+    room_id = browser.create_room("Sync")
+    other = Browser(start_chromium(chromium), workspace.url, "reconnecting-tab")
+    try:
+        other.open("/login")
+        other.type("Username", "lin")
+        other.type("Password", password)
+        other.click("Log in")
+        other.until(lambda: other.driver.current_url == workspace.url + "/", "the second tab signed in")
+        other.open(f"/rooms/{room_id}")
+        other.sees("Sync")
+        other.until(lambda: other.driver.execute_script("return window.did_handshake"), "the second tab connected")
+
+        other.driver.execute_script(DROP_CONNECTION)
+        dropped = time.monotonic()
+        message = browser.find("//input[@placeholder='Message — @name to ask an agent']", "the message input")
+        message.send_keys("posted while you were away")
+        message.send_keys(Keys.ENTER)
+        browser.sees("posted while you were away")
+        if time.monotonic() - dropped < 1.5:  # the second tab is certainly still disconnected
+            assert "posted while you were away" not in other.text()
+        other.sees("posted while you were away")
+        other.screenshot("caught-up")
+        assert other.driver.execute_script("return window.ozSameTab") is True, "the tab reloaded instead"
+    finally:
+        other.driver.quit()
