@@ -464,6 +464,13 @@ async def test_settings_add_and_test_a_provider_key_never_shown(tabs: Tabs) -> N
     tabs.user.find(marker="test-mine").click()
     await tabs.user.should_see("mine answered: Hello there!", retries=RETRIES)
     assert tabs.llm.requests[-1]["headers"]["Authorization"] == "Bearer sk-very-secret"
+    sealed = record.api_key_sealed
+    tabs.user.find(marker="edit-mine").click()
+    await tabs.user.should_see(marker="provider-model", retries=RETRIES)
+    tabs.user.find(marker="provider-model").clear().type("m2")
+    tabs.user.find(marker="save-provider").click()
+    await eventually(lambda: ProviderRecord.get_or_none(key="mine", model="m2"))
+    assert (await ProviderRecord.get(key="mine")).api_key_sealed == sealed  # an empty key field keeps the key
     tabs.user.find(marker="delete-mine").click()
     await eventually(lambda: _gone(ProviderRecord, "mine"))
 

@@ -878,7 +878,7 @@ class SettingsView:
                     ui.space()
                     ui.button("Test", on_click=lambda k=key: self.test(k)).props("flat").mark(f"test-{key}")
                     if view["source"] == "database":
-                        ui.button("Edit", on_click=lambda p=provider: self.edit(p)).props("flat")
+                        ui.button("Edit", on_click=lambda p=provider: self.edit(p)).props("flat").mark(f"edit-{key}")
                         ui.button("Delete", on_click=lambda k=key: self.delete(k)).props("flat color=red").mark(
                             f"delete-{key}"
                         )
