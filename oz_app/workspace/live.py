@@ -43,9 +43,6 @@ class Live:
             except Exception:
                 logger.exception("a live listener on {} failed", topic)
 
-    def listeners(self, topic: str) -> int:
-        return len(self._listeners.get(topic, ()))
-
 
 def room_topic(room_id: str) -> str:
     return f"room:{room_id}"
