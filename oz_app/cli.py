@@ -113,6 +113,23 @@ def _is_loopback(host: str) -> bool:
     return host in ("localhost", "::1") or host.startswith("127.")
 
 
+def _desktop_problem() -> str | None:
+    """Why a desktop window cannot open here (one sentence), else None; picks pywebview's Qt
+    backend (the LGPL PySide6 binding this package installs)."""
+    if sys.platform.startswith("linux") and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+        return "there is no display for the desktop window (DISPLAY is not set); use 'oz-app --headless' and a browser."
+    try:
+        import webview  # noqa: F401  (pywebview draws the desktop window)
+    except ImportError:
+        return "the desktop window needs pywebview (pip install 'pywebview[pyside6]'); or use --headless."
+    os.environ.setdefault("PYWEBVIEW_GUI", "qt")
+    if hasattr(os, "geteuid") and os.geteuid() == 0:  # Qt's browser engine refuses to run as root in its sandbox
+        flags = os.environ.get("QTWEBENGINE_CHROMIUM_FLAGS", "")
+        if "--no-sandbox" not in flags:
+            os.environ["QTWEBENGINE_CHROMIUM_FLAGS"] = f"{flags} --no-sandbox".strip()
+    return None
+
+
 def _serve_workspace(settings: Settings, *, native: bool, login: bool, any_port: bool) -> int:
     """The workspace with the control plane in-process: a desktop window, or the web UI headless.
     The in-process API needs no admin key (without one it simply has no admin); a desktop window
@@ -122,10 +139,9 @@ def _serve_workspace(settings: Settings, *, native: bool, login: bool, any_port:
     except ConfigError as exc:
         return _fail(" ".join(exc.problems))
     if native:
-        try:
-            import webview  # noqa: F401  (pywebview draws the desktop window)
-        except ImportError:
-            return _fail("the desktop window needs pywebview (pip install 'pywebview[pyside6]'); or use --headless.")
+        problem = _desktop_problem()
+        if problem:
+            return _fail(problem)
     if any_port:
         with socket.socket() as probe:
             probe.bind((settings.host, 0))

@@ -729,3 +729,15 @@ async def test_settings_save_the_remote_control_plane_to_the_config_file(
         "https://cp.example/api/v1",
         "team-token-123",
     )
+
+
+def test_desktop_without_a_display_says_so(tmp_path: Path) -> None:
+    """CL-1: ``oz-app`` on a machine with no display fails in one sentence pointing to --headless."""
+    env = {
+        k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY") and not k.startswith("PYTEST_")
+    }
+    env |= {"OZ_DATA_DIR": str(tmp_path), "OZ_CONFIG_FILE": ""}
+    result = subprocess.run([sys.executable, "-m", "oz_app.cli"], env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    assert "no display for the desktop window" in result.stderr and "--headless" in result.stderr
+    assert "Traceback" not in result.stderr
