@@ -153,6 +153,7 @@ def _serve_workspace(settings: Settings, *, native: bool, login: bool, any_port:
     # NiceGUI keeps each browser's session storage in NICEGUI_STORAGE_PATH (read when it is
     # imported; default ".nicegui" in whatever folder oz-app was started from): keep it with the data.
     os.environ.setdefault("NICEGUI_STORAGE_PATH", str(settings.data_dir / "nicegui"))
+    from oz_app.runners import RunnerError
     from oz_app.workspace.app import run
 
     manager, _ = _plugin_manager(settings)
@@ -160,7 +161,10 @@ def _serve_workspace(settings: Settings, *, native: bool, login: bool, any_port:
     print(
         f"oz-app workspace on {where} (data: {settings.data_dir}, database: {_describe_database(settings)})", flush=True
     )
-    run(settings, manager, native=native, login=login)
+    try:
+        run(settings, manager, native=native, login=login)
+    except RunnerError as exc:  # e.g. OZ_RUNNER_MODE=remote without its URL and key
+        return _fail(str(exc))
     return 0
 
 

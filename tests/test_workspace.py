@@ -741,3 +741,14 @@ def test_desktop_without_a_display_says_so(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "no display for the desktop window" in result.stderr and "--headless" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_remote_mode_without_its_url_is_refused_in_one_sentence(tmp_path: Path) -> None:
+    """CL-5, PR-7: a runner mode that cannot work stops the start with one clear sentence."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OZ_", "PYTEST_"))}
+    env |= {"OZ_DATA_DIR": str(tmp_path), "OZ_CONFIG_FILE": "", "OZ_RUNNER_MODE": "remote"}
+    command = [sys.executable, "-m", "oz_app.cli", "--headless", "--port", str(free_port())]
+    result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    assert "OZ_RUNNER_MODE=remote needs OZ_API_BASE_URL and OZ_API_KEY." in result.stderr
+    assert "Traceback" not in result.stderr
