@@ -90,8 +90,12 @@ async def header(workspace: Workspace, user: User) -> None:
 
 def register(workspace: Workspace) -> None:
     async def signed_in() -> User | Response:
+        """The signed-in user, with the page's header built; else the redirect to log in."""
         user = await workspace.current_user()
-        return RedirectResponse("/login") if user is None else user
+        if user is None:
+            return RedirectResponse("/login")
+        await header(workspace, user)
+        return user
 
     # Sign-in (WS-1) --------------------------------------------------------------------------
 
@@ -125,7 +129,6 @@ def register(workspace: Workspace) -> None:
         user = await signed_in()
         if isinstance(user, Response):
             return user
-        await header(workspace, user)
 
         async def create() -> None:
             room = await attempt(service.create_room(user, name.value or "", description.value or ""))
@@ -159,8 +162,7 @@ def register(workspace: Workspace) -> None:
         try:
             room = await service.room_of(user, room_id)
         except service.NotFound:
-            return Response("No such room.", status_code=404)
-        await header(workspace, user)
+            return Response("No such room.", status_code=404)  # the page built so far is discarded
         await RoomView(workspace, user, room).build()
         return None
 
@@ -171,7 +173,6 @@ def register(workspace: Workspace) -> None:
         user = await signed_in()
         if isinstance(user, Response):
             return user
-        await header(workspace, user)
         chips: dict[str, Any] = {}
 
         @ui.refreshable
@@ -221,7 +222,6 @@ def register(workspace: Workspace) -> None:
         user = await signed_in()
         if isinstance(user, Response):
             return user
-        await header(workspace, user)
 
         @ui.refreshable
         async def entries() -> None:
@@ -264,7 +264,6 @@ def register(workspace: Workspace) -> None:
         user = await signed_in()
         if isinstance(user, Response):
             return user
-        await header(workspace, user)
 
         @ui.refreshable
         async def table() -> None:
@@ -331,7 +330,6 @@ def register(workspace: Workspace) -> None:
         user = await signed_in()
         if isinstance(user, Response):
             return user
-        await header(workspace, user)
         await SettingsView(workspace).build()
         return None
 
