@@ -88,9 +88,14 @@ def _serve_control_plane(settings: Settings) -> int:
     # keep-alive response waited ~40 ms for the client's delayed ACK.
     sock = socket.socket(sock.family, sock.type, socket.IPPROTO_TCP, fileno=sock.detach())
     host, port = sock.getsockname()[:2]
+    tenants = (
+        "only tokens the admin issued are accepted (OZ_TENANT_TOKENS=issued)"
+        if settings.tenant_tokens == "issued"
+        else "any bearer token is a tenant of its own (OZ_TENANT_TOKENS=issued to accept only issued tokens)"
+    )
     print(
         f"oz-app control plane listening on http://{host}:{port} "
-        f"(data: {settings.data_dir}, database: {_describe_database(settings)})",
+        f"(data: {settings.data_dir}, database: {_describe_database(settings)}); {tenants}",
         flush=True,
     )
     config = uvicorn.Config(app, log_config=None, access_log=False, lifespan="on", timeout_graceful_shutdown=30)

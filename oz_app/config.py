@@ -91,6 +91,11 @@ class Settings:
     reconnect_window_seconds: int = 0
     auth_secret: str = field(default="", repr=False)
     agent_api_key: str = field(default="", repr=False)
+    signup: str = "invite"  # invite | open | closed (SEC-1)
+    public_url: str = ""
+    session_days: int = 7
+    trusted_proxies: str = ""
+    tenant_tokens: str = "any"  # any | issued (SEC-4)
 
     @property
     def is_postgres(self) -> bool:
@@ -214,6 +219,11 @@ def load_settings(env: Mapping[str, str] | None = None, **overrides: Any) -> Set
     if not re.fullmatch(r"[0-9]+[bkmg]?", memory_limit):
         problems.append(f"OZ_WORKER_MEMORY_LIMIT must be a size such as 512m or 2g, not {memory_limit!r}.")
     load_plugins = names("OZ_LOAD_PLUGINS") if "OZ_LOAD_PLUGINS" in values else None
+    signup = _one_of(text("OZ_SIGNUP", "invite").lower(), "OZ_SIGNUP", ("invite", "open", "closed"), problems)
+    tenant_tokens = _one_of(text("OZ_TENANT_TOKENS", "any").lower(), "OZ_TENANT_TOKENS", ("any", "issued"), problems)
+    public_url = text("OZ_PUBLIC_URL").rstrip("/")
+    if public_url and not re.match(r"^https?://[^/\s]+(/\S*)?$", public_url):
+        problems.append(f"OZ_PUBLIC_URL must be an http:// or https:// address, not {public_url!r}.")
     settings = Settings(
         data_dir=data_dir,
         database_url=database_url,
@@ -251,10 +261,22 @@ def load_settings(env: Mapping[str, str] | None = None, **overrides: Any) -> Set
         reconnect_window_seconds=integer("OZ_RECONNECT_WINDOW_SECONDS", 0),
         auth_secret=text("AUTH_SECRET"),
         agent_api_key=text("AGENT_API_KEY"),
+        signup=signup,
+        public_url=public_url,
+        session_days=integer("OZ_SESSION_DAYS", 7, 1, 3650),
+        trusted_proxies=text("OZ_TRUSTED_PROXIES"),
+        tenant_tokens=tenant_tokens,
     )
     if problems:
         raise ConfigError(problems)
     return settings
+
+
+def _one_of(raw: str, name: str, allowed: tuple[str, ...], problems: list[str]) -> str:
+    if raw in allowed:
+        return raw
+    problems.append(f"{name} must be one of {', '.join(allowed)}, not {raw!r}.")
+    return allowed[0]
 
 
 def _positive_float(raw: str, name: str, problems: list[str]) -> float:

@@ -42,7 +42,11 @@ def oz_register_runner_modes(register: Callable[[str, Callable[..., Any]], None]
 
     Called once when the workspace or control plane starts.
 
-    :param register: ``register(mode_name, factory)``; ``factory(settings)`` returns a runner.
+    :param register: ``register(mode_name, factory)``; ``factory(settings, control_plane)``
+        returns a runner with the methods of :class:`oz_app.runners.Runner` (``control_plane`` is
+        the in-process one, or None). Every method takes ``owner``, the workspace user a run
+        belongs to: a runner must start runs for their owner and read, follow or cancel a run
+        only for its owner (None: any run, for an admin).
     """
 
 

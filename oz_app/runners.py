@@ -21,19 +21,25 @@ class RunnerError(Exception):
 
 
 class Runner(Protocol):
-    async def start(self, prompt: str, *, title: str | None = None, config: dict[str, Any] | None = None) -> str:
+    """``owner`` is the id of the workspace user a run belongs to (SEC-7): a run is started for
+    its owner, and listed, read, followed or cancelled only for its owner; ``owner=None`` means
+    every run of this workspace (an admin). A run that is not the owner's is "not found"."""
+
+    async def start(
+        self, prompt: str, *, title: str | None = None, config: dict[str, Any] | None = None, owner: str | None = None
+    ) -> str:
         """Create a run and return its id."""
 
-    async def get(self, run_id: str) -> dict[str, Any]:
+    async def get(self, run_id: str, *, owner: str | None = None) -> dict[str, Any]:
         """The run in the Oz API's ``RunItem`` shape."""
 
-    async def list(self, limit: int = 50) -> list[dict[str, Any]]:
+    async def list(self, limit: int = 50, *, owner: str | None = None) -> list[dict[str, Any]]:
         """The newest runs of this workspace, newest first, in the ``RunItem`` shape."""
 
-    async def cancel(self, run_id: str) -> None:
+    async def cancel(self, run_id: str, *, owner: str | None = None) -> None:
         """Cancel a run; :class:`RunnerError` if it already ended."""
 
-    def follow(self, run_id: str) -> AsyncIterator[dict[str, Any]]:
+    def follow(self, run_id: str, *, owner: str | None = None) -> AsyncIterator[dict[str, Any]]:
         """``{"type": "output", "text"}`` and ``{"type": "state", "state", "status_message"}`` events
         as they happen, ending after a terminal state."""
 

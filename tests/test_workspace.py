@@ -21,7 +21,8 @@ from nicegui.testing import User
 from nicegui.testing.user_simulation import user_simulation
 
 from oz_app.db.models import Agent, Message, Notification, Room, Task
-from oz_app.workspace import service
+from oz_app.db.models import User as Person
+from oz_app.workspace import accounts, service
 from tests.conftest import free_port, new_database_url, wait_for
 from tests.fake_llm import FakeOpenAI
 
@@ -46,7 +47,7 @@ class Tabs:
         return User(httpx.AsyncClient(transport=httpx.ASGITransport(core.app), base_url="http://test"))
 
     async def local_user(self) -> Any:
-        return await service.local_user()
+        return await accounts.local_user()
 
 
 @pytest.fixture
@@ -485,7 +486,7 @@ async def _gone(model: Any, key: str) -> bool:
 @pytest.fixture
 async def server_tabs(workspace_env: dict[str, str], llm: FakeOpenAI, monkeypatch: Any) -> AsyncIterator[Tabs]:
     monkeypatch.setenv("OZ_TEST_LOGIN", "1")
-    service.FAILED_LOGINS._events.clear()
+    monkeypatch.setenv("OZ_SIGNUP", "open")
     async with user_simulation(main_file=MAIN) as user:
         await app.state.workspace.ready.wait()
         yield Tabs(user, llm)
@@ -508,28 +509,28 @@ async def test_server_mode_requires_login_and_hides_other_users_rooms(server_tab
     await sign_up(ann, "ann")
     bob = server_tabs.new_tab()
     await sign_up(bob, "bob")
-    owner = await service.User.get(username="ann")
+    owner = await Person.get(username="ann")
     room = await service.create_room(owner, "Ann's room")
     await ann.open(f"/rooms/{room.id}")
     await ann.should_see("Ann's room", retries=RETRIES)
     assert (await bob.http_client.get(f"/rooms/{room.id}")).status_code == 404
     assert (await ann.http_client.get(f"/rooms/{room.id}")).status_code == 200
-    stored = await service.User.get(username="ann")
+    stored = await Person.get(username="ann")
     assert stored.password_hash.startswith("scrypt$") and "correct horse" not in stored.password_hash
 
 
 async def test_failed_logins_are_throttled(server_tabs: Tabs) -> None:
-    """WS-1: after five wrong passwords even the right one is refused for a while."""
-    await service.sign_up("carol", "right password")
+    """WS-1, SEC-6: after five wrong passwords even the right one is refused for a while."""
+    await accounts.sign_up("carol", "right password", policy="open")
     user = server_tabs.user
     for _ in range(5):
         with pytest.raises(service.Invalid, match="Wrong username or password"):
-            await service.log_in("carol", "wrong")
+            await accounts.log_in("carol", "wrong", "203.0.113.9")
     await user.open("/login")
     user.find(marker="username").type("carol")
     user.find(marker="password").type("right password")
     user.find("Log in").click()
-    await user.should_see("Too many failed attempts", retries=RETRIES)
+    await user.should_see("Too many log-in attempts", retries=RETRIES)
 
 
 # Room and agent management (WS-2, WS-3) ------------------------------------------------------------
@@ -552,7 +553,7 @@ async def test_rename_describe_members_and_delete_a_room(tabs: Tabs) -> None:
     helper = await Agent.get(name="helper")
     await service.set_members(owner, room.id, [helper.id])
     assert [a.name for a in await service.members_of(room)] == ["helper"]
-    stranger = await service.User.create(id=service.new_id(), username="stranger", created_at=room.created_at)
+    stranger = await Person.create(id=service.new_id(), username="stranger", created_at=room.created_at)
     their_agent = await service.create_agent(stranger, name="theirs")
     with pytest.raises(service.NotFound):
         await service.set_members(owner, room.id, [their_agent.id])
@@ -656,8 +657,8 @@ async def test_remote_mode_sends_runs_to_another_control_plane_and_streams(
 
 @pytest.mark.parametrize("host", ["127.0.0.1", "0.0.0.0"])
 def test_headless_serves_pages_and_the_api_and_logs_in_beyond_loopback(host: str, tmp_path: Path) -> None:
-    """CL-2: ``oz-app --headless`` serves the UI and the API in one process; sign-in is required
-    when it listens beyond loopback, not on loopback."""
+    """CL-2, SEC-4: ``oz-app --headless`` serves the UI and the API in one process; sign-in is
+    required when it listens beyond loopback, not on loopback; the API refuses an invented token."""
     port = free_port()
     env = {
         # NiceGUI behaves as under test when it sees PYTEST_CURRENT_TEST: a real start must not
@@ -677,8 +678,9 @@ def test_headless_serves_pages_and_the_api_and_logs_in_beyond_loopback(host: str
             assert page.status_code == 200 and "oz · rooms" in page.text
         else:
             assert page.status_code in (302, 307) and page.headers["location"] == "/login"
-        runs = httpx.get(base + "/api/v1/agent/runs", headers={"Authorization": "Bearer t"}, timeout=10)
-        assert runs.status_code == 200 and runs.json()["runs"] == []
+        for invented in ("t", "local"):
+            runs = httpx.get(base + "/api/v1/agent/runs", headers={"Authorization": f"Bearer {invented}"}, timeout=10)
+            assert runs.status_code == 401 and "issued by this server" in runs.json()["error"]
         assert (tmp_path / "data" / "auth.key").stat().st_mode & 0o077 == 0
     finally:
         process.terminate()

@@ -16,7 +16,7 @@ from starlette.middleware.cors import CORSMiddleware
 
 from oz_app import __version__, db
 from oz_app.config import Settings
-from oz_app.control_plane import environments, provider_config, runs, service
+from oz_app.control_plane import environments, provider_config, runs, service, tokens
 from oz_app.control_plane.executor import Executor
 from oz_app.control_plane.http import Authenticator, RequestContextMiddleware, install_error_handlers
 from oz_app.control_plane.provider_config import ProviderCatalog
@@ -37,7 +37,7 @@ class ControlPlane:
         self.manager = manager
         self.owner = service.process_owner()
         self.vault = Vault(load_or_create_key(settings.data_dir, settings.secret_key))
-        self.auth = Authenticator(settings.admin_api_key)
+        self.auth = Authenticator(settings.admin_api_key, settings.tenant_tokens)
         self.events = RunEvents()
         self.catalog = ProviderCatalog(settings, self.vault)
         self.executor = Executor(settings, manager, self.owner, self.run_changed, self.run_output, self.catalog)
@@ -75,6 +75,7 @@ class ControlPlane:
         router.include_router(
             provider_config.build_router(self.auth, self.catalog, self.vault, self.executor.provider_types)
         )
+        router.include_router(tokens.build_router(self.auth.admin))
         return router
 
     async def start(self) -> None:

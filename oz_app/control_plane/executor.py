@@ -204,7 +204,7 @@ class Executor:
     async def _execute(self, run: Run) -> None:
         self._on_change(run.id, run.state, tenant=run.tenant)
         harness = harness_of(run.agent_config)
-        providers = await self.catalog.snapshot()
+        providers = await self.catalog.snapshot(run.tenant)
         chain = self.provider_chain(harness, providers)
         if not chain:
             key = provider_key_for(harness, self.settings)

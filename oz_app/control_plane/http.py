@@ -17,6 +17,8 @@ from loguru import logger
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from oz_app.control_plane.tokens import resolve
+
 request_id_var: ContextVar[str] = ContextVar("request_id", default="")
 
 
@@ -160,18 +162,35 @@ def tenant_of(token: str) -> str:
 
 
 class Authenticator:
-    """Turns ``Authorization: Bearer <token>`` into a :class:`Caller` (CP-1)."""
+    """Turns ``Authorization: Bearer <token>`` into a :class:`Caller` (CP-1, SEC-4).
 
-    def __init__(self, admin_key: str) -> None:
+    ``tokens="any"`` keeps the Oz semantics: any token is a tenant. ``tokens="issued"`` (the
+    workspace's control plane, or ``OZ_TENANT_TOKENS=issued``) answers only to the admin key and
+    tokens the server issued; any other token gets 401.
+    """
+
+    def __init__(self, admin_key: str, tokens: str = "any") -> None:
         self._admin = admin_key.encode()
+        self.tokens = tokens
 
     async def __call__(self, request: Request) -> Caller:
-        # async although it never awaits: FastAPI runs a plain ``def`` dependency in a thread,
-        # a round trip through the thread pool for every request.
         header = request.headers.get("authorization", "")
         scheme, _, token = header.partition(" ")
         token = token.strip()
         if scheme.lower() != "bearer" or not token:
             raise ApiError(401, "Missing bearer token: send 'Authorization: Bearer <token>'.")
-        is_admin = bool(self._admin) and hmac.compare_digest(token.encode(), self._admin)
-        return Caller(tenant=tenant_of(token), is_admin=is_admin)
+        if bool(self._admin) and hmac.compare_digest(token.encode(), self._admin):
+            return Caller(tenant=tenant_of(token), is_admin=True)
+        if self.tokens == "any":
+            return Caller(tenant=tenant_of(token), is_admin=False)
+        found = await resolve(token)
+        if found is None:
+            raise ApiError(401, "Unknown or revoked token: use a token issued by this server.")
+        return Caller(tenant=found[0], is_admin=found[1])
+
+    async def admin(self, request: Request) -> Caller:
+        """A dependency that lets only the admin through (403 for anyone else)."""
+        caller = await self(request)
+        if not caller.is_admin:
+            raise ApiError(403, "Only the admin may do this.")
+        return caller

@@ -1,8 +1,10 @@
-"""Providers from ``OZ_PROVIDER_<KEY>_*`` and from the database, and the admin API that edits the
-latter (PR-2, WS-11). API keys are sealed at rest and never returned."""
+"""Providers from ``OZ_PROVIDER_<KEY>_*`` and from the database (the team's and users' personal
+ones), and the admin API that edits the team's (PR-2, WS-11, SEC-2, SEC-3). API keys are sealed at
+rest and never returned."""
 
 import re
 import time
+import uuid
 from dataclasses import asdict
 from typing import Annotated, Any
 
@@ -12,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr
 from oz_app.config import ProviderSettings, Settings
 from oz_app.control_plane import service
 from oz_app.control_plane.http import ApiError, Caller
-from oz_app.db.models import ProviderRecord
+from oz_app.db.models import PersonalProvider, ProviderFields, ProviderRecord, User
 from oz_app.secrets import Vault
 
 RELOAD_SECONDS = 2.0
@@ -20,29 +22,46 @@ _KEY = re.compile(r"^[a-z0-9]{1,40}$")
 
 
 class ProviderCatalog:
-    """Every configured provider by key; the environment's win over the database's."""
+    """Every configured provider by key: the team's (the environment's win over the database's)
+    and each user's personal ones, which only that user's runs use (SEC-2)."""
 
     def __init__(self, settings: Settings, vault: Vault) -> None:
         self._env = settings.providers
         self._vault = vault
         self._stored: dict[str, ProviderSettings] = {}
+        self._personal: dict[str, dict[str, ProviderSettings]] = {}
         self._loaded_at = float("-inf")
 
     def invalidate(self) -> None:
         self._loaded_at = float("-inf")
 
-    async def snapshot(self) -> dict[str, ProviderSettings]:
-        """All providers; stored ones are re-read at most every few seconds (other processes edit them too)."""
-        if time.monotonic() - self._loaded_at > RELOAD_SECONDS:
-            records = await ProviderRecord.all()
-            self._stored = {record.key: self._settings_of(record) for record in records}
-            self._loaded_at = time.monotonic()
-        return {**self._stored, **self._env}
+    async def _load(self) -> None:
+        """Stored providers are re-read at most every few seconds (other processes edit them too)."""
+        if time.monotonic() - self._loaded_at <= RELOAD_SECONDS:
+            return
+        self._stored = {record.key: self._settings_of(record) for record in await ProviderRecord.all()}
+        personal: dict[str, dict[str, ProviderSettings]] = {}
+        for own in await PersonalProvider.all():
+            personal.setdefault(own.owner_id, {})[own.key] = self._settings_of(own)  # type: ignore[attr-defined]
+        self._personal = personal
+        self._loaded_at = time.monotonic()
+
+    async def snapshot(self, tenant: str | None = None) -> dict[str, ProviderSettings]:
+        """The providers a run of ``tenant`` may use: the team's, and a user's own on top."""
+        await self._load()
+        merged = {**self._stored, **self._env}
+        if tenant and tenant.startswith("user:"):
+            merged.update(self._personal.get(tenant.removeprefix("user:"), {}))
+        return merged
+
+    async def personal(self, owner_id: str) -> dict[str, ProviderSettings]:
+        await self._load()
+        return dict(self._personal.get(owner_id, {}))
 
     def from_environment(self, key: str) -> bool:
         return key in self._env
 
-    def _settings_of(self, record: ProviderRecord) -> ProviderSettings:
+    def _settings_of(self, record: ProviderFields) -> ProviderSettings:
         api_key = self._vault.open(record.api_key_sealed) if record.api_key_sealed else ""
         fields = {name: getattr(record, name) for name in ("type", "model", "base_url", "msg_limit", "window_seconds")}
         return ProviderSettings(
@@ -71,16 +90,11 @@ def public_view(settings: ProviderSettings, source: str) -> dict[str, Any]:
 
 
 def build_router(auth: Any, catalog: ProviderCatalog, vault: Vault, provider_types: dict[str, Any]) -> APIRouter:
+    """The team's providers, for the admin only (the Settings page calls the same functions)."""
     router = APIRouter(prefix="/providers", tags=["providers"])
+    AdminDep = Annotated[Caller, Depends(auth.admin)]
 
-    def admin(caller: Annotated[Caller, Depends(auth)]) -> Caller:
-        if not caller.is_admin:
-            raise ApiError(403, "Only the admin can see or change providers.")
-        return caller
-
-    AdminDep = Annotated[Caller, Depends(admin)]
-
-    @router.get("", summary="List providers (admin)")
+    @router.get("", summary="List team providers (admin)")
     async def list_providers(_: AdminDep) -> dict[str, Any]:
         providers = await catalog.snapshot()
         return {
@@ -90,11 +104,11 @@ def build_router(auth: Any, catalog: ProviderCatalog, vault: Vault, provider_typ
             ]
         }
 
-    @router.put("/{key}", summary="Add or replace a provider (admin)")
+    @router.put("/{key}", summary="Add or replace a team provider (admin)")
     async def put(key: str, body: ProviderIn, _: AdminDep) -> dict[str, Any]:
         return await store_provider(catalog, vault, provider_types, key, body)
 
-    @router.delete("/{key}", status_code=204, summary="Remove a provider (admin)")
+    @router.delete("/{key}", status_code=204, summary="Remove a team provider (admin)")
     async def delete(key: str, _: AdminDep) -> Response:
         await remove_provider(catalog, key)
         return Response(status_code=204)
@@ -102,38 +116,69 @@ def build_router(auth: Any, catalog: ProviderCatalog, vault: Vault, provider_typ
     return router
 
 
-def _editable(catalog: ProviderCatalog, key: str) -> None:
+def _editable(catalog: ProviderCatalog, key: str, owner: User | None) -> None:
     if not _KEY.match(key):
         raise ApiError(400, "A provider key is 1 to 40 lowercase letters and digits.")
-    if catalog.from_environment(key):
+    if owner is None and catalog.from_environment(key):
         raise ApiError(409, f"Provider {key!r} is set by OZ_PROVIDER_{key.upper()}_* variables; change it there.")
 
 
+_DESTINATION = ("type", "base_url", "cli_cmd", "cli_args")
+
+
+def _check_destination(existing: ProviderFields | None, body: ProviderIn) -> None:
+    """A stored key goes only where it was first stored (SEC-3): moving a provider elsewhere
+    (another URL, type or command) needs its key typed again."""
+    if existing is None or body.api_key is not None or not existing.api_key_sealed:
+        return
+    moved = [name for name in _DESTINATION if getattr(body, name) != getattr(existing, name)]
+    if moved:
+        raise ApiError(
+            422,
+            f"Changing a provider's {' and '.join(moved)} needs its API key again: "
+            "a stored key is only ever sent where it was first stored.",
+        )
+
+
 async def store_provider(
-    catalog: ProviderCatalog, vault: Vault, provider_types: dict[str, Any], key: str, body: ProviderIn
+    catalog: ProviderCatalog,
+    vault: Vault,
+    provider_types: dict[str, Any],
+    key: str,
+    body: ProviderIn,
+    owner: User | None = None,
 ) -> dict[str, Any]:
-    """Add or replace the stored provider ``key`` (the admin API and the Settings page)."""
-    _editable(catalog, key)
+    """Add or replace the team provider ``key``, or ``owner``'s personal one (the admin API and
+    the Settings page: one code path)."""
+    _editable(catalog, key, owner)
     if body.type not in provider_types:
         known = ", ".join(sorted(provider_types)) or "none installed"
         raise ApiError(422, f"Provider type {body.type!r} is not installed (installed: {known}).")
-    existing = await ProviderRecord.get_or_none(key=key)
+    query = ProviderRecord.filter(key=key) if owner is None else PersonalProvider.filter(owner=owner, key=key)
+    existing: ProviderFields | None = await query.first()
+    _check_destination(existing, body)
     fields = body.model_dump(exclude={"api_key"})
     if body.api_key is not None:
         fields["api_key_sealed"] = vault.seal(body.api_key) if body.api_key else ""
     elif existing is None:
         fields["api_key_sealed"] = ""
     stamp = service.now()
-    if existing is None:
+    if existing is not None:
+        await query.update(updated_at=stamp, **fields)
+    elif owner is None:
         await ProviderRecord.create(key=key, created_at=stamp, updated_at=stamp, **fields)
     else:
-        await ProviderRecord.filter(key=key).update(updated_at=stamp, **fields)
+        await PersonalProvider.create(
+            id=uuid.uuid4().hex, owner=owner, key=key, created_at=stamp, updated_at=stamp, **fields
+        )
     catalog.invalidate()
-    return public_view((await catalog.snapshot())[key], "database")
+    stored = await (catalog.snapshot() if owner is None else catalog.personal(owner.id))
+    return public_view(stored[key], "database")
 
 
-async def remove_provider(catalog: ProviderCatalog, key: str) -> None:
-    _editable(catalog, key)
-    if not await ProviderRecord.filter(key=key).delete():
+async def remove_provider(catalog: ProviderCatalog, key: str, owner: User | None = None) -> None:
+    _editable(catalog, key, owner)
+    query = ProviderRecord.filter(key=key) if owner is None else PersonalProvider.filter(owner=owner, key=key)
+    if not await query.delete():
         raise ApiError(404, f"Provider {key!r} was not found.")
     catalog.invalidate()

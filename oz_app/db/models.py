@@ -70,10 +70,10 @@ class Environment(Model):
         return f"Environment {self.id} ({self.name})"
 
 
-class ProviderRecord(Model):
-    """A provider added at run time (Settings page, admin API); ``OZ_PROVIDER_<KEY>_*`` wins on a clash."""
+class ProviderFields(Model):
+    """What every stored provider has: its type, endpoint, sealed key and quota."""
 
-    key = fields.CharField(max_length=40, primary_key=True)
+    key = fields.CharField(max_length=40)
     type = fields.CharField(max_length=100)
     model = fields.CharField(max_length=200, default="")
     base_url = fields.CharField(max_length=2000, default="")
@@ -86,10 +86,30 @@ class ProviderRecord(Model):
     updated_at = fields.DatetimeField()
 
     class Meta:
+        abstract = True
+
+
+class ProviderRecord(ProviderFields):
+    """A team provider added at run time (Settings page, admin API); ``OZ_PROVIDER_<KEY>_*`` wins on a clash."""
+
+    key = fields.CharField(max_length=40, primary_key=True)
+
+    class Meta:
         table = "providers"
 
     def __str__(self) -> str:
         return f"Provider {self.key} ({self.type})"
+
+
+class PersonalProvider(ProviderFields):
+    """A provider one user added for their own runs only (SEC-2); it wins over a team one of the same key."""
+
+    id = fields.CharField(max_length=32, primary_key=True)
+    owner: fields.ForeignKeyRelation[User] = fields.ForeignKeyField("models.User", on_delete=fields.CASCADE)
+
+    class Meta:
+        table = "personal_providers"
+        unique_together = (("owner", "key"),)
 
 
 # The workspace (WS-*): people, their agents and rooms, and what happens in a room.
@@ -101,10 +121,67 @@ class User(Model):
     id = fields.CharField(max_length=32, primary_key=True)
     username = fields.CharField(max_length=64, unique=True)
     password_hash = fields.CharField(max_length=300, default="", description="scrypt; empty: cannot log in")
+    role = fields.CharField(max_length=8, default="member", description="admin or member")
+    disabled = fields.BooleanField(default=False)
     created_at = fields.DatetimeField()
 
     class Meta:
         table = "users"
+
+
+class Session(Model):
+    """A signed-in browser (SEC-5); deleting the row signs it out at once."""
+
+    id = fields.CharField(max_length=64, primary_key=True, description="sha256 of the token the browser holds")
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField("models.User", on_delete=fields.CASCADE)
+    created_at = fields.DatetimeField()
+    expires_at = fields.DatetimeField()
+
+    class Meta:
+        table = "sessions"
+
+
+class Invite(Model):
+    """A one-use sign-up link an admin made (SEC-1)."""
+
+    id = fields.CharField(max_length=64, primary_key=True, description="sha256 of the link's token")
+    role = fields.CharField(max_length=8, default="member")
+    created_by = fields.CharField(max_length=32)
+    created_at = fields.DatetimeField()
+    expires_at = fields.DatetimeField()
+    used_by = fields.CharField(max_length=32, null=True)
+
+    class Meta:
+        table = "invites"
+
+
+class ApiToken(Model):
+    """A bearer token for the API (SEC-4): a user's personal token, or (no user) a tenant
+    token the admin issued. Only its sha256 is stored."""
+
+    id = fields.CharField(max_length=32, primary_key=True)
+    token_hash = fields.CharField(max_length=64, unique=True)
+    name = fields.CharField(max_length=100)
+    user: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        "models.User", on_delete=fields.CASCADE, null=True
+    )
+    created_at = fields.DatetimeField()
+    last_used_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "api_tokens"
+
+
+class LoginAttempt(Model):
+    """One log-in attempt, counted before the password is checked (SEC-6)."""
+
+    id = fields.BigIntField(primary_key=True)
+    key = fields.CharField(max_length=200, description="user:<name> or addr:<client address>")
+    at = fields.DatetimeField()
+
+    class Meta:
+        table = "login_attempts"
+        indexes = (("key", "at"),)
 
 
 class Agent(Model):

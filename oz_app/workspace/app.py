@@ -10,19 +10,20 @@ from __future__ import annotations
 import asyncio
 import secrets
 import signal
+from dataclasses import replace
 from typing import Any
 
 import pluggy
 from loguru import logger
 from nicegui import app, ui
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from oz_app.config import Settings
 from oz_app.control_plane.app import API_PREFIX, ControlPlane, build_api
 from oz_app.db.models import User
 from oz_app.runners import load_runner
 from oz_app.secrets import load_or_create_key
-from oz_app.workspace import service
+from oz_app.workspace import accounts, service
 from oz_app.workspace.dispatch import Conductor
 from oz_app.workspace.live import Live
 
@@ -35,7 +36,8 @@ class Workspace:
     def __init__(self, settings: Settings, manager: pluggy.PluginManager, *, login: bool) -> None:
         self.settings = settings
         self.login = login
-        self.plane = ControlPlane(settings, manager)
+        # The API in a workspace answers only to the admin key and tokens it issued (SEC-4).
+        self.plane = ControlPlane(replace(settings, tenant_tokens="issued"), manager)
         self.live = Live()
         self.runner = load_runner(manager, settings, self.plane)
         self.conductor = Conductor(self.runner, self.live)
@@ -46,7 +48,7 @@ class Workspace:
         try:
             await self.plane.start()
             if not self.login:
-                await service.local_user()
+                await accounts.local_user()
         except Exception:
             logger.exception("the workspace could not start; stopping")
             app.shutdown()
@@ -59,12 +61,18 @@ class Workspace:
         await self.plane.stop()
 
     async def current_user(self) -> User | None:
-        """The signed-in user of this browser (the local user when login is off)."""
+        """The signed-in user of this browser (the local user when login is off); None once the
+        session expired, was closed or its user was disabled (SEC-5)."""
         await self.ready.wait()
         if not self.login:
-            return await service.local_user()
-        user_id = app.storage.user.get("user_id")
-        return await User.get_or_none(id=user_id) if user_id else None
+            return await accounts.local_user()
+        return await accounts.session_user(app.storage.user.get("session"))
+
+    async def sign_in(self, user: User) -> None:
+        app.storage.user["session"] = await accounts.open_session(user, self.settings.session_days)
+
+    async def sign_out(self) -> None:
+        await accounts.close_session(app.storage.user.pop("session", None))
 
     async def providers_configured(self) -> bool:
         """False when runs of this workspace could not find any provider (first start)."""
@@ -90,10 +98,52 @@ class ApiMount:
             await self.app(scope, receive, send)
 
 
+class SecurityHeaders:
+    """Headers on every response (SEC-9): no framing, no MIME sniffing, and a Content-Security-
+    Policy that allows only this origin (NiceGUI's Vue needs inline scripts and eval)."""
+
+    HEADERS = (
+        (b"x-frame-options", b"DENY"),
+        (b"x-content-type-options", b"nosniff"),
+        (b"referrer-policy", b"same-origin"),
+        (
+            b"content-security-policy",
+            b"default-src 'self'; script-src 'self' 'unsafe-inline' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; "
+            b"img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; "
+            b"form-action 'self'; base-uri 'self'; object-src 'none'",
+        ),
+    )
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [*message.get("headers", []), *self.HEADERS]
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
+
+
 def storage_secret(settings: Settings) -> str:
     """``AUTH_SECRET``, else a random one kept in the data dir (owner-only)."""
     generate = lambda: secrets.token_urlsafe(32).encode()  # noqa: E731
     return load_or_create_key(settings.data_dir, settings.auth_secret, AUTH_KEY_FILE, generate).decode()
+
+
+def session_cookie(settings: Settings) -> dict[str, Any]:
+    """The browser's session cookie (SEC-5): HttpOnly (Starlette's default), SameSite=Lax, Secure
+    when the public URL is https, and as long-lived as a session."""
+    return {
+        "same_site": "lax",
+        "https_only": settings.public_url.startswith("https://"),
+        "max_age": settings.session_days * 86400,
+    }
 
 
 def setup(settings: Settings, manager: pluggy.PluginManager, *, login: bool) -> Workspace:
@@ -102,6 +152,7 @@ def setup(settings: Settings, manager: pluggy.PluginManager, *, login: bool) -> 
 
     workspace = Workspace(settings, manager, login=login)
     app.add_middleware(ApiMount, api=build_api(workspace.plane), ready=workspace.ready)
+    app.add_middleware(SecurityHeaders)
     app.on_startup(workspace.start)
     app.on_shutdown(workspace.stop)
     app.include_router(agent_api.build_router(workspace))
@@ -128,6 +179,10 @@ def run(settings: Settings, manager: pluggy.PluginManager, *, native: bool, logi
         reload=False,
         show=False,
         storage_secret=storage_secret(settings),
+        session_middleware_kwargs=session_cookie(settings),
+        # the client address is the socket's; X-Forwarded-For counts only from OZ_TRUSTED_PROXIES (SEC-8)
+        proxy_headers=bool(settings.trusted_proxies),
+        forwarded_allow_ips=settings.trusted_proxies or None,
         show_welcome_message=False,
         uvicorn_logging_level="warning",
         **options,

@@ -194,7 +194,10 @@ class Conductor:
         self._message_event(message)
         try:
             message.run_id = await self.runner.start(
-                prompt, title=f"{agent.name} in {room.name}"[:500], config=self.run_config(agent)
+                prompt,
+                title=f"{agent.name} in {room.name}"[:500],
+                config=self.run_config(agent),
+                owner=room.owner_id,  # type: ignore[attr-defined]
             )
         except RunnerError as exc:
             await self._finish(message, agent, room, "failed", str(exc))
@@ -210,9 +213,10 @@ class Conductor:
 
     async def _follow(self, reply: Reply) -> None:
         message, run_id = reply.message, str(reply.message.run_id)
+        owner = reply.room.owner_id  # type: ignore[attr-defined]
         state, status = "", ""
         try:
-            async for event in self.runner.follow(run_id):
+            async for event in self.runner.follow(run_id, owner=owner):
                 if event["type"] == "output":
                     reply.chunks.append(event["text"])
                     self.live.publish(
@@ -220,7 +224,7 @@ class Conductor:
                     )
                 elif event["type"] == "state" and event.get("state") in TERMINAL_STATES:
                     state = event["state"]
-            run = await self.runner.get(run_id)
+            run = await self.runner.get(run_id, owner=owner)
             state = run["state"]
             text = run.get("output") or "".join(reply.chunks)
             status = (run.get("status_message") or {}).get("message") or ""
@@ -281,7 +285,7 @@ class Conductor:
         if reply is None or reply.message.run_id is None:
             return False
         try:
-            await self.runner.cancel(reply.message.run_id)
+            await self.runner.cancel(reply.message.run_id, owner=reply.room.owner_id)  # type: ignore[attr-defined]
         except RunnerError:
             return False
         return True

@@ -4,25 +4,20 @@ settings, sharing, login. Pages call :mod:`oz_app.workspace.service` with the si
 
 from __future__ import annotations
 
-import asyncio
-import re
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 from fastapi import Request
 from fastapi.responses import RedirectResponse, Response
-from nicegui import app, ui
-from pydantic import ValidationError
+from nicegui import ui
 
-from oz_app.config import save_config_values
-from oz_app.control_plane.http import ApiError
-from oz_app.control_plane.provider_config import ProviderIn, public_view, remove_provider, store_provider
 from oz_app.db.models import TERMINAL_STATES, Agent, Room, User
-from oz_app.providers import CompletionRequest, ProviderError
 from oz_app.runners import RunnerError
-from oz_app.workspace import service
+from oz_app.workspace import accounts, render, service
 from oz_app.workspace.dispatch import message_view
 from oz_app.workspace.live import room_topic, user_topic
+from oz_app.workspace.settings_page import SettingsView
+from oz_app.workspace.widgets import SESSIONS, attempt, listen, transient_dialog
 
 if TYPE_CHECKING:
     from oz_app.workspace.app import Workspace
@@ -30,32 +25,6 @@ if TYPE_CHECKING:
 STATUS_COLORS = {"idle": "grey", "running": "blue", "error": "red"}
 COLUMNS = (("backlog", "Backlog"), ("in_progress", "In progress"), ("done", "Done"))
 PROVIDER_TEST_SECONDS = 30
-
-
-def listen(workspace: Workspace, topic: str, listener: Callable[[dict[str, Any]], None]) -> None:
-    """Follow ``topic`` for as long as this tab exists (including while it reconnects)."""
-    client = ui.context.client
-    unsubscribe = workspace.live.subscribe(topic, lambda event: client.safe_invoke(lambda: listener(event)))
-    client.on_delete(unsubscribe)
-
-
-async def attempt(action: Awaitable[Any], done: str = "") -> Any:
-    """Await ``action``; a refusal (bad input, not found, runner trouble) is shown, not raised."""
-    try:
-        result = await action
-    except (service.Invalid, service.NotFound, RunnerError, ApiError) as exc:
-        ui.notify(getattr(exc, "message", None) or str(exc), type="negative")
-        return None
-    if done:
-        ui.notify(done, type="positive")
-    return result if result is not None else True
-
-
-def transient_dialog() -> ui.dialog:
-    """A dialog whose elements (and what was typed into them) are removed once it closes."""
-    dialog = ui.dialog()
-    dialog.on_value_change(lambda event: None if event.value else dialog.delete())
-    return dialog
 
 
 async def header(workspace: Workspace, user: User) -> None:
@@ -69,10 +38,10 @@ async def header(workspace: Workspace, user: User) -> None:
         ui.space()
         ui.label(user.username).classes("text-white opacity-80")
         if workspace.login:
-            ui.button("Log out", on_click=lambda: log_out()).props("flat color=white")
+            ui.button("Log out", on_click=lambda: log_out()).props("flat color=white").mark("log-out")
 
-    def log_out() -> None:
-        app.storage.user.pop("user_id", None)
+    async def log_out() -> None:
+        await workspace.sign_out()
         ui.navigate.to("/login")
 
     async def refresh(_: dict[str, Any] | None = None) -> None:
@@ -83,12 +52,16 @@ async def header(workspace: Workspace, user: User) -> None:
     def on_event(event: dict[str, Any]) -> None:
         if event["kind"] == "inbox":
             ui.context.client.safe_invoke(refresh)
+        elif event["kind"] == "signed_out":  # disabled by an admin: this tab leaves at once (SEC-5)
+            ui.navigate.to("/login")
 
     listen(workspace, user_topic(user.id), on_event)
     await refresh()  # in the page's HTML: no wait for the socket (a timer would send the page early)
 
 
 def register(workspace: Workspace) -> None:
+    SESSIONS["required"] = workspace.login
+
     async def signed_in() -> User | Response:
         """The signed-in user, with the page's header built; else the redirect to log in."""
         user = await workspace.current_user()
@@ -100,26 +73,39 @@ def register(workspace: Workspace) -> None:
     # Sign-in (WS-1) --------------------------------------------------------------------------
 
     @ui.page("/login", title="oz · log in")
-    async def login_page() -> Response | None:
+    async def login_page(request: Request, invite: str = "") -> Response | None:
         if not workspace.login:
             return RedirectResponse("/")
         await workspace.ready.wait()
+        address = client_address(request)
+        policy = workspace.settings.signup
 
         async def submit(create: bool) -> None:
-            action = service.sign_up if create else service.log_in
-            user = await attempt(action(username.value or "", password.value or ""))
+            name, secret = username.value or "", password.value or ""
+            if create:
+                action = accounts.sign_up(name, secret, policy=policy, invite=invite)
+            else:
+                action = accounts.log_in(name, secret, address)
+            user = await attempt(action, public=True)
             if user:
-                app.storage.user["user_id"] = user.id
+                await workspace.sign_in(user)
                 ui.navigate.to("/")
 
+        can_sign_up = policy == "open" or bool(invite) or await accounts.first_account()
         with ui.card().classes("absolute-center w-80"):
             ui.label("oz-app").classes("text-2xl font-bold")
+            if invite:
+                ui.label("You were invited: choose a username and password.").classes("text-gray-600")
             username = ui.input("Username").classes("w-full").mark("username")
             password = ui.input("Password", password=True).classes("w-full").mark("password")
-            password.on("keydown.enter", lambda: submit(False))
+            password.on("keydown.enter", lambda: submit(bool(invite)))
             with ui.row():
-                ui.button("Log in", on_click=lambda: submit(False))
-                ui.button("Sign up", on_click=lambda: submit(True)).props("flat")
+                if not invite:
+                    ui.button("Log in", on_click=lambda: submit(False))
+                if can_sign_up:
+                    ui.button("Sign up", on_click=lambda: submit(True)).props("flat" if not invite else "")
+            if not can_sign_up and policy == "invite":
+                ui.label("New here? Ask an admin for an invite link.").classes("text-sm text-gray-500")
         return None
 
     # Rooms (WS-2) ------------------------------------------------------------------------------
@@ -241,7 +227,7 @@ def register(workspace: Workspace) -> None:
                             "Delete", on_click=lambda n=note: change(service.delete_notification(user, n.id))
                         ).mark(f"delete-{note.title}")
                     if note.body:
-                        ui.markdown(note.body)
+                        render.markdown(note.body)
 
         async def change(action: Awaitable[None]) -> None:
             await attempt(action)
@@ -265,10 +251,14 @@ def register(workspace: Workspace) -> None:
         if isinstance(user, Response):
             return user
 
+        # a member sees and acts on their own runs; an admin on everyone's, filtered by user (SEC-7)
+        acting_as = None if user.role == "admin" else user.id
+        shown = {"owner": acting_as}
+
         @ui.refreshable
         async def table() -> None:
             try:
-                runs = await workspace.runner.list(50)
+                runs = await workspace.runner.list(50, owner=shown["owner"])
             except RunnerError as exc:
                 ui.label(str(exc)).classes("text-red-700")
                 return
@@ -295,7 +285,7 @@ def register(workspace: Workspace) -> None:
                         ui.label(status).classes("text-sm text-gray-700")
 
         async def cancel(run_id: str) -> None:
-            if await attempt(workspace.runner.cancel(run_id), "Cancelled."):
+            if await attempt(workspace.runner.cancel(run_id, owner=acting_as), "Cancelled."):
                 table.refresh()
 
         async def show_output(run: dict[str, Any]) -> None:
@@ -309,7 +299,7 @@ def register(workspace: Workspace) -> None:
                 return
             text = ""
             try:
-                async for event in workspace.runner.follow(run["run_id"]):
+                async for event in workspace.runner.follow(run["run_id"], owner=acting_as):
                     if event["type"] == "output":
                         text = text[: event.get("offset", len(text))] + event["text"]
                         log.set_content(text)
@@ -318,7 +308,18 @@ def register(workspace: Workspace) -> None:
             table.refresh()
 
         with ui.column().classes("w-full max-w-4xl mx-auto"):
-            ui.label("Runs").classes("text-2xl")
+            with ui.row().classes("items-center w-full"):
+                ui.label("Runs").classes("text-2xl")
+                ui.space()
+                if acting_as is None and workspace.login:
+                    names = {person.id: person.username for person in await accounts.people(user)}
+                    choices = {"": "Everyone", **names}
+
+                    def pick(event: Any) -> None:
+                        shown["owner"] = event.value or None
+                        table.refresh()
+
+                    ui.select(choices, value="", label="User", on_change=pick).classes("w-48").mark("runs-user")
             await table()
         ui.timer(2.0, table.refresh)
         return None
@@ -326,11 +327,11 @@ def register(workspace: Workspace) -> None:
     # Settings (WS-11) ----------------------------------------------------------------------------
 
     @ui.page("/settings", title="oz · settings")
-    async def settings_page() -> Response | None:
+    async def settings_page(request: Request) -> Response | None:
         user = await signed_in()
         if isinstance(user, Response):
             return user
-        await SettingsView(workspace).build()
+        await SettingsView(workspace, user, str(request.base_url)).build()
         return None
 
     # Sharing (WS-10) -------------------------------------------------------------------------------
@@ -338,8 +339,7 @@ def register(workspace: Workspace) -> None:
     @ui.page("/share/{token}", title="oz · shared room")
     async def shared_page(token: str, request: Request) -> Response | None:
         await workspace.ready.wait()
-        client = request.client.host if request.client else "?"
-        if not workspace.share_views.allow(client):
+        if not workspace.share_views.allow(client_address(request)):
             return Response("Too many requests: try again in a minute.", status_code=429)
         try:
             room = await service.shared_room(token)
@@ -353,8 +353,14 @@ def register(workspace: Workspace) -> None:
             for message in await service.messages_of(room):
                 with ui.column().classes("gap-0 w-full"):
                     ui.label(message.author_name).classes("font-bold")
-                    ui.markdown(message.content)
+                    render.markdown(message.content)
         return None
+
+
+def client_address(request: Request) -> str:
+    """The client's address: the socket's peer (uvicorn rewrites it from X-Forwarded-For only for
+    a proxy listed in OZ_TRUSTED_PROXIES, SEC-8)."""
+    return request.client.host if request.client else "unknown"
 
 
 def _state_color(state: str) -> str:
@@ -431,7 +437,7 @@ class MessageView:
                 if view["state"] != "done":
                     self.status = ui.label("").classes("text-sm text-gray-500 italic")
                     self.stop = ui.button("Stop", on_click=lambda: on_cancel(self.id)).props("flat dense color=red")
-            self.body = ui.markdown(self.text).classes("w-full")
+            self.body = render.markdown(self.text).classes("w-full")
         self.update(view)
 
     def update(self, view: dict[str, Any]) -> None:
@@ -757,7 +763,7 @@ class RoomView:
                     else:
                         ui.label(item.title).classes("font-bold")
                 if item.content:
-                    ui.markdown(item.content)
+                    render.markdown(item.content)
 
     # Live updates (WS-13) ---------------------------------------------------------------------------
 
@@ -797,157 +803,3 @@ class RoomView:
         self.member_names = [agent.name for agent in members]
         self.member_select.set_value([agent.id for agent in members])
         self.show_statuses(members)
-
-
-class SettingsView:
-    """Providers stored in the database (keys sealed, never shown) and the runner mode (WS-11)."""
-
-    def __init__(self, workspace: Workspace) -> None:
-        self.workspace = workspace
-        self.plane = workspace.plane
-
-    async def build(self) -> None:
-        with ui.column().classes("w-full max-w-3xl mx-auto"):
-            with ui.row().classes("items-center w-full"):
-                ui.label("Providers").classes("text-2xl")
-                ui.space()
-                ui.button("Add provider", on_click=lambda: self.edit(None)).mark("add-provider")
-            await self.providers()
-            ui.label("Control plane").classes("text-2xl mt-6")
-            self.control_plane()
-
-    def control_plane(self) -> None:
-        """Where runs go (WS-11): this process, or a team's control plane. Saved to the config
-        file and applied at the next start; only the desktop/loopback user may change it."""
-        settings = self.workspace.settings
-        if settings.runner_mode == "remote":
-            ui.label(f"Runs go to the control plane at {settings.api_base_url}.")
-        else:
-            ui.label("Runs go to the control plane in this process.")
-        path = settings.config_file
-        if self.workspace.login or path is None:
-            why = "set by the server's operator" if self.workspace.login else "no config file (OZ_CONFIG_FILE is empty)"
-            ui.label(f"OZ_RUNNER_MODE, OZ_API_BASE_URL and OZ_API_KEY are {why}: set them in the environment.").classes(
-                "text-gray-600"
-            )
-            return
-        mode = ui.select(["local", "remote"], label="Runner mode", value=settings.runner_mode).mark("runner-mode")
-        url = ui.input("Control plane URL (https://host/api/v1)", value=settings.api_base_url).classes("w-full")
-        url.mark("remote-url")
-        hint = "API token (leave empty to keep the saved one)" if settings.api_key else "API token"
-        token = ui.input(hint, password=True).classes("w-full").mark("remote-token")
-
-        def save() -> None:
-            base_url = (url.value or "").strip()
-            if mode.value == "remote" and not re.match(r"^https?://\S+$", base_url):
-                ui.notify("The control plane URL starts with http:// or https://.", type="negative")
-                return
-            if mode.value == "remote" and not (token.value or settings.api_key):
-                ui.notify("A remote control plane needs an API token.", type="negative")
-                return
-            updates = {"OZ_RUNNER_MODE": str(mode.value), "OZ_API_BASE_URL": base_url}
-            if token.value:
-                updates["OZ_API_KEY"] = token.value
-            try:
-                save_config_values(path, updates)
-            except OSError as exc:
-                ui.notify(f"Could not write {path}: {exc.strerror}.", type="negative")
-                return
-            token.set_value("")
-            ui.notify(f"Saved to {path}; restart oz-app to apply.", type="positive")
-
-        ui.button("Save", on_click=save).mark("save-control-plane")
-
-    @ui.refreshable_method
-    async def providers(self) -> None:
-        catalog = self.plane.catalog
-        providers = await catalog.snapshot()
-        if not providers:
-            ui.label("No provider yet: add one so agents can answer.").classes("text-gray-600")
-        for key, provider in sorted(providers.items()):
-            view = public_view(provider, "environment" if catalog.from_environment(key) else "database")
-            with ui.card().classes("w-full").mark(f"provider-{key}"):
-                with ui.row().classes("items-center w-full"):
-                    ui.label(key).classes("font-bold")
-                    ui.label(f"{view['type']} · {view['model'] or 'default model'} · {view['base_url']}")
-                    ui.badge(
-                        "key set" if view["has_api_key"] else "no key", color="green" if view["has_api_key"] else "grey"
-                    )
-                    ui.space()
-                    ui.button("Test", on_click=lambda k=key: self.test(k)).props("flat").mark(f"test-{key}")
-                    if view["source"] == "database":
-                        ui.button("Edit", on_click=lambda p=provider: self.edit(p)).props("flat").mark(f"edit-{key}")
-                        ui.button("Delete", on_click=lambda k=key: self.delete(k)).props("flat color=red").mark(
-                            f"delete-{key}"
-                        )
-                    else:
-                        ui.label("(from the environment)").classes("text-sm text-gray-500")
-
-    async def edit(self, provider: Any) -> None:
-        types = sorted(self.plane.executor.provider_types)
-        with transient_dialog() as dialog, ui.card().classes("w-[32rem]"):
-            key = ui.input("Key (lowercase letters and digits)", value=provider.key if provider else "").mark(
-                "provider-key"
-            )
-            key.set_enabled(provider is None)
-            default = "openai_compatible" if "openai_compatible" in types else next(iter(types), None)
-            kind = ui.select(types, label="Type", value=provider.type if provider else default)
-            kind.mark("provider-type")
-            model = ui.input("Model", value=provider.model if provider else "").mark("provider-model")
-            base_url = ui.input("Base URL", value=provider.base_url if provider else "").mark("provider-url")
-            hint = "leave empty to keep the stored key" if provider else "API key"
-            api_key = ui.input(hint, password=True).mark("provider-api-key")
-            with ui.row():
-                limit = ui.number("Messages per window (0: no limit)", value=provider.msg_limit if provider else 0)
-                window = ui.number("Window in seconds", value=provider.window_seconds if provider else 0)
-
-            async def save() -> None:
-                fields = {
-                    "type": kind.value or "",
-                    "model": model.value or "",
-                    "base_url": base_url.value or "",
-                    "api_key": (api_key.value or None) if provider else (api_key.value or ""),
-                    "msg_limit": int(limit.value or 0),
-                    "window_seconds": int(window.value or 0),
-                    "cli_cmd": provider.cli_cmd if provider else "",
-                    "cli_args": provider.cli_args if provider else "",
-                }
-                try:
-                    body = ProviderIn.model_validate(fields)
-                except ValidationError as exc:
-                    problem = exc.errors()[0]
-                    ui.notify(f"{problem['loc'][0]}: {problem['msg']}.", type="negative")
-                    return
-                plane = self.plane
-                action = store_provider(
-                    plane.catalog, plane.vault, plane.executor.provider_types, key.value or "", body
-                )
-                if await attempt(action, "Saved."):
-                    dialog.close()
-                    self.providers.refresh()
-
-            ui.button("Save", on_click=save).mark("save-provider")
-        dialog.open()
-
-    async def delete(self, key: str) -> None:
-        if await attempt(remove_provider(self.plane.catalog, key), f"Removed {key}."):
-            self.providers.refresh()
-
-    async def test(self, key: str) -> None:
-        """Ask the provider for a two-word answer and show what came back (or why not)."""
-        provider = (await self.plane.catalog.snapshot()).get(key)
-        factory = self.plane.executor.provider_types.get(provider.type) if provider else None
-        if provider is None or factory is None:
-            ui.notify(f"Provider {key} cannot be tested: its type is not installed.", type="negative")
-            return
-        request = CompletionRequest(run_id=f"test-{key}", prompt="Reply with the word OK.", model=provider.model)
-        ui.notify(f"Testing {key}…")
-        text = ""
-        try:
-            async with asyncio.timeout(PROVIDER_TEST_SECONDS):
-                async for chunk in factory(provider).stream(request):
-                    text += chunk
-        except (ProviderError, TimeoutError) as exc:
-            ui.notify(f"{key} failed: {exc or 'no answer in time'}", type="negative", multi_line=True)
-            return
-        ui.notify(f"{key} answered: {text[:200]}", type="positive", multi_line=True)

@@ -8,10 +8,6 @@ before anything is written.
 
 from __future__ import annotations
 
-import asyncio
-import functools
-import hashlib
-import hmac
 import re
 import secrets
 import time
@@ -19,16 +15,13 @@ import uuid
 from collections import deque
 from typing import Any
 
-from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from oz_app.control_plane.service import now
 from oz_app.db.models import Agent, Artifact, Message, Notification, Room, Task, User
 
-LOCAL_USER = "local"
 AGENT_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,63}$")
 USERNAME = re.compile(r"^[A-Za-z0-9_.-]{3,64}$")
-MIN_PASSWORD = 8
 TASK_STATUSES = ("backlog", "in_progress", "done")
 PRIORITIES = ("low", "medium", "high")
 ARTIFACT_KINDS = ("plan", "pull_request", "document")
@@ -65,55 +58,6 @@ def _choice(value: Any, what: str, allowed: tuple[str, ...]) -> str:
     return str(value)
 
 
-# Users and passwords (WS-1) -------------------------------------------------------------
-
-
-def hash_password(password: str) -> str:
-    salt = secrets.token_bytes(16)
-    digest = hashlib.scrypt(password.encode(), salt=salt, n=2**14, r=8, p=1)
-    return f"scrypt${salt.hex()}${digest.hex()}"
-
-
-def check_password(password: str, stored: str) -> bool:
-    try:
-        scheme, salt, digest = stored.split("$")
-    except ValueError:
-        return False
-    if scheme != "scrypt":
-        return False
-    actual = hashlib.scrypt(password.encode(), salt=bytes.fromhex(salt), n=2**14, r=8, p=1)
-    return hmac.compare_digest(actual.hex(), digest)
-
-
-@functools.cache
-def _decoy_hash() -> str:
-    return hash_password(secrets.token_hex(16))
-
-
-async def local_user() -> User:
-    """The desktop's one user, created on first start."""
-    user = await User.get_or_none(username=LOCAL_USER)
-    if user is None:
-        try:
-            user = await User.create(id=new_id(), username=LOCAL_USER, created_at=now())
-        except IntegrityError:
-            user = await User.get(username=LOCAL_USER)
-    return user
-
-
-async def sign_up(username: str, password: str) -> User:
-    username = _text(username, "The username", 64, required=True)
-    if not USERNAME.match(username) or username == LOCAL_USER:
-        raise Invalid("A username is 3 to 64 letters, digits, '.', '_' or '-'.")
-    if len(password) < MIN_PASSWORD:
-        raise Invalid(f"A password needs at least {MIN_PASSWORD} characters.")
-    hashed = await asyncio.to_thread(hash_password, password)  # scrypt takes ~50 ms: not on the loop
-    try:
-        return await User.create(id=new_id(), username=username, password_hash=hashed, created_at=now())
-    except IntegrityError:
-        raise Invalid(f"The username {username!r} is taken.") from None
-
-
 class Throttle:
     """At most ``limit`` events per key in a sliding ``window`` of seconds (failed logins,
     share-link views)."""
@@ -146,24 +90,6 @@ class Throttle:
             return False
         self.add(key)
         return True
-
-
-FAILED_LOGINS = Throttle(limit=5, window=300)
-
-
-async def log_in(username: str, password: str) -> User:
-    """The user with these credentials; five failures for a username lock it for five minutes."""
-    key = username.strip().lower()
-    if FAILED_LOGINS.blocked(key):
-        raise Invalid("Too many failed attempts; wait a few minutes and try again.")
-    user = await User.get_or_none(username=username.strip())
-    # an unknown name costs the same scrypt as a wrong password: timing does not tell which names exist
-    stored = user.password_hash if user is not None else ""
-    matches = await asyncio.to_thread(lambda: check_password(password, stored or _decoy_hash()))
-    if user is None or not (matches and stored):
-        FAILED_LOGINS.add(key)
-        raise Invalid("Wrong username or password.")
-    return user
 
 
 # Agents (WS-3) -----------------------------------------------------------------------------

@@ -8,13 +8,15 @@ from typing import Any
 from oz_app.config import Settings
 from oz_app.control_plane import runs
 from oz_app.control_plane.http import Caller, tenant_of
+from oz_app.control_plane.tokens import user_tenant
 from oz_app.db.models import Run
 from oz_app.hookspecs import hookimpl
 from oz_app.runners import RunnerError
 
 
 class LocalRunner:
-    """Creates and follows runs through the in-process control plane, as one tenant."""
+    """Creates and follows runs through the in-process control plane: a user's runs are the
+    tenant ``user:<id>``, the same tenant their personal API tokens act as (SEC-7)."""
 
     def __init__(self, settings: Settings, control_plane: Any) -> None:
         if control_plane is None:
@@ -22,32 +24,39 @@ class LocalRunner:
         self.plane = control_plane
         self.caller = Caller(tenant=tenant_of(settings.api_key or settings.admin_api_key or "local"), is_admin=False)
 
-    async def start(self, prompt: str, *, title: str | None = None, config: dict[str, Any] | None = None) -> str:
-        run = await runs.create_run(self.caller, prompt, title, config or {})
+    def _caller(self, owner: str | None) -> Caller:
+        return self.caller if owner is None else Caller(tenant=user_tenant(owner), is_admin=False)
+
+    async def start(
+        self, prompt: str, *, title: str | None = None, config: dict[str, Any] | None = None, owner: str | None = None
+    ) -> str:
+        run = await runs.create_run(self._caller(owner), prompt, title, config or {})
         self.plane.run_created(run)
         return run.id
 
-    async def _own(self, run_id: str) -> Run:
-        run = await Run.get_or_none(id=run_id, tenant=self.caller.tenant)
+    async def _own(self, run_id: str, owner: str | None) -> Run:
+        query = Run.filter(id=run_id) if owner is None else Run.filter(id=run_id, tenant=user_tenant(owner))
+        run = await query.first()
         if run is None:
             raise RunnerError(f"Run {run_id} was not found.")
         return run
 
-    async def get(self, run_id: str) -> dict[str, Any]:
-        return runs.run_item(await self._own(run_id))
+    async def get(self, run_id: str, *, owner: str | None = None) -> dict[str, Any]:
+        return runs.run_item(await self._own(run_id, owner))
 
-    async def list(self, limit: int = 50) -> list[dict[str, Any]]:
-        newest = await Run.filter(tenant=self.caller.tenant).order_by("-created_at").limit(limit)
+    async def list(self, limit: int = 50, *, owner: str | None = None) -> list[dict[str, Any]]:
+        query = Run.all() if owner is None else Run.filter(tenant=user_tenant(owner))
+        newest = await query.order_by("-created_at").limit(limit)
         return [runs.run_item(run) for run in newest]
 
-    async def cancel(self, run_id: str) -> None:
-        run = await self._own(run_id)
+    async def cancel(self, run_id: str, *, owner: str | None = None) -> None:
+        run = await self._own(run_id, owner)
         if not await runs.cancel_run(run.id, self.plane.events, "Cancelled."):
             raise RunnerError(f"Run {run_id} already ended; a finished run cannot be cancelled.")
         self.plane.run_cancelled(run.id)
 
-    async def follow(self, run_id: str) -> AsyncIterator[dict[str, Any]]:
-        await self._own(run_id)
+    async def follow(self, run_id: str, *, owner: str | None = None) -> AsyncIterator[dict[str, Any]]:
+        await self._own(run_id, owner)
         async for event in runs.follow_run(run_id, self.plane.events):
             if event["type"] != "idle":
                 yield event

@@ -1,7 +1,8 @@
 """The ``remote`` runner mode: runs go to a control plane elsewhere over the Oz API (PR-7).
 
 Configured by ``OZ_API_BASE_URL`` (e.g. ``http://cp.internal:8080/api/v1``) and ``OZ_API_KEY``
-(the bearer token the runs belong to).
+(the bearer token the runs belong to). Every user's runs go to the remote plane as that one
+token; which user a run belongs to is read from this workspace's messages (SEC-7).
 """
 
 from __future__ import annotations
@@ -9,10 +10,12 @@ from __future__ import annotations
 import json
 from collections.abc import AsyncIterator
 from typing import Any
+from urllib.parse import quote
 
 import aiohttp
 
 from oz_app.config import Settings
+from oz_app.db.models import Message
 from oz_app.providers import sse_events
 from oz_app.runners import RunnerError
 
@@ -45,25 +48,35 @@ class RemoteRunner:
         except aiohttp.ClientError as exc:
             raise RunnerError(f"The control plane at {self.base_url} is unreachable: {exc}.") from exc
 
-    async def start(self, prompt: str, *, title: str | None = None, config: dict[str, Any] | None = None) -> str:
+    async def start(
+        self, prompt: str, *, title: str | None = None, config: dict[str, Any] | None = None, owner: str | None = None
+    ) -> str:
         body: dict[str, Any] = {"prompt": prompt, "config": config or {}}
         if title:
             body["title"] = title
         created = await self._call("POST", "/agent/runs", body)
         return str(created["run_id"])
 
-    async def get(self, run_id: str) -> dict[str, Any]:
-        run: dict[str, Any] = await self._call("GET", f"/agent/runs/{run_id}")
+    async def get(self, run_id: str, *, owner: str | None = None) -> dict[str, Any]:
+        await _check_owner(run_id, owner)
+        run: dict[str, Any] = await self._call("GET", f"/agent/runs/{_quoted(run_id)}")
         return run
 
-    async def list(self, limit: int = 50) -> list[dict[str, Any]]:
+    async def list(self, limit: int = 50, *, owner: str | None = None) -> list[dict[str, Any]]:
         page: dict[str, Any] = await self._call("GET", f"/agent/runs?limit={limit}")
-        return list(page["runs"])
+        found = list(page["runs"])
+        if owner is None:
+            return found
+        mine = await started_by(owner, [run["run_id"] for run in found])
+        return [run for run in found if run["run_id"] in mine]
 
-    async def cancel(self, run_id: str) -> None:
-        await self._call("POST", f"/agent/runs/{run_id}/cancel")
+    async def cancel(self, run_id: str, *, owner: str | None = None) -> None:
+        await _check_owner(run_id, owner)
+        await self._call("POST", f"/agent/runs/{_quoted(run_id)}/cancel")
 
-    async def follow(self, run_id: str) -> AsyncIterator[dict[str, Any]]:
+    async def follow(self, run_id: str, *, owner: str | None = None) -> AsyncIterator[dict[str, Any]]:
+        await _check_owner(run_id, owner)
+        run_id = _quoted(run_id)
         url = f"{self.base_url}/agent/runs/{run_id}/events"
         try:
             async with self._http().get(url) as response:
@@ -77,6 +90,22 @@ class RemoteRunner:
     async def close(self) -> None:
         if self._session is not None:
             await self._session.close()
+
+
+async def started_by(owner: str, run_ids: list[str]) -> set[str]:
+    """Which of ``run_ids`` a message in one of ``owner``'s rooms started. The remote control
+    plane knows only this workspace's token; this workspace's database knows whose runs they are."""
+    rows = await Message.filter(run_id__in=run_ids, room__owner_id=owner).values_list("run_id", flat=True)
+    return {str(run_id) for run_id in rows}
+
+
+async def _check_owner(run_id: str, owner: str | None) -> None:
+    if owner is not None and not await started_by(owner, [run_id]):
+        raise RunnerError(f"Run {run_id} was not found.")
+
+
+def _quoted(run_id: str) -> str:
+    return quote(run_id, safe="")
 
 
 async def _error_of(response: aiohttp.ClientResponse) -> str:
