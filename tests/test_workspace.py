@@ -519,6 +519,25 @@ async def test_server_mode_requires_login_and_hides_other_users_rooms(server_tab
     assert stored.password_hash.startswith("scrypt$") and "correct horse" not in stored.password_hash
 
 
+async def test_an_admin_disables_a_member_whose_open_tab_leaves_at_once(server_tabs: Tabs) -> None:
+    """SEC-1, SEC-5: the admin disables Bob in Settings → People; Bob's open tab goes to the log-in
+    page at once, his session is gone on the server, and he cannot log in again."""
+    ann = server_tabs.new_tab()
+    await sign_up(ann, "ann")
+    bob = server_tabs.new_tab()
+    await sign_up(bob, "bob")
+    assert (await Person.get(username="ann")).role == "admin"
+    assert (await Person.get(username="bob")).role == "member"
+    await bob.open("/")
+    await ann.open("/settings")
+    ann.find(marker="disable-bob").click()
+    await bob.should_see(marker="username", retries=RETRIES)
+    assert (await Person.get(username="bob")).disabled
+    assert (await bob.http_client.get("/", follow_redirects=False)).headers["location"] == "/login"
+    with pytest.raises(service.Invalid, match="disabled"):
+        await accounts.log_in("bob", "correct horse", "203.0.113.5")
+
+
 async def test_failed_logins_are_throttled(server_tabs: Tabs) -> None:
     """WS-1, SEC-6: after five wrong passwords even the right one is refused for a while."""
     await accounts.sign_up("carol", "right password", policy="open")
