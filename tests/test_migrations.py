@@ -184,3 +184,29 @@ def test_cli_db_upgrade_applies_then_reports_up_to_date(urls, tmp_path):
     assert "Applied" in outputs[0] and first_migration in outputs[0], outputs[0]
     assert "up to date" in outputs[1], outputs[1]
     assert "Applied" not in outputs[1], outputs[1]
+
+
+async def test_an_upgraded_team_server_gets_its_first_account_as_admin(urls, tmp_path, monkeypatch):
+    """SEC-1: a server that had accounts before roles existed makes its earliest account that can
+    log in the admin; everyone else is a member."""
+    url = urls[0]
+    before_roles = tmp_path / "migrations"
+    folder = before_roles / dialect_of(url) / "models"
+    folder.mkdir(parents=True)
+    for source in (oz_app.db.migration_location(url) / "models").glob("[0-3]_*.py"):
+        (folder / source.name).write_text(source.read_text())
+    monkeypatch.setattr(oz_app.db, "MIGRATIONS_DIR", before_roles)
+    users = [("u-local", "local", "", 1), ("u-ann", "ann", "scrypt$x$y", 2), ("u-bob", "bob", "scrypt$x$z", 3)]
+    try:
+        await oz_app.db.connect(url)
+        for user_id, name, password, day in users:
+            await connections.get("default").execute_query(
+                'INSERT INTO "users" ("id", "username", "password_hash", "created_at") '
+                f"VALUES ('{user_id}', '{name}', '{password}', '2026-01-0{day}T00:00:00+00:00')"
+            )
+        monkeypatch.undo()
+        assert await oz_app.db.upgrade(url) == [oz_app.db._migration_files(url)[-1]]
+        roles = {user.username: user.role for user in await models.User.all()}
+    finally:
+        await oz_app.db.close()
+    assert roles == {"local": "member", "ann": "admin", "bob": "member"}

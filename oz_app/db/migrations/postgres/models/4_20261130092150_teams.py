@@ -59,7 +59,11 @@ COMMENT ON COLUMN "sessions"."id" IS 'sha256 of the token the browser holds';
 COMMENT ON TABLE "sessions" IS 'A signed-in browser (SEC-5); deleting the row signs it out at once.';
         ALTER TABLE "users" ADD "role" VARCHAR(8) NOT NULL DEFAULT 'member';
         ALTER TABLE "users" ADD "disabled" BOOL NOT NULL DEFAULT False;
-        COMMENT ON COLUMN users."role" IS 'admin or member';"""
+        COMMENT ON COLUMN users."role" IS 'admin or member';
+        -- an upgraded team server's first account (the earliest that can log in) is its admin (SEC-1)
+        UPDATE "users" SET "role" = 'admin' WHERE "id" = (
+            SELECT "id" FROM "users" WHERE "password_hash" != '' ORDER BY "created_at", "id" LIMIT 1
+        );"""
 
 
 async def downgrade(db: BaseDBAsyncClient) -> str:

@@ -50,7 +50,11 @@ CREATE INDEX IF NOT EXISTS "idx_login_attem_key_6a6538" ON "login_attempts" ("ke
     "user_id" VARCHAR(32) NOT NULL REFERENCES "users" ("id") ON DELETE CASCADE
 ) /* A signed-in browser (SEC-5); deleting the row signs it out at once. */;
         ALTER TABLE "users" ADD "disabled" INT NOT NULL DEFAULT 0;
-        ALTER TABLE "users" ADD "role" VARCHAR(8) NOT NULL DEFAULT 'member' /* admin or member */;"""
+        ALTER TABLE "users" ADD "role" VARCHAR(8) NOT NULL DEFAULT 'member' /* admin or member */;
+        -- an upgraded team server's first account (the earliest that can log in) is its admin (SEC-1)
+        UPDATE "users" SET "role" = 'admin' WHERE "id" = (
+            SELECT "id" FROM "users" WHERE "password_hash" != '' ORDER BY "created_at", "id" LIMIT 1
+        );"""
 
 
 async def downgrade(db: BaseDBAsyncClient) -> str:
