@@ -47,7 +47,8 @@ def no_injected_markup(browser: Browser) -> None:
 
 def test_two_people_share_a_server_and_nothing_else(two_browsers: tuple[Browser, Browser], workspace: App) -> None:  # noqa: F811
     """SEC-1, SEC-2, SEC-7, SEC-9: the invited member sees the team provider's name but never its
-    URL or key and cannot edit it; sees none of the admin's runs; HTML in a message renders as
+    URL or key and cannot edit it; the personal provider he adds is his alone; he sees none of the
+    admin's runs; HTML in a message renders as
     text in the room and on the share page, which may not be framed."""
     from selenium.webdriver.common.keys import Keys
 
@@ -77,7 +78,16 @@ def test_two_people_share_a_server_and_nothing_else(two_browsers: tuple[Browser,
     assert workspace.llm.url not in source and "sk-team" not in source
     assert not bob.driver.find_elements(bob.by.XPATH, "//button[normalize-space()='Edit']")
     assert "People" not in bob.text()
+    bob.click("Add provider")
+    bob.type("Key (lowercase letters and digits)", "mine")
+    bob.type("Base URL", "http://127.0.0.1:9/v1")
+    bob.type("API key", "sk-bob-secret")
+    bob.click("Save", within=DIALOG)
+    bob.sees("personal")
     bob.screenshot("settings")
+    ann.open("/settings")
+    ann.sees("bob")  # in People
+    assert "mine" not in ann.text() and "127.0.0.1:9/" not in ann.driver.page_source
 
     ann.open("/agents")
     ann.click("New agent")

@@ -14,7 +14,7 @@ from oz_app.db.models import Message
 from oz_app.runners import RunnerError
 from oz_app.workspace import accounts, service
 from tests.fake_llm import FakeOpenAI
-from tests.test_workspace import Tabs, eventually, llm, tabs, workspace_env  # noqa: F401 (fixtures)
+from tests.test_workspace import RETRIES, Tabs, eventually, llm, tabs, workspace_env  # noqa: F401 (fixtures)
 
 PASSWORD = "correct horse battery"
 
@@ -96,3 +96,37 @@ async def test_a_personal_token_acts_as_its_user_until_revoked_or_disabled(tabs:
     assert (await runs(token)).status_code == 200
     assert await tokens.revoke_token(bob, record.id)
     assert (await runs(token)).status_code == 401
+
+
+async def test_tokens_are_made_shown_once_and_revoked_in_settings(tabs: Tabs) -> None:  # noqa: F811
+    """SEC-4: Settings → API tokens makes a named token, shows it once (only its hash is kept),
+    lists its last use, and Revoke stops it at once."""
+    page = tabs.user
+    await page.open("/settings")
+    page.find(marker="token-name").type("ci")
+    page.find(marker="create-token").click()
+    await page.should_see(marker="secret-once", retries=RETRIES)
+    token = page.find(marker="secret-once").elements.pop().value
+    assert token.startswith("oz_")
+    stored = (await tokens.tokens_of(await accounts.local_user()))[0]
+    assert stored.name == "ci" and stored.token_hash == tokens.digest(token) and token not in str(vars(stored))
+    headers = {"Authorization": f"Bearer {token}"}
+    assert (await page.http_client.get("/api/v1/agent/runs", headers=headers)).status_code == 200
+    await page.open("/settings")
+    await page.should_see(marker="token-ci", retries=RETRIES)
+    assert not _shown(page, "secret-once")  # never shown again
+    page.find("Revoke").click()
+    await eventually(lambda: _no_tokens())
+    assert (await page.http_client.get("/api/v1/agent/runs", headers=headers)).status_code == 401
+
+
+def _shown(page: Any, marker: str) -> bool:
+    try:
+        page.find(marker=marker)
+    except AssertionError:
+        return False
+    return True
+
+
+async def _no_tokens() -> bool:
+    return not await tokens.tokens_of(await accounts.local_user())
