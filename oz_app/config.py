@@ -49,6 +49,13 @@ class ProviderSettings:
     window_seconds: int = 0
     cli_cmd: str = ""
     cli_args: str = ""
+    owner: str = ""  # a personal provider's user id; empty for the team's
+
+    @property
+    def quota_key(self) -> str:
+        """What quotas and saturation are counted under: a user's own provider never throttles
+        the team's provider of the same key (SEC-2)."""
+        return f"{self.owner}/{self.key}" if self.owner else self.key
 
 
 @dataclass

@@ -130,3 +130,22 @@ def _shown(page: Any, marker: str) -> bool:
 
 async def _no_tokens() -> bool:
     return not await tokens.tokens_of(await accounts.local_user())
+
+
+async def test_a_personal_provider_that_is_rate_limited_does_not_block_the_team(tabs: Tabs) -> None:  # noqa: F811
+    """SEC-2: Bob names his own provider like the team's and has it answer 429 for an hour; the
+    team's provider of that name still answers everyone else."""
+    own = FakeOpenAI(status=429, retry_after="3600")
+    try:
+        plane = tabs.workspace.plane
+        bob, room = await member_room(tabs, "bob")
+        body = ProviderIn(type="openai_compatible", base_url=own.url, api_key="sk-bob")
+        await store_provider(plane.catalog, plane.vault, plane.executor.provider_types, "fake", body, owner=bob)
+        await tabs.workspace.conductor.post(room, "bob", "@helper hi")
+        failed = await eventually(lambda: Message.get_or_none(room=room, author_kind="agent", state="failed"))
+        assert "rate-limited" in failed.content or "429" in failed.content
+        _, ann_room = await member_room(tabs, "ann")
+        await tabs.workspace.conductor.post(ann_room, "ann", "@helper hi")
+        assert (await reply_in(ann_room)).content == "Hello there!"
+    finally:
+        own.close()

@@ -5,7 +5,7 @@ rest and never returned."""
 import re
 import time
 import uuid
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Response
@@ -42,7 +42,8 @@ class ProviderCatalog:
         self._stored = {record.key: self._settings_of(record) for record in await ProviderRecord.all()}
         personal: dict[str, dict[str, ProviderSettings]] = {}
         for own in await PersonalProvider.all():
-            personal.setdefault(own.owner_id, {})[own.key] = self._settings_of(own)  # type: ignore[attr-defined]
+            owner: str = own.owner_id  # type: ignore[attr-defined]
+            personal.setdefault(owner, {})[own.key] = replace(self._settings_of(own), owner=owner)
         self._personal = personal
         self._loaded_at = time.monotonic()
 
@@ -85,6 +86,7 @@ def public_view(settings: ProviderSettings, source: str) -> dict[str, Any]:
     """A provider as shown to the admin: everything but the key itself."""
     view = asdict(settings)
     view["has_api_key"] = bool(view.pop("api_key"))
+    view.pop("owner")
     view["source"] = source
     return view
 

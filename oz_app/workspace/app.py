@@ -20,6 +20,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from oz_app.config import Settings
 from oz_app.control_plane.app import API_PREFIX, ControlPlane, build_api
+from oz_app.control_plane.tokens import user_tenant
 from oz_app.db.models import User
 from oz_app.runners import load_runner
 from oz_app.secrets import load_or_create_key
@@ -74,11 +75,11 @@ class Workspace:
     async def sign_out(self) -> None:
         await accounts.close_session(app.storage.user.pop("session", None))
 
-    async def providers_configured(self) -> bool:
-        """False when runs of this workspace could not find any provider (first start)."""
+    async def providers_configured(self, user: User) -> bool:
+        """False when ``user``'s runs could not find any provider, team or personal (first start)."""
         if self.settings.runner_mode != "local":
             return True
-        return bool(await self.plane.catalog.snapshot())
+        return bool(await self.plane.catalog.snapshot(user_tenant(user.id)))
 
 
 class ApiMount:

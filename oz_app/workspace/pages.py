@@ -24,7 +24,6 @@ if TYPE_CHECKING:
 
 STATUS_COLORS = {"idle": "grey", "running": "blue", "error": "red"}
 COLUMNS = (("backlog", "Backlog"), ("in_progress", "In progress"), ("done", "Done"))
-PROVIDER_TEST_SECONDS = 30
 
 
 async def header(workspace: Workspace, user: User) -> None:
@@ -523,7 +522,7 @@ class RoomView:
         with self.chat:
             for message in page:
                 self.add(message_view(message))
-        if not await self.workspace.providers_configured():
+        if not await self.workspace.providers_configured(self.user):
             with ui.row().classes("items-center bg-amber-100 p-2 rounded w-full").mark("no-provider"):
                 ui.label("No provider is configured yet, so agents cannot answer.")
                 ui.link("Add one in Settings", "/settings")
