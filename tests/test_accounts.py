@@ -134,3 +134,13 @@ async def test_a_successful_log_in_is_not_counted_as_a_failure(database: None) -
     await accounts.sign_up("dave", PASSWORD, policy="open")
     for _ in range(8):
         assert (await accounts.log_in("dave", PASSWORD, "198.51.100.8")).username == "dave"
+
+
+async def test_an_invite_gives_its_role_where_sign_up_is_open(database: None) -> None:
+    """SEC-1: with OZ_SIGNUP=open an admin's invite still gives the role it was made for, once."""
+    ann = await accounts.sign_up("ann", PASSWORD, policy="open")
+    invite = await accounts.create_invite(ann, "admin")
+    assert (await accounts.sign_up("bob", PASSWORD, policy="open", invite=invite)).role == "admin"
+    with pytest.raises(Invalid, match="used, revoked or has expired"):
+        await accounts.sign_up("carol", PASSWORD, policy="open", invite=invite)
+    assert await accounts.pending_invites(ann) == []

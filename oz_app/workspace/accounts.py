@@ -100,7 +100,7 @@ async def sign_up(username: str, password: str, *, policy: str, invite: str = ""
     try:
         async with in_transaction():
             role = "admin" if first else "member"
-            if not first and policy == "invite":
+            if not first and invite:  # an invite gives its role, also where sign-up is open
                 role = await _use_invite(invite, user_id)
             return await User.create(id=user_id, username=username, password_hash=hashed, role=role, created_at=now())
     except IntegrityError:
@@ -151,6 +151,7 @@ async def open_session(user: User, days: int) -> str:
     """A new session for ``user``; the browser keeps the returned token, the database its hash."""
     token = secrets.token_urlsafe(32)
     stamp = now()
+    await Session.filter(user=user, expires_at__lte=stamp).delete()  # this user's expired ones
     await Session.create(id=digest(token), user=user, created_at=stamp, expires_at=stamp + timedelta(days=days))
     return token
 

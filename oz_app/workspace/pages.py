@@ -90,7 +90,7 @@ def register(workspace: Workspace) -> None:
                 await workspace.sign_in(user)
                 ui.navigate.to("/")
 
-        can_sign_up = policy == "open" or bool(invite) or await accounts.first_account()
+        can_sign_up = (policy == "open" or (policy == "invite" and bool(invite))) or await accounts.first_account()
         with ui.card().classes("absolute-center w-80"):
             ui.label("oz-app").classes("text-2xl font-bold")
             if invite:

@@ -288,10 +288,16 @@ class PeopleView:
 
     async def build(self) -> None:
         policy = self.workspace.settings.signup
-        ui.label(f"Sign-up: {policy} (OZ_SIGNUP).").classes("text-gray-600")
-        with ui.row().classes("items-end"):
-            self.role = ui.select(list(accounts.ROLES), value="member", label="Role").classes("w-32")
-            ui.button("Invite", on_click=self.invite).mark("invite")
+        explained = {
+            "invite": "people join through an invite link made here",
+            "open": "anyone who reaches this server may sign up as a member; an invite gives its role",
+            "closed": "nobody may sign up",
+        }
+        ui.label(f"Sign-up (OZ_SIGNUP={policy}): {explained[policy]}.").classes("text-gray-600")
+        if policy != "closed":
+            with ui.row().classes("items-end"):
+                self.role = ui.select(list(accounts.ROLES), value="member", label="Role").classes("w-32")
+                ui.button("Invite", on_click=self.invite).mark("invite")
         self.fresh = ui.column().classes("w-full")
         await self.listing()
 
