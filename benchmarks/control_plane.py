@@ -13,7 +13,9 @@ ONE sequential client, an ``httpx.Client`` that keeps its connection alive:
    the same server while the client is timing, as it would in real use;
 3. list: M sequential ``GET /api/v1/agent/runs`` (default limit, 20) by a tenant that owns
    10,000 runs. The runs missing after step 2 are written straight into SQLite (or created
-   through the API for any other database).
+   through the API for any other database);
+4. on SQLite, the same lists after a restart with ``OZ_TENANT_TOKENS=issued`` (the token is
+   then looked up among the issued ones on every request).
 
 Prints a table of metric, value, target and PASS/FAIL. A benchmark, not a test: the exit
 status is 0 whatever the numbers (non-zero only if the server cannot be started at all).
@@ -98,6 +100,19 @@ def seed_sqlite(path: str, tenant: str, count: int) -> None:
         db.close()
 
 
+def issue_sqlite(path: str, token: str) -> None:
+    """Make ``token`` one the admin issued (as ``POST /admin/tokens`` would, with this token)."""
+    db = sqlite3.connect(path, timeout=30)
+    try:
+        with db:
+            db.execute(
+                'INSERT INTO "api_tokens" ("id", "token_hash", "name", "created_at") VALUES (?, ?, ?, ?)',
+                (uuid.uuid4().hex, hashlib.sha256(token.encode()).hexdigest(), "bench", datetime.now(UTC).isoformat()),
+            )
+    finally:
+        db.close()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
     parser.add_argument("--database-url", help="database to use (default: SQLite in a temporary data dir)")
@@ -177,6 +192,15 @@ def main() -> int:
                 f">= {TARGET_LIST_PER_S:.0f}/s", rate >= TARGET_LIST_PER_S)  # fmt: skip
             row("list latency median / p95", f"{ms(statistics.median(latencies))} / "
                 f"{ms(statistics.quantiles(latencies, n=20)[18])}")  # fmt: skip
+        if sqlite_path:  # 4. The same lists when only issued tokens are accepted (one lookup more)
+            server.stop()
+            issue_sqlite(sqlite_path, token)
+            server = start_server(data_dir, {**env, "OZ_TENANT_TOKENS": "issued"})
+            with httpx.Client(base_url=server.url + "/api/v1", headers=headers, timeout=30) as client:
+                timed(client, "GET", "/agent/runs", 20)
+                elapsed, latencies = timed(client, "GET", "/agent/runs", args.lists)
+            row("list runs/s, OZ_TENANT_TOKENS=issued", f"{args.lists / elapsed:.0f}/s")
+            row("list latency median (issued tokens)", ms(statistics.median(latencies)))
     except RuntimeError as exc:
         print(f"benchmark stopped: {exc}", file=sys.stderr)
         if server is None:
