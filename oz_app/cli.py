@@ -75,8 +75,10 @@ def _serve_control_plane(settings: Settings) -> int:
 
     from oz_app.control_plane.app import create_app
     from oz_app.logging import setup_logging
+    from oz_app.storage import prepare_data_dir
 
     setup_logging(settings.log_level, settings.log_format)
+    prepare_data_dir(settings.data_dir)
     manager, _ = _plugin_manager(settings)
     app = create_app(settings, manager)
     try:
@@ -154,8 +156,10 @@ def _serve_workspace(settings: Settings, *, native: bool, login: bool, any_port:
     # imported; default ".nicegui" in whatever folder oz-app was started from): keep it with the data.
     os.environ.setdefault("NICEGUI_STORAGE_PATH", str(settings.data_dir / "nicegui"))
     from oz_app.runners import RunnerError
+    from oz_app.storage import prepare_data_dir
     from oz_app.workspace.app import run
 
+    prepare_data_dir(settings.data_dir)
     manager, _ = _plugin_manager(settings)
     where = f"http://{settings.host}:{settings.port}" + (" in a desktop window" if native else "")
     print(

@@ -8,17 +8,20 @@ unreachable or refusing PostgreSQL, a config file with a value of the wrong type
 from __future__ import annotations
 
 import os
+import signal
 import stat
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import httpx
 import pytest
+from cryptography.fernet import Fernet
 
-from tests.conftest import ADMIN_KEY
+from tests.conftest import ADMIN_KEY, free_port, wait_for
 
 REPO = Path(__file__).resolve().parent.parent
 ENDS_WITHIN = 15.0  # seconds a refused start may take, on a busy 2-core machine
@@ -190,3 +193,119 @@ def test_every_setting_read_from_the_file_is_type_checked(tmp_path: Path) -> Non
         f"OZ_PROVIDER_X_MODEL in {config} must be a string, not a whole number.",
         f"OZ_WORKER_CPUS in {config} must be a number, not true or false.",
     ]
+
+
+# ---------------------------------------------------------------------------------------------
+# SEC-10: owner-only files, tightened when found open, keys written whole
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Running:
+    process: subprocess.Popen[bytes]
+    url: str
+    log_path: Path
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+    def stop(self) -> int:
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            return self.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            return self.process.wait()
+
+
+Serve = Callable[..., Running]
+
+
+@pytest.fixture
+def serve(tmp_path: Path) -> Iterator[Serve]:
+    """Start the workspace or the control plane on ``data_dir`` (umask 000 unless told) until healthy."""
+    started: list[Running] = []
+
+    def run(command: str, data_dir: Path, umask: int = 0, env: dict[str, str] | None = None) -> Running:
+        port = free_port()
+        args = [a if a != "0" else str(port) for a in COMMANDS[command]]
+        log_path = tmp_path / f"{command.replace(' ', '-')}-{len(started)}.log"
+        with log_path.open("wb") as log:
+            process = subprocess.Popen(
+                [sys.executable, "-m", "oz_app.cli", *args, "--data-dir", str(data_dir)],
+                env=env or clean_env(),
+                cwd=tmp_path,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                umask=umask,
+            )
+        running = Running(process, f"http://127.0.0.1:{port}", log_path)
+        started.append(running)
+
+        def healthy() -> bool:
+            assert process.poll() is None, running.log()
+            try:
+                return httpx.get(running.url + "/health", timeout=2).status_code == 200
+            except httpx.HTTPError:
+                return False
+
+        wait_for(healthy, timeout=60, interval=0.1)
+        return running
+
+    yield run
+    for running in started:
+        if running.process.poll() is None:
+            running.stop()
+
+
+@pytest.mark.parametrize("command", SERVERS)
+def test_new_files_are_owner_only_whatever_the_umask(tmp_path: Path, command: str, serve: Serve) -> None:
+    """SEC-10: started with umask 000, the data dir is 0700 and the database (with its -wal and
+    -shm), secret.key and the workspace's auth.key are 0600."""
+    data_dir = tmp_path / "data"
+    running = serve(command, data_dir)
+    assert mode(data_dir) == 0o700
+    private = ["oz.db", "oz.db-wal", "oz.db-shm", "secret.key"] + (["auth.key"] if command == "workspace" else [])
+    for name in private:
+        assert mode(data_dir / name) == 0o600, name
+    assert not [path.name for path in data_dir.iterdir() if path.name.startswith(".")]  # no temporary files left
+    assert running.stop() == 0
+
+
+def test_open_permissions_are_tightened_at_start_and_logged_once(tmp_path: Path, serve: Serve) -> None:
+    """SEC-10: a data dir, database and key file others could read are made owner-only when the
+    server starts, with a warning for each; the next start has nothing to tighten or say."""
+    data_dir = private_dir(tmp_path / "data")
+    assert start("db upgrade", data_dir).status == 0
+    (data_dir / "secret.key").write_bytes(Fernet.generate_key())
+    for path, wide in [(data_dir, 0o755), (data_dir / "oz.db", 0o644), (data_dir / "secret.key", 0o644)]:
+        path.chmod(wide)
+
+    running = serve("control plane", data_dir, umask=0o022)
+    assert (mode(data_dir), mode(data_dir / "oz.db"), mode(data_dir / "secret.key")) == (0o700, 0o600, 0o600)
+    assert running.stop() == 0
+    warnings = [line for line in running.log().splitlines() if "owner-only" in line]
+    assert len(warnings) == 3, warnings
+    assert any("data dir" in line for line in warnings)
+
+    again = serve("control plane", data_dir, umask=0o022)
+    assert again.stop() == 0
+    assert "owner-only" not in again.log()
+
+
+def test_processes_creating_the_key_at_once_all_get_the_same_whole_key(tmp_path: Path) -> None:
+    """SEC-10: eight processes creating ``secret.key`` in one data dir at the same moment all end
+    with the same, complete key: the file is written aside and linked, never overwritten."""
+    data_dir = private_dir(tmp_path / "data")
+    code = (
+        "import sys; from pathlib import Path; from oz_app.secrets import load_or_create_key; "
+        "print(load_or_create_key(Path(sys.argv[1])).decode())"
+    )
+    processes = [
+        subprocess.Popen([sys.executable, "-c", code, str(data_dir)], stdout=subprocess.PIPE, text=True)
+        for _ in range(8)
+    ]
+    keys = {process.communicate(timeout=60)[0].strip() for process in processes}
+    assert keys == {(data_dir / "secret.key").read_text()}
+    Fernet(keys.pop().encode())
+    assert [path.name for path in data_dir.iterdir()] == ["secret.key"]

@@ -14,6 +14,8 @@ from loguru import logger
 from tortoise import Tortoise, connections
 from tortoise.backends.base.executor import EXECUTOR_CACHE
 
+from oz_app.storage import secure_sqlite_file
+
 MODELS = "oz_app.db.models"
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
@@ -93,12 +95,17 @@ async def upgrade(url: str) -> list[str]:
     return list(applied)
 
 
+def sqlite_path(url: str) -> Path | None:
+    """The file of a SQLite URL (None for PostgreSQL or an in-memory database)."""
+    path = url.removeprefix("sqlite://").partition("?")[0]
+    return Path(path) if dialect(url) == "sqlite" and path and path != ":memory:" else None
+
+
 async def connect(url: str, migrate: bool = True) -> None:
-    """Open the database (creating a SQLite file's folder) and bring its schema up to date."""
-    if dialect(url) == "sqlite":
-        path = url.removeprefix("sqlite://")
-        if path and path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+    """Open the database and bring its schema up to date; a SQLite file is created owner-only."""
+    path = sqlite_path(url)
+    if path is not None:
+        secure_sqlite_file(path)
     # Tortoise caches each model's INSERT/DELETE SQL per connection name, not per dialect: a
     # process that opened a SQLite database before a PostgreSQL one (the test suite) would
     # otherwise send SQLite's "?" placeholders to PostgreSQL.

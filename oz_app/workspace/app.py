@@ -21,7 +21,7 @@ from oz_app.config import Settings
 from oz_app.control_plane.app import API_PREFIX, ControlPlane, build_api
 from oz_app.db.models import User
 from oz_app.runners import load_runner
-from oz_app.secrets import load_or_create_key
+from oz_app.secrets import KeyFile, load_or_create_key
 from oz_app.workspace import service
 from oz_app.workspace.dispatch import Conductor
 from oz_app.workspace.live import Live
@@ -90,10 +90,21 @@ class ApiMount:
             await self.app(scope, receive, send)
 
 
+def _is_session_key(key: bytes) -> bool:
+    return len(key) >= 16 and key.isascii() and key.decode().isprintable()
+
+
+AUTH_KEY = KeyFile(
+    AUTH_KEY_FILE,
+    lambda: secrets.token_urlsafe(32).encode(),
+    _is_session_key,
+    "delete it to make a new one (everyone signs in again), or set AUTH_SECRET",
+)
+
+
 def storage_secret(settings: Settings) -> str:
     """``AUTH_SECRET``, else a random one kept in the data dir (owner-only)."""
-    generate = lambda: secrets.token_urlsafe(32).encode()  # noqa: E731
-    return load_or_create_key(settings.data_dir, settings.auth_secret, AUTH_KEY_FILE, generate).decode()
+    return load_or_create_key(settings.data_dir, settings.auth_secret, AUTH_KEY).decode()
 
 
 def setup(settings: Settings, manager: pluggy.PluginManager, *, login: bool) -> Workspace:
