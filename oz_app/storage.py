@@ -1,4 +1,5 @@
-"""The files oz-app keeps: owner-only permissions and key files written atomically (SEC-10).
+"""The files oz-app keeps: owner-only permissions, key files written atomically, and a full disk
+told apart from other failures (SEC-10, SEC-11).
 
 Modes are set explicitly on each file and folder rather than by changing the process's umask:
 the umask would also apply to everything plugins, workers and libraries create (a worker's run
@@ -11,6 +12,7 @@ import contextlib
 import errno
 import os
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 from loguru import logger
@@ -107,3 +109,31 @@ def secure_sqlite_file(path: Path) -> None:
     tightened = [str(file) for file in siblings if file.exists() and tighten(file, FILE_MODE)]
     if tightened:
         logger.warning("{} could be read by other users; now owner-only (0600)", ", ".join(tightened))
+
+
+def causes(exc: BaseException) -> Iterator[BaseException]:
+    """``exc``, what it wraps (Tortoise keeps the driver's error in ``args``), and its causes."""
+    seen: set[int] = set()
+    pending = [exc]
+    while pending:
+        current = pending.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        yield current
+        pending += [arg for arg in current.args if isinstance(arg, BaseException)]
+        pending += [link for link in (current.__cause__, current.__context__) if link is not None]
+
+
+def is_disk_full(exc: BaseException) -> bool:
+    """True when ``exc`` (or what caused it) says the disk or the database's storage is full:
+    ENOSPC, SQLite's SQLITE_FULL or PostgreSQL's disk_full (53100)."""
+    for cause in causes(exc):
+        if isinstance(cause, OSError) and cause.errno in _FULL_ERRNOS:
+            return True
+        if getattr(cause, "sqlite_errorname", "") == "SQLITE_FULL" or getattr(cause, "sqlstate", "") == "53100":
+            return True
+        text = str(cause).lower()
+        if "database or disk is full" in text or "no space left on device" in text:
+            return True
+    return False

@@ -8,7 +8,9 @@ unreachable or refusing PostgreSQL, a config file with a value of the wrong type
 from __future__ import annotations
 
 import os
+import secrets
 import signal
+import socket
 import stat
 import subprocess
 import sys
@@ -16,12 +18,14 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 import pytest
 from cryptography.fernet import Fernet
 
-from tests.conftest import ADMIN_KEY, free_port, wait_for
+from oz_app.db import POSTGRES_CONNECT_TIMEOUT
+from tests.conftest import ADMIN_KEY, POSTGRES_URL, free_port, missing, postgres_available, wait_for
 
 REPO = Path(__file__).resolve().parent.parent
 ENDS_WITHIN = 15.0  # seconds a refused start may take, on a busy 2-core machine
@@ -149,6 +153,145 @@ def fill(folder: Path) -> Path:
 # ---------------------------------------------------------------------------------------------
 # SEC-11: a start that cannot succeed ends within seconds, in one sentence, with status 2
 # ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_a_damaged_database_is_named_not_served(tmp_path: Path, command: str, migrated_db: bytes) -> None:
+    """SEC-11: a database file of random bytes, or a valid one cut to half its size, stops every
+    start with one sentence naming the file; nothing listens, nothing hangs."""
+    for name, content in [("random", os.urandom(16384)), ("truncated", migrated_db[: len(migrated_db) // 2])]:
+        data_dir = private_dir(tmp_path / name)
+        write_private(data_dir / "oz.db", content)
+        message = assert_refused(start(command, data_dir), str(data_dir / "oz.db"), "damaged", "restore it")
+        assert (data_dir / "oz.db").read_bytes() == content, message
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_a_data_dir_that_is_a_file_is_refused(tmp_path: Path, command: str) -> None:
+    """SEC-11: ``--data-dir`` naming a file says so, and the file is left as it was."""
+    not_a_folder = tmp_path / "notes.txt"
+    not_a_folder.write_text("mine")
+    assert_refused(start(command, not_a_folder), str(not_a_folder), "is a file, not a folder")
+    assert not_a_folder.read_text() == "mine"
+
+
+@pytest.mark.parametrize("command", SERVERS)
+@pytest.mark.parametrize("content", [b"", b"not a fernet key\n"], ids=["empty", "damaged"])
+def test_a_damaged_secret_key_is_never_replaced(tmp_path: Path, command: str, content: bytes) -> None:
+    """SEC-11: an empty or damaged ``secret.key`` stops the start saying which file and what to
+    do; it is not replaced by a new key, which would lose every stored secret."""
+    data_dir = private_dir(tmp_path / "data")
+    write_private(data_dir / "secret.key", content)
+    assert_refused(start(command, data_dir), str(data_dir / "secret.key"), "restore it from your backup")
+    assert (data_dir / "secret.key").read_bytes() == content
+
+
+@pytest.mark.parametrize("content", [b"", os.urandom(48)], ids=["empty", "damaged"])
+def test_a_damaged_auth_key_is_never_replaced(tmp_path: Path, content: bytes) -> None:
+    """SEC-11: the workspace's ``auth.key`` empty or damaged stops the start, naming the file and
+    the way out (delete it, or set AUTH_SECRET); the file is left as it was."""
+    data_dir = private_dir(tmp_path / "data")
+    write_private(data_dir / "auth.key", content)
+    assert_refused(start("workspace", data_dir), str(data_dir / "auth.key"), "AUTH_SECRET")
+    assert (data_dir / "auth.key").read_bytes() == content
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_a_read_only_data_dir_is_refused(tmp_path: Path, command: str, mounts: Mounts) -> None:
+    """SEC-11: a data dir on a read-only disk (a tmpfs remounted read-only; as a user without root,
+    a folder without write permission) stops the start with one sentence."""
+    data_dir = tmp_path / "data"
+    if os.geteuid() == 0:
+        mounts.tmpfs(data_dir, "4m")
+        assert start("db upgrade", data_dir).status == 0
+        mounts.read_only(data_dir)
+    else:
+        private_dir(data_dir)
+        assert start("db upgrade", data_dir).status == 0
+        data_dir.chmod(0o500)
+    assert_refused(start(command, data_dir), str(data_dir), "cannot write")
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_a_full_disk_is_refused_and_leaves_no_empty_key(tmp_path: Path, command: str, mounts: Mounts) -> None:
+    """SEC-10, SEC-11: on a full disk the start stops with one sentence saying so, and no empty or
+    partial key file is left behind; once there is room the same data dir starts."""
+    data_dir = mounts.tmpfs(tmp_path / "data", "64k")
+    filler = fill(data_dir)
+    assert_refused(start(command, data_dir), f"the disk holding {data_dir} is full")
+    assert sorted(path.name for path in data_dir.iterdir()) == ["filler"]
+
+    filler.unlink()
+    small = mounts.tmpfs(tmp_path / "small", "128k")  # room for a key, not for the database
+    assert_refused(start(command, small), f"the disk holding {small} is full")
+    key = small / "secret.key"
+    assert not key.exists() or Fernet(key.read_bytes())  # whole, or not there at all
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_postgresql_that_cannot_be_reached_is_named(tmp_path: Path, command: str) -> None:
+    """SEC-11: a ``DATABASE_URL`` whose port has nothing listening stops the start in one sentence."""
+    url = f"postgres://oz:pw@127.0.0.1:{free_port()}/oz"
+    refusal = start(command, private_dir(tmp_path / "data"), clean_env(DATABASE_URL=url))
+    assert_refused(refusal, "cannot reach the database", "connection refused", "DATABASE_URL")
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_postgresql_refusing_the_password_is_named(tmp_path: Path, command: str) -> None:
+    """SEC-11: PostgreSQL refusing the password of ``DATABASE_URL`` stops the start in one sentence."""
+    if not postgres_available():
+        missing("PostgreSQL is not reachable at OZ_TEST_POSTGRES_URL")
+    parts = urlsplit(POSTGRES_URL)
+    netloc = f"{parts.username}:wrong-{secrets.token_hex(4)}@{parts.hostname}:{parts.port or 5432}"
+    url = urlunsplit(parts._replace(netloc=netloc))
+    refusal = start(command, private_dir(tmp_path / "data"), clean_env(DATABASE_URL=url))
+    assert_refused(refusal, "refused the user name or password in DATABASE_URL")
+
+
+@pytest.fixture
+def silent_postgres() -> Iterator[str]:
+    """A PostgreSQL URL whose server accepts connections and never answers."""
+    with socket.create_server(("127.0.0.1", 0)) as server:
+        yield f"postgres://oz:pw@127.0.0.1:{server.getsockname()[1]}/oz"
+
+
+def test_postgresql_that_never_answers_stops_the_start_in_seconds(tmp_path: Path, silent_postgres: str) -> None:
+    """SEC-11: a PostgreSQL server that accepts the connection but never answers is given 10 s,
+    then the start stops in one sentence (asyncpg alone would wait a minute)."""
+    refusal = start("control plane", private_dir(tmp_path / "data"), clean_env(DATABASE_URL=silent_postgres))
+    assert_refused(refusal, "cannot reach the database", "did not answer in time", within=POSTGRES_CONNECT_TIMEOUT + 8)
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+@pytest.mark.parametrize("stop_signal", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "Ctrl-C"])
+def test_sigterm_or_ctrl_c_stop_a_start_that_waits(tmp_path: Path, command: str, stop_signal: int) -> None:
+    """SEC-11: while the start waits for a database that does not answer, SIGTERM or Ctrl-C end
+    the process at once, quietly, with status 0."""
+    with socket.create_server(("127.0.0.1", 0)) as server:
+        server.settimeout(30)
+        url = f"postgres://oz:pw@127.0.0.1:{server.getsockname()[1]}/oz"
+        process = subprocess.Popen(
+            [sys.executable, "-m", "oz_app.cli", *COMMANDS[command], "--data-dir", str(tmp_path / "data")],
+            env=clean_env(DATABASE_URL=url),
+            cwd=REPO,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            connection, _ = server.accept()  # oz-app now waits for the database's answer
+            with connection:
+                began = time.monotonic()
+                process.send_signal(stop_signal)
+                stdout, stderr = process.communicate(timeout=10)
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.communicate()
+    assert time.monotonic() - began < 5
+    assert process.returncode == 0, stderr
+    assert "Traceback" not in stdout + stderr
+    assert stderr == ""
 
 
 @pytest.mark.parametrize("command", COMMANDS)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import secrets
 import signal
+from collections.abc import Callable
 from typing import Any
 
 import pluggy
@@ -17,11 +18,13 @@ from loguru import logger
 from nicegui import app, ui
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from oz_app import db, startup
 from oz_app.config import Settings
 from oz_app.control_plane.app import API_PREFIX, ControlPlane, build_api
 from oz_app.db.models import User
 from oz_app.runners import load_runner
 from oz_app.secrets import KeyFile, load_or_create_key
+from oz_app.storage import prepare_data_dir
 from oz_app.workspace import service
 from oz_app.workspace.dispatch import Conductor
 from oz_app.workspace.live import Live
@@ -41,17 +44,20 @@ class Workspace:
         self.conductor = Conductor(self.runner, self.live)
         self.ready = asyncio.Event()
         self.share_views = service.Throttle(limit=60, window=60)
+        self.failure: Exception | None = None
 
     async def start(self) -> None:
+        """NiceGUI runs this once it listens; :func:`prepare` has already opened and migrated the
+        database, so a failure here is rare: the server stops and :func:`serve` raises it."""
         try:
             await self.plane.start()
             if not self.login:
                 await service.local_user()
-        except Exception:
-            logger.exception("the workspace could not start; stopping")
+        except Exception as exc:  # the shutdown that follows stops what did start (stop())
+            logger.opt(exception=exc).debug("the workspace could not start")
+            self.failure = exc
             app.shutdown()
-            return
-        self.ready.set()
+        self.ready.set()  # after a failure too: a waiting request then fails fast and cannot hold the stop
 
     async def stop(self) -> None:
         await self.conductor.close()
@@ -120,9 +126,25 @@ def setup(settings: Settings, manager: pluggy.PluginManager, *, login: bool) -> 
     return workspace
 
 
-def run(settings: Settings, manager: pluggy.PluginManager, *, native: bool, login: bool) -> None:
-    """Serve the workspace until stopped (a window's close or Ctrl-C/SIGTERM)."""
-    setup(settings, manager, login=login)
+def prepare(settings: Settings, manager: pluggy.PluginManager, *, login: bool) -> tuple[Workspace, str]:
+    """Everything that can stop the start, done before NiceGUI listens (SEC-11): the data dir,
+    the key files, the pages, and the database opened and migrated (then closed again: NiceGUI
+    serves in an event loop of its own). Returns the workspace and the session secret."""
+    prepare_data_dir(settings.data_dir)
+    secret = storage_secret(settings)
+    workspace = setup(settings, manager, login=login)
+
+    async def open_database(_started: Callable[[], None]) -> None:
+        await db.connect(settings.database_url)
+        await db.close()
+
+    startup.run(open_database)
+    return workspace, secret
+
+
+def serve(workspace: Workspace, secret: str, *, native: bool) -> None:
+    """Serve the workspace until stopped (a window's close or Ctrl-C/SIGTERM); a start that
+    failed once listening is raised here."""
 
     def stop(_signum: int, _frame: Any) -> None:
         raise SystemExit(0)
@@ -131,6 +153,7 @@ def run(settings: Settings, manager: pluggy.PluginManager, *, native: bool, logi
     # the native window's child process is shut down with it instead of being orphaned.
     signal.signal(signal.SIGTERM, stop)
     options: dict[str, Any] = {"window_size": (1280, 860)} if native else {}
+    settings = workspace.settings
     ui.run(
         host=settings.host,
         port=settings.port,
@@ -138,8 +161,10 @@ def run(settings: Settings, manager: pluggy.PluginManager, *, native: bool, logi
         title="oz-app",
         reload=False,
         show=False,
-        storage_secret=storage_secret(settings),
+        storage_secret=secret,
         show_welcome_message=False,
         uvicorn_logging_level="warning",
         **options,
     )
+    if workspace.failure is not None:
+        raise workspace.failure
