@@ -1,5 +1,5 @@
 """The files oz-app keeps: owner-only permissions, key files written atomically, and a full disk
-told apart from other failures (SEC-10, SEC-11).
+told apart from other failures (SEC-10..SEC-12).
 
 Modes are set explicitly on each file and folder rather than by changing the process's umask:
 the umask would also apply to everything plugins, workers and libraries create (a worker's run
@@ -11,7 +11,9 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import shutil
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,7 +21,10 @@ from loguru import logger
 
 DIR_MODE = 0o700
 FILE_MODE = 0o600
+LOW_SPACE_BYTES = 1024 * 1024  # below this a SQLite database cannot be relied on to commit
+RECENT_FAILURE_SECONDS = 10.0
 _FULL_ERRNOS = (errno.ENOSPC, errno.EDQUOT)
+_last_full_write = -RECENT_FAILURE_SECONDS
 
 
 class StorageError(Exception):
@@ -137,3 +142,26 @@ def is_disk_full(exc: BaseException) -> bool:
         if "database or disk is full" in text or "no space left on device" in text:
             return True
     return False
+
+
+def note_full_write() -> None:
+    """Remember that a write just failed for want of space (``/health`` reports it for a while)."""
+    global _last_full_write
+    _last_full_write = time.monotonic()
+
+
+def space_problem(folder: Path | None) -> str | None:
+    """Why the database cannot write now, if it is for want of space, as a sentence; cheap (one
+    statvfs). ``folder`` holds a SQLite database; for PostgreSQL (None), whose disk cannot be
+    measured from here, a write that failed for want of space in the last seconds tells."""
+    if folder is None:
+        if time.monotonic() - _last_full_write < RECENT_FAILURE_SECONDS:
+            return "The disk holding the database is full: a write failed for want of space."
+        return None
+    try:
+        free = shutil.disk_usage(folder).free
+    except OSError:
+        return None
+    if free < LOW_SPACE_BYTES:
+        return f"The disk holding {folder} is full ({free // 1024} KiB free): free some space."
+    return None

@@ -452,3 +452,38 @@ def test_processes_creating_the_key_at_once_all_get_the_same_whole_key(tmp_path:
     assert keys == {(data_dir / "secret.key").read_text()}
     Fernet(keys.pop().encode())
     assert [path.name for path in data_dir.iterdir()] == ["secret.key"]
+
+
+# ---------------------------------------------------------------------------------------------
+# SEC-12: the disk fills up while the server runs
+# ---------------------------------------------------------------------------------------------
+
+
+def test_a_full_disk_while_running_answers_503_and_recovers(tmp_path: Path, mounts: Mounts, serve: Serve) -> None:
+    """SEC-12: when the disk holding the database fills up, /health answers 503 naming the cause
+    and creating a run answers 503 in the API's error shape; once space is freed both work again
+    without a restart."""
+    data_dir = mounts.tmpfs(tmp_path / "data", "16m")
+    running = serve("control plane", data_dir)
+    token = {"Authorization": "Bearer tenant-" + secrets.token_hex(8)}
+    assert httpx.post(running.url + "/api/v1/agent/runs", headers=token, json={"prompt": "hi"}).status_code == 201
+
+    filler = fill(data_dir)
+    health = httpx.get(running.url + "/health", timeout=5)
+    assert health.status_code == 503
+    body = health.json()
+    assert (body["ok"], body["db"]) == (False, "full")
+    assert f"The disk holding {data_dir} is full" in body["error"]
+
+    refused = httpx.post(running.url + "/api/v1/agent/runs", headers=token, json={"prompt": "x" * 100_000}, timeout=10)
+    assert refused.status_code == 503, refused.text
+    assert set(refused.json()) == {"error", "request_id"}
+    assert "disk holding the database is full" in refused.json()["error"]
+    assert refused.json()["request_id"] == refused.headers["x-request-id"]
+
+    filler.unlink()
+    assert httpx.get(running.url + "/health", timeout=5).json() == {"ok": True, "db": "ok"}
+    created = httpx.post(running.url + "/api/v1/agent/runs", headers=token, json={"prompt": "again"}, timeout=10)
+    assert created.status_code == 201, created.text
+    assert running.stop() == 0
+    assert "Traceback" not in running.log()
