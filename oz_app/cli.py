@@ -5,16 +5,15 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import signal
 import socket
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any, NoReturn
-from urllib.parse import urlsplit
 
-from oz_app import __version__
+from oz_app import __version__, startup
 from oz_app.config import ConfigError, Settings, load_settings, validate_for_control_plane
+from oz_app.startup import describe_database
 
 
 class _Parser(argparse.ArgumentParser):
@@ -55,13 +54,6 @@ def _fail(message: str) -> int:
     return 2
 
 
-def _describe_database(settings: Settings) -> str:
-    if settings.is_postgres:
-        parts = urlsplit(settings.database_url)
-        return f"PostgreSQL at {parts.hostname}:{parts.port or 5432}{parts.path}"
-    return f"SQLite at {settings.database_url.removeprefix('sqlite://')}"
-
-
 def _plugin_manager(settings: Settings) -> tuple[Any, Any]:
     from oz_app.plugins import load_entry_points, new_manager
 
@@ -71,14 +63,16 @@ def _plugin_manager(settings: Settings) -> tuple[Any, Any]:
 
 
 def _serve_control_plane(settings: Settings) -> int:
+    """Open everything (data dir, secret key, database) before a request is answered, then serve."""
     import uvicorn
 
-    from oz_app.control_plane.app import create_app
-    from oz_app.logging import setup_logging
+    from oz_app import db
+    from oz_app.control_plane.app import ControlPlane, build_api
+    from oz_app.storage import prepare_data_dir
 
-    setup_logging(settings.log_level, settings.log_format)
+    prepare_data_dir(settings.data_dir)
     manager, _ = _plugin_manager(settings)
-    app = create_app(settings, manager)
+    plane = ControlPlane(settings, manager)
     try:
         sock = socket.create_server((settings.host, settings.port), reuse_port=False)
     except OSError as exc:
@@ -88,30 +82,39 @@ def _serve_control_plane(settings: Settings) -> int:
     # keep-alive response waited ~40 ms for the client's delayed ACK.
     sock = socket.socket(sock.family, sock.type, socket.IPPROTO_TCP, fileno=sock.detach())
     host, port = sock.getsockname()[:2]
-    tenants = (
-        "only tokens the admin issued are accepted (OZ_TENANT_TOKENS=issued)"
-        if settings.tenant_tokens == "issued"
-        else "any bearer token is a tenant of its own (OZ_TENANT_TOKENS=issued to accept only issued tokens)"
+    config = uvicorn.Config(
+        build_api(plane), log_config=None, access_log=False, lifespan="off", timeout_graceful_shutdown=30
     )
-    print(
-        f"oz-app control plane listening on http://{host}:{port} "
-        f"(data: {settings.data_dir}, database: {_describe_database(settings)}); {tenants}",
-        flush=True,
-    )
-    config = uvicorn.Config(app, log_config=None, access_log=False, lifespan="on", timeout_graceful_shutdown=30)
     server = uvicorn.Server(config)
 
-    def stop(_signum: int, _frame: object) -> None:
-        server.should_exit = True
+    async def serve(started: Callable[[], None]) -> None:
+        try:
+            await plane.start()
+        except BaseException:
+            await db.close()
+            raise
+        started()
+        print(
+            f"oz-app control plane listening on http://{host}:{port} "
+            f"(data: {settings.data_dir}, database: {describe_database(settings)}); {_tenants(settings)}",
+            flush=True,
+        )
+        try:
+            await server.serve(sockets=[sock])
+        finally:
+            await plane.stop()
 
-    # uvicorn re-raises the signal it shut down for; under Python's default handlers a graceful
-    # SIGTERM would end the process with status -15 (and SIGINT with a traceback).
-    for stop_signal in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(stop_signal, stop)
-    # Server.run picks uvicorn's event loop (uvloop when installed, as uvicorn.run would);
-    # asyncio.run(server.serve()) always got the slower pure-asyncio loop.
-    server.run(sockets=[sock])
+    # The plane starts in the serving loop (uvloop when installed, as uvicorn.run would pick);
+    # uvicorn's lifespan would report a failed start as a traceback.
+    startup.run(serve, config.get_loop_factory())
     return 0 if server.started else 1
+
+
+def _tenants(settings: Settings) -> str:
+    """Which bearer tokens the control plane takes, for its start line (SEC-4)."""
+    if settings.tenant_tokens == "issued":
+        return "only tokens the admin issued are accepted (OZ_TENANT_TOKENS=issued)"
+    return "any bearer token is a tenant of its own (OZ_TENANT_TOKENS=issued to accept only issued tokens)"
 
 
 def _is_loopback(host: str) -> bool:
@@ -159,17 +162,17 @@ def _serve_workspace(settings: Settings, *, native: bool, login: bool, any_port:
     # imported; default ".nicegui" in whatever folder oz-app was started from): keep it with the data.
     os.environ.setdefault("NICEGUI_STORAGE_PATH", str(settings.data_dir / "nicegui"))
     from oz_app.runners import RunnerError
-    from oz_app.workspace.app import run
+    from oz_app.workspace.app import prepare, serve
 
     manager, _ = _plugin_manager(settings)
-    where = f"http://{settings.host}:{settings.port}" + (" in a desktop window" if native else "")
-    print(
-        f"oz-app workspace on {where} (data: {settings.data_dir}, database: {_describe_database(settings)})", flush=True
-    )
     try:
-        run(settings, manager, native=native, login=login)
+        workspace, secret = prepare(settings, manager, login=login)
     except RunnerError as exc:  # e.g. OZ_RUNNER_MODE=remote without its URL and key
         return _fail(str(exc))
+    where = f"http://{settings.host}:{settings.port}" + (" in a desktop window" if native else "")
+    database = describe_database(settings)
+    print(f"oz-app workspace on {where} (data: {settings.data_dir}, database: {database})", flush=True)
+    serve(workspace, secret, native=native)
     return 0
 
 
@@ -191,18 +194,19 @@ def _plugins_command(settings: Settings) -> int:
 
 def _db_upgrade(settings: Settings) -> int:
     from oz_app import db
+    from oz_app.storage import prepare_data_dir
 
-    async def upgrade() -> list[str]:
+    if db.sqlite_path(settings.database_url) == settings.data_dir / "oz.db":
+        prepare_data_dir(settings.data_dir)
+
+    async def upgrade(_started: Callable[[], None]) -> list[str]:
         await db.connect(settings.database_url, migrate=False)
         try:
             return await db.upgrade(settings.database_url)
         finally:
             await db.close()
 
-    try:
-        applied = asyncio.run(upgrade())
-    except (OSError, ConnectionError) as exc:
-        return _fail(f"cannot reach the database ({_describe_database(settings)}): {exc}.")
+    applied = startup.run(upgrade)
     print(f"Applied: {', '.join(applied)}" if applied else "The database is up to date.")
     return 0
 
@@ -220,14 +224,30 @@ def _run_worker(settings: Settings, worker_id: str, server: str | None, max_runs
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run ``oz-app``: any problem while starting ends here as one sentence and status 2, and
+    Ctrl-C or SIGTERM before the start is complete end it quietly with status 0 (SEC-11)."""
     args = _parser().parse_args(argv)
     try:
         settings = load_settings(data_dir=args.data_dir, host=args.host, port=args.port)
     except ConfigError as exc:
         return _fail(" ".join(exc.problems))
+    from loguru import logger
+
     from oz_app.logging import setup_logging
 
     setup_logging(settings.log_level, settings.log_format)
+    try:
+        return _dispatch(args, settings)
+    except (startup.Interrupted, KeyboardInterrupt):
+        return 0
+    except ConfigError as exc:
+        return _fail(" ".join(exc.problems))
+    except Exception as exc:
+        logger.opt(exception=exc).debug("oz-app could not start")
+        return _fail(startup.explain(exc, settings))
+
+
+def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
     command = list(args.command)
     if command == ["plugins"]:
         return _plugins_command(settings)
@@ -238,10 +258,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.worker:
         return _run_worker(settings, args.worker, args.server, args.max_concurrent_runs)
     if args.headless and args.control_plane:
-        try:
-            validate_for_control_plane(settings)
-        except ConfigError as exc:
-            return _fail(" ".join(exc.problems))
+        validate_for_control_plane(settings)
         return _serve_control_plane(settings)
     if args.control_plane:
         return _fail("--control-plane runs headless: use 'oz-app --headless --control-plane'.")

@@ -142,22 +142,27 @@ def load_settings(env: Mapping[str, str] | None = None, **overrides: Any) -> Set
     config_file: Path | None = Path(env["OZ_CONFIG_FILE"]) if env.get("OZ_CONFIG_FILE") else default_config_file()
     if env.get("OZ_CONFIG_FILE") == "":
         config_file = None
-    values: dict[str, str] = {}
+    from_file: dict[str, Any] = {}
     if config_file is not None and config_file.is_file():
         try:
-            raw = tomllib.loads(config_file.read_text())
-            values = {str(k): str(v).lower() if isinstance(v, bool) else str(v) for k, v in raw.items()}
+            parsed = tomllib.loads(config_file.read_text())
+            from_file = {name: value for name, value in parsed.items() if name not in env}
         except (tomllib.TOMLDecodeError, OSError, UnicodeDecodeError) as exc:
             problems.append(f"The config file {config_file} could not be read ({exc}); fix or remove it.")
     elif config_file is not None and env.get("OZ_CONFIG_FILE"):
         problems.append(f"OZ_CONFIG_FILE points to {config_file}, which does not exist.")
+    values = {name: str(value).lower() if isinstance(value, bool) else str(value) for name, value in from_file.items()}
     values.update(env)
 
-    def text(name: str, default: str = "") -> str:
+    def text(name: str, default: str = "", kind: str = "a string") -> str:
+        """The setting ``name``; a value from the file must be a TOML ``kind`` (or a string)."""
+        if name in from_file and not _fits(from_file[name], kind):
+            problems.append(f"{name} in {config_file} must be {kind}, not {_toml_type(from_file[name])}.")
+            return default
         return values.get(name, default).strip()
 
     def integer(name: str, default: int, low: int = 0, high: int | None = None) -> int:
-        raw = text(name)
+        raw = text(name, kind="a whole number")
         if not raw:
             return default
         try:
@@ -172,7 +177,7 @@ def load_settings(env: Mapping[str, str] | None = None, **overrides: Any) -> Set
         return number
 
     def flag(name: str) -> bool:
-        raw = text(name).lower()
+        raw = text(name, kind="true or false").lower()
         if raw in ("", "0", "false", "no", "off"):
             return False
         if raw in ("1", "true", "yes", "on"):
@@ -204,7 +209,7 @@ def load_settings(env: Mapping[str, str] | None = None, **overrides: Any) -> Set
     runner_mode = text("OZ_RUNNER_MODE", "local").lower()
 
     providers: dict[str, ProviderSettings] = {}
-    for name, value in values.items():
+    for name in values:
         match = _PROVIDER_KEY.match(name)
         if not match:
             continue
@@ -213,7 +218,7 @@ def load_settings(env: Mapping[str, str] | None = None, **overrides: Any) -> Set
         if attr in ("msg_limit", "window_seconds"):
             setattr(provider, attr, integer(name, 0))
         else:
-            setattr(provider, attr, value.strip())
+            setattr(provider, attr, text(name))
     fallback_order = {"": names("OZ_PROVIDER_FALLBACK_ORDER")}
     for name in values:
         if name.startswith("OZ_PROVIDER_FALLBACK_ORDER_"):
@@ -259,7 +264,7 @@ def load_settings(env: Mapping[str, str] | None = None, **overrides: Any) -> Set
         queue_max_wait_seconds=integer("OZ_QUEUE_MAX_WAIT_SECONDS", 300),
         worker_sidecar_image=text("OZ_WORKER_SIDECAR_IMAGE"),
         worker_memory_limit=memory_limit,
-        worker_cpus=_positive_float(text("OZ_WORKER_CPUS", "2"), "OZ_WORKER_CPUS", problems),
+        worker_cpus=_positive_float(text("OZ_WORKER_CPUS", "2", "a number"), "OZ_WORKER_CPUS", problems),
         worker_pids_limit=integer("OZ_WORKER_PIDS_LIMIT", 1024, 16),
         worker_run_timeout_seconds=integer("OZ_WORKER_RUN_TIMEOUT_SECONDS", 3600, 1),
         worker_network=worker_network,
@@ -284,6 +289,26 @@ def _one_of(raw: str, name: str, allowed: tuple[str, ...], problems: list[str]) 
         return raw
     problems.append(f"{name} must be one of {', '.join(allowed)}, not {raw!r}.")
     return allowed[0]
+
+
+# What a TOML value may be for each kind of setting; a string is always accepted, as in the environment.
+_TOML_KINDS: dict[str, tuple[type, ...]] = {
+    "a string": (str,),
+    "a whole number": (str, int),
+    "true or false": (str, bool),
+    "a number": (str, int, float),
+}
+
+
+def _fits(value: Any, kind: str) -> bool:
+    allowed = _TOML_KINDS[kind]
+    return isinstance(value, allowed) and (bool in allowed or not isinstance(value, bool))
+
+
+def _toml_type(value: Any) -> str:
+    kinds = {bool: "true or false", int: "a whole number", float: "a decimal number", str: "a string"}
+    kinds.update({dict: "a table", list: "an array"})
+    return kinds.get(type(value), "a date or time")
 
 
 def _positive_float(raw: str, name: str, problems: list[str]) -> float:

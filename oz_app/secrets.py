@@ -2,18 +2,22 @@
 
 The key is ``OZ_SECRET_KEY`` (a Fernet key) or, when that is unset, the file ``secret.key``
 in the data dir, created on first start with owner-only permissions. Losing the key makes
-every stored secret unreadable; see the README.
+every stored secret unreadable; see the README. A key file that is empty or damaged stops the
+start with a sentence saying so, instead of being replaced by a new key (SEC-10, SEC-11).
 """
 
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from cryptography.fernet import Fernet, InvalidToken
+from loguru import logger
+
+from oz_app.storage import DIR_MODE, FILE_MODE, StorageError, create_private_file, describe_os_error, tighten
 
 KEY_FILE = "secret.key"
 
@@ -34,25 +38,52 @@ def check_key(key: str) -> str | None:
     return None
 
 
-def load_or_create_key(
-    data_dir: Path, configured: str = "", name: str = KEY_FILE, generate: Callable[[], bytes] = Fernet.generate_key
-) -> bytes:
-    """The configured key, else the data dir's key file ``name``, created (mode 0600) when missing."""
+@dataclass(frozen=True)
+class KeyFile:
+    """A key kept in the data dir: how to make one, how to tell a usable one, and what the
+    operator should do when the file is damaged (it is never silently replaced)."""
+
+    name: str
+    generate: Callable[[], bytes]
+    is_valid: Callable[[bytes], bool]
+    remedy: str
+
+
+def _is_fernet_key(key: bytes) -> bool:
+    return check_key(key.decode("latin-1")) is None
+
+
+SECRET_KEY_FILE = KeyFile(
+    KEY_FILE,
+    Fernet.generate_key,
+    _is_fernet_key,
+    "restore it from your backup (the stored secrets need it), or delete it to start with a new key "
+    "and enter every stored secret again",
+)
+
+
+def load_or_create_key(data_dir: Path, configured: str = "", key_file: KeyFile = SECRET_KEY_FILE) -> bytes:
+    """The configured key, else the data dir's key file, created (0600, atomically) when missing.
+
+    Raises :class:`StorageError` when the file is empty or damaged, or cannot be written.
+    """
     if configured:
         return configured.encode()
-    path = data_dir / name
+    path = data_dir / key_file.name
     try:
-        return path.read_bytes().strip()
-    except FileNotFoundError:
-        pass
-    data_dir.mkdir(parents=True, exist_ok=True)
-    key = generate()
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:  # another process created it first: use theirs
-        return path.read_bytes().strip()
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(key)
+        try:
+            key = path.read_bytes().strip()
+        except FileNotFoundError:
+            data_dir.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
+            key = create_private_file(path, key_file.generate()).strip()
+        else:
+            if tighten(path, FILE_MODE):
+                logger.warning("{} could be read by other users; now owner-only (0600)", path)
+    except OSError as exc:
+        raise StorageError(describe_os_error(exc, path)) from exc
+    if not key_file.is_valid(key):
+        state = "empty" if not key else "damaged"
+        raise StorageError(f"the key file {path} is {state}: {key_file.remedy}.")
     return key
 
 

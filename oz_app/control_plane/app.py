@@ -24,6 +24,7 @@ from oz_app.control_plane.worker_hub import WorkerHub
 from oz_app.db.models import Run
 from oz_app.events import RunEvents
 from oz_app.secrets import Vault, load_or_create_key
+from oz_app.storage import space_problem
 
 API_PREFIX = "/api/v1"
 SWEEP_INTERVAL_SECONDS = 3600
@@ -134,11 +135,17 @@ def build_api(plane: ControlPlane) -> FastAPI:
     install_error_handlers(app)
     app.include_router(plane.router())
 
-    @app.get("/health", tags=["health"], summary="200 when the database answers")
+    sqlite_file = db.sqlite_path(settings.database_url)
+    database_folder = sqlite_file.parent if sqlite_file else None
+
+    @app.get("/health", tags=["health"], summary="200 when the database answers and has room to write")
     async def health() -> JSONResponse:
+        full = space_problem(database_folder)  # one statvfs: /health stays cheap (SEC-12)
+        if full:
+            return JSONResponse({"ok": False, "db": "full", "error": full}, status_code=503)
         if await db.ping():
             return JSONResponse({"ok": True, "db": "ok"})
-        return JSONResponse({"ok": False, "db": "unavailable"}, status_code=503)
+        return JSONResponse({"ok": False, "db": "unavailable", "error": "The database does not answer."}, 503)
 
     if settings.cors_origin:
         origins = [origin.strip() for origin in settings.cors_origin.split(",") if origin.strip()]

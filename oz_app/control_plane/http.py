@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import sqlite3
 import time
 import uuid
 from collections.abc import Mapping
@@ -16,8 +17,10 @@ from fastapi.responses import JSONResponse
 from loguru import logger
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from tortoise.exceptions import BaseORMException
 
 from oz_app.control_plane.tokens import resolve
+from oz_app.storage import is_disk_full, note_full_write
 
 request_id_var: ContextVar[str] = ContextVar("request_id", default="")
 
@@ -141,8 +144,22 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
-        logger.opt(exception=exc).error("unexpected error while handling a request")
-        return error_response(500, "Internal error; the request id identifies it in the server log.")
+        return _failed(exc)
+
+    # Errors the database or the disk raise, handled before the catch-all (which re-raises to the server).
+    for storage_error in (OSError, sqlite3.Error, BaseORMException):
+        app.add_exception_handler(storage_error, _unexpected)
+
+
+def _failed(exc: Exception) -> JSONResponse:
+    """A request that failed on the server: 503 when the disk or the database is full (SEC-12),
+    else 500; the one place where a full disk becomes an answer."""
+    if is_disk_full(exc):
+        note_full_write()
+        logger.error("a write failed because the disk holding the database is full: {}", exc)
+        return error_response(503, "The disk holding the database is full, so nothing was saved; try again later.")
+    logger.opt(exception=exc).error("unexpected error while handling a request")
+    return error_response(500, "Internal error; the request id identifies it in the server log.")
 
 
 @dataclass(frozen=True)

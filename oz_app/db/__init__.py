@@ -13,9 +13,13 @@ from typing import Any
 from loguru import logger
 from tortoise import Tortoise, connections
 from tortoise.backends.base.executor import EXECUTOR_CACHE
+from tortoise.exceptions import OperationalError
+
+from oz_app.storage import secure_sqlite_file
 
 MODELS = "oz_app.db.models"
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+POSTGRES_CONNECT_TIMEOUT = 10
 
 
 def dialect(url: str) -> str:
@@ -26,14 +30,17 @@ def _connection_url(url: str) -> str:
     """The URL Tortoise opens. SQLite runs in WAL mode (Tortoise's default journal) and, unless
     the URL says otherwise, with ``synchronous=NORMAL``: in WAL mode that is still safe from
     corruption and loses no commit when the process crashes; only a power cut or OS crash can
-    lose the last commits before a checkpoint. It spares an fsync on every commit."""
-    if dialect(url) == "postgres":
-        return url.replace("postgresql://", "postgres://", 1)
+    lose the last commits before a checkpoint. It spares an fsync on every commit. A PostgreSQL
+    server gets ``timeout`` seconds to accept a connection (asyncpg waits 60 by default), so a
+    server that does not answer stops the start within seconds (SEC-11)."""
     _, _, query = url.partition("?")
     params = dict(part.partition("=")[::2] for part in query.split("&") if part)
+    separator = "&" if query else ("" if url.endswith("?") else "?")
+    if dialect(url) == "postgres":
+        url = url.replace("postgresql://", "postgres://", 1)
+        return url if "timeout" in params else f"{url}{separator}timeout={POSTGRES_CONNECT_TIMEOUT}"
     if "synchronous" in params or params.get("journal_mode", "WAL").upper() != "WAL":
         return url
-    separator = "&" if query else ("" if url.endswith("?") else "?")
     return f"{url}{separator}synchronous=NORMAL"
 
 
@@ -63,7 +70,9 @@ async def _applied_versions() -> set[str] | None:
     """Versions recorded in aerich's table, or None when the table does not exist yet."""
     try:
         _, rows = await connections.get("default").execute_query('SELECT version FROM "aerich"')
-    except Exception:
+    except OperationalError as exc:  # "no such table: aerich" / 'relation "aerich" does not exist'
+        if "aerich" not in str(exc):
+            raise
         return None
     return {row["version"] for row in rows}
 
@@ -93,19 +102,35 @@ async def upgrade(url: str) -> list[str]:
     return list(applied)
 
 
+def sqlite_path(url: str) -> Path | None:
+    """The file of a SQLite URL (None for PostgreSQL or an in-memory database)."""
+    path = url.removeprefix("sqlite://").partition("?")[0]
+    return Path(path) if dialect(url) == "sqlite" and path and path != ":memory:" else None
+
+
 async def connect(url: str, migrate: bool = True) -> None:
-    """Open the database (creating a SQLite file's folder) and bring its schema up to date."""
-    if dialect(url) == "sqlite":
-        path = url.removeprefix("sqlite://")
-        if path and path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+    """Open the database and bring its schema up to date; a SQLite file is created owner-only.
+
+    The connection is opened here, not by the first query: a database that cannot be opened
+    (damaged, unreachable, refusing the password) raises at once, and the connection is closed
+    again. (Tortoise would keep its connection lock after such a failure, so every later query
+    would wait forever.)
+    """
+    path = sqlite_path(url)
+    if path is not None:
+        secure_sqlite_file(path)
     # Tortoise caches each model's INSERT/DELETE SQL per connection name, not per dialect: a
     # process that opened a SQLite database before a PostgreSQL one (the test suite) would
     # otherwise send SQLite's "?" placeholders to PostgreSQL.
     EXECUTOR_CACHE.clear()
-    await Tortoise.init(config=tortoise_config(url), _enable_global_fallback=True)
-    if migrate:
-        await upgrade(url)
+    try:
+        await Tortoise.init(config=tortoise_config(url), _enable_global_fallback=True)
+        await connections.get("default").create_connection(with_db=True)
+        if migrate:
+            await upgrade(url)
+    except BaseException:
+        await Tortoise.close_connections()
+        raise
 
 
 async def close() -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import secrets
 import signal
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
@@ -18,12 +19,14 @@ from loguru import logger
 from nicegui import app, ui
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from oz_app import db, startup
 from oz_app.config import Settings
 from oz_app.control_plane.app import API_PREFIX, ControlPlane, build_api
 from oz_app.control_plane.tokens import user_tenant
 from oz_app.db.models import User
 from oz_app.runners import load_runner
-from oz_app.secrets import load_or_create_key
+from oz_app.secrets import KeyFile, load_or_create_key
+from oz_app.storage import prepare_data_dir
 from oz_app.workspace import accounts, service
 from oz_app.workspace.dispatch import Conductor
 from oz_app.workspace.live import Live
@@ -44,17 +47,20 @@ class Workspace:
         self.conductor = Conductor(self.runner, self.live)
         self.ready = asyncio.Event()
         self.share_views = service.Throttle(limit=60, window=60)
+        self.failure: Exception | None = None
 
     async def start(self) -> None:
+        """NiceGUI runs this once it listens; :func:`prepare` has already opened and migrated the
+        database, so a failure here is rare: the server stops and :func:`serve` raises it."""
         try:
             await self.plane.start()
             if not self.login:
                 await accounts.local_user()
-        except Exception:
-            logger.exception("the workspace could not start; stopping")
+        except Exception as exc:  # the shutdown that follows stops what did start (stop())
+            logger.opt(exception=exc).debug("the workspace could not start")
+            self.failure = exc
             app.shutdown()
-            return
-        self.ready.set()
+        self.ready.set()  # after a failure too: a waiting request then fails fast and cannot hold the stop
 
     async def stop(self) -> None:
         await self.conductor.close()
@@ -131,10 +137,21 @@ class SecurityHeaders:
         await self.app(scope, receive, with_headers)
 
 
+def _is_session_key(key: bytes) -> bool:
+    return len(key) >= 16 and key.isascii() and key.decode().isprintable()
+
+
+AUTH_KEY = KeyFile(
+    AUTH_KEY_FILE,
+    lambda: secrets.token_urlsafe(32).encode(),
+    _is_session_key,
+    "delete it to make a new one (everyone signs in again), or set AUTH_SECRET",
+)
+
+
 def storage_secret(settings: Settings) -> str:
     """``AUTH_SECRET``, else a random one kept in the data dir (owner-only)."""
-    generate = lambda: secrets.token_urlsafe(32).encode()  # noqa: E731
-    return load_or_create_key(settings.data_dir, settings.auth_secret, AUTH_KEY_FILE, generate).decode()
+    return load_or_create_key(settings.data_dir, settings.auth_secret, AUTH_KEY).decode()
 
 
 def session_cookie(settings: Settings) -> dict[str, Any]:
@@ -161,9 +178,25 @@ def setup(settings: Settings, manager: pluggy.PluginManager, *, login: bool) -> 
     return workspace
 
 
-def run(settings: Settings, manager: pluggy.PluginManager, *, native: bool, login: bool) -> None:
-    """Serve the workspace until stopped (a window's close or Ctrl-C/SIGTERM)."""
-    setup(settings, manager, login=login)
+def prepare(settings: Settings, manager: pluggy.PluginManager, *, login: bool) -> tuple[Workspace, str]:
+    """Everything that can stop the start, done before NiceGUI listens (SEC-11): the data dir,
+    the key files, the pages, and the database opened and migrated (then closed again: NiceGUI
+    serves in an event loop of its own). Returns the workspace and the session secret."""
+    prepare_data_dir(settings.data_dir)
+    secret = storage_secret(settings)
+    workspace = setup(settings, manager, login=login)
+
+    async def open_database(_started: Callable[[], None]) -> None:
+        await db.connect(settings.database_url)
+        await db.close()
+
+    startup.run(open_database)
+    return workspace, secret
+
+
+def serve(workspace: Workspace, secret: str, *, native: bool) -> None:
+    """Serve the workspace until stopped (a window's close or Ctrl-C/SIGTERM); a start that
+    failed once listening is raised here."""
 
     def stop(_signum: int, _frame: Any) -> None:
         raise SystemExit(0)
@@ -172,6 +205,7 @@ def run(settings: Settings, manager: pluggy.PluginManager, *, native: bool, logi
     # the native window's child process is shut down with it instead of being orphaned.
     signal.signal(signal.SIGTERM, stop)
     options: dict[str, Any] = {"window_size": (1280, 860)} if native else {}
+    settings = workspace.settings
     ui.run(
         host=settings.host,
         port=settings.port,
@@ -179,7 +213,7 @@ def run(settings: Settings, manager: pluggy.PluginManager, *, native: bool, logi
         title="oz-app",
         reload=False,
         show=False,
-        storage_secret=storage_secret(settings),
+        storage_secret=secret,
         session_middleware_kwargs=session_cookie(settings),
         # the client address is the socket's; X-Forwarded-For counts only from OZ_TRUSTED_PROXIES (SEC-8)
         proxy_headers=bool(settings.trusted_proxies),
@@ -188,3 +222,5 @@ def run(settings: Settings, manager: pluggy.PluginManager, *, native: bool, logi
         uvicorn_logging_level="warning",
         **options,
     )
+    if workspace.failure is not None:
+        raise workspace.failure
