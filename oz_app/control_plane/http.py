@@ -18,6 +18,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 request_id_var: ContextVar[str] = ContextVar("request_id", default="")
+REQUEST_ID_STATE = "request_id"  # where the id is kept in request.state
+INTERNAL_ERROR = "Internal error; the request id identifies it in the server log."
 
 
 class ApiError(Exception):
@@ -50,7 +52,7 @@ class RequestContextMiddleware:
         request_id = given if 0 < len(given) <= 128 and given.isprintable() else uuid.uuid4().hex
         token = request_id_var.set(request_id)
         started = time.perf_counter()
-        status = 500
+        status: int | None = None  # set once the answer starts
         received = 0
         too_large = False
 
@@ -78,6 +80,7 @@ class RequestContextMiddleware:
                 message["headers"] = [*message.get("headers", []), (b"x-request-id", request_id.encode("latin-1"))]
             await send(message)
 
+        scope.setdefault("state", {})[REQUEST_ID_STATE] = request_id
         try:
             with logger.contextualize(request_id=request_id):
                 declared = headers.get(b"content-length")
@@ -88,6 +91,13 @@ class RequestContextMiddleware:
                     await self.app(scope, limited_receive, send_unless_too_large)
                 except _BodyTooLarge:
                     await self._too_large(scope, receive, send_with_id)
+                except Exception as exc:
+                    # Answered here, inside the request's context, so that the log line and the
+                    # answer carry the request id (Starlette's last-resort handler runs outside it).
+                    logger.opt(exception=exc).error("unexpected error while handling a request")
+                    if status is None:
+                        await error_response(500, INTERNAL_ERROR)(scope, receive, send_with_id)
+                    # else too late for a 500: the server closes the unfinished answer
                 logger.debug(
                     "{} {} -> {} in {:.1f} ms",
                     scope["method"],
@@ -138,9 +148,14 @@ def install_error_handlers(app: FastAPI) -> None:
         return error_response(exc.status_code, detail or messages.get(exc.status_code, "Request failed."), exc.headers)
 
     @app.exception_handler(Exception)
-    async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
-        logger.opt(exception=exc).error("unexpected error while handling a request")
-        return error_response(500, "Internal error; the request id identifies it in the server log.")
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        # Only what escapes RequestContextMiddleware itself lands here, after the request's
+        # context has ended: the id is read from the request, and the header added here.
+        request_id = getattr(request.state, REQUEST_ID_STATE, "") or uuid.uuid4().hex
+        with logger.contextualize(request_id=request_id):
+            logger.opt(exception=exc).error("unexpected error while handling a request")
+        body = {"error": INTERNAL_ERROR, "request_id": request_id}
+        return JSONResponse(body, status_code=500, headers={"X-Request-Id": request_id})
 
 
 @dataclass(frozen=True)
