@@ -144,6 +144,10 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
         messages = {404: "Not found.", 405: "Method not allowed."}
+        if exc.detail == "There was an error parsing the body":  # FastAPI's words for what json.loads refused
+            return error_response(
+                400, "The request body is not JSON this API reads: nested too deeply or a number too long."
+            )
         detail = exc.detail if isinstance(exc.detail, str) and exc.status_code not in messages else None
         return error_response(exc.status_code, detail or messages.get(exc.status_code, "Request failed."), exc.headers)
 

@@ -7,11 +7,12 @@ from dataclasses import asdict
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Response
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr
+from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
 from oz_app.config import ProviderSettings, Settings
 from oz_app.control_plane import service
 from oz_app.control_plane.http import ApiError, Caller
+from oz_app.control_plane.inputs import INT32_MAX, Text
 from oz_app.db.models import ProviderRecord
 from oz_app.secrets import Vault
 
@@ -52,14 +53,14 @@ class ProviderCatalog:
 
 class ProviderIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    type: StrictStr = Field(min_length=1, max_length=100)
-    model: StrictStr = Field("", max_length=200)
-    base_url: StrictStr = Field("", max_length=2000, pattern=r"^(https?://\S+)?$")
-    api_key: StrictStr | None = Field(None, max_length=10_000, description="omit to keep the stored key")
-    msg_limit: StrictInt = Field(0, ge=0)
-    window_seconds: StrictInt = Field(0, ge=0)
-    cli_cmd: StrictStr = Field("", max_length=2000)
-    cli_args: StrictStr = Field("", max_length=10_000)
+    type: Text = Field(min_length=1, max_length=100)
+    model: Text = Field("", max_length=200)
+    base_url: Text = Field("", max_length=2000, pattern=r"^(https?://\S+)?$")
+    api_key: Text | None = Field(None, max_length=10_000, description="omit to keep the stored key")
+    msg_limit: StrictInt = Field(0, ge=0, le=INT32_MAX)
+    window_seconds: StrictInt = Field(0, ge=0, le=INT32_MAX)
+    cli_cmd: Text = Field("", max_length=2000)
+    cli_args: Text = Field("", max_length=10_000)
 
 
 def public_view(settings: ProviderSettings, source: str) -> dict[str, Any]:
@@ -103,7 +104,7 @@ def build_router(auth: Any, catalog: ProviderCatalog, vault: Vault, provider_typ
 
 
 def _editable(catalog: ProviderCatalog, key: str) -> None:
-    if not _KEY.match(key):
+    if not _KEY.fullmatch(key):
         raise ApiError(400, "A provider key is 1 to 40 lowercase letters and digits.")
     if catalog.from_environment(key):
         raise ApiError(409, f"Provider {key!r} is set by OZ_PROVIDER_{key.upper()}_* variables; change it there.")
