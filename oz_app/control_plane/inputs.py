@@ -22,6 +22,7 @@ MAX_JSON_DEPTH = 32
 INT64 = range(-(2**63), 2**63)
 INT32_MAX = 2**31 - 1
 _FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+_UNSTORABLE = re.compile(r"[\x00\ud800-\udfff]")
 
 
 def text_problem(value: str) -> str | None:
@@ -72,6 +73,13 @@ def check_json(value: Any) -> Any:
     if (problem := json_problem(value)) is not None:
         raise PydanticCustomError("json", problem)
     return value
+
+
+def storable(text: str) -> str:
+    """Output of a provider or a worker as every database stores it: NUL and unpaired surrogates
+    (which PostgreSQL or any UTF-8 encoder refuses) become U+FFFD. Output is what an agent said,
+    so it is kept, not refused."""
+    return _UNSTORABLE.sub("\ufffd", text)
 
 
 def as_utc(value: datetime) -> datetime | None:

@@ -25,6 +25,7 @@ class ProviderCatalog:
 
     def __init__(self, settings: Settings, vault: Vault) -> None:
         self._env = settings.providers
+        self._timeouts = (settings.provider_first_byte_timeout, settings.provider_idle_timeout)
         self._vault = vault
         self._stored: dict[str, ProviderSettings] = {}
         self._loaded_at = float("-inf")
@@ -46,8 +47,15 @@ class ProviderCatalog:
     def _settings_of(self, record: ProviderRecord) -> ProviderSettings:
         api_key = self._vault.open(record.api_key_sealed) if record.api_key_sealed else ""
         fields = {name: getattr(record, name) for name in ("type", "model", "base_url", "msg_limit", "window_seconds")}
+        first_byte, idle = self._timeouts
         return ProviderSettings(
-            key=record.key, api_key=api_key, cli_cmd=record.cli_cmd, cli_args=record.cli_args, **fields
+            key=record.key,
+            api_key=api_key,
+            cli_cmd=record.cli_cmd,
+            cli_args=record.cli_args,
+            first_byte_timeout=first_byte,
+            idle_timeout=idle,
+            **fields,
         )
 
 
