@@ -8,6 +8,7 @@ the same names as the environment, e.g. ``OZ_ADMIN_API_KEY = "..."``.
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
 import tomllib
@@ -22,6 +23,7 @@ APP_NAME = "oz-app"
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8080
 DEFAULT_MAX_BODY_BYTES = 1024 * 1024
+DEFAULT_PROVIDER_TIMEOUT = 60.0  # seconds, first byte and idle alike
 
 _PROVIDER_KEY = re.compile(
     r"^OZ_PROVIDER_([A-Z0-9]+)_(TYPE|MODEL|BASE_URL|API_KEY|MSG_LIMIT|WINDOW_SECONDS|CLI_CMD|CLI_ARGS)$"
@@ -49,6 +51,10 @@ class ProviderSettings:
     window_seconds: int = 0
     cli_cmd: str = ""
     cli_args: str = ""
+    # An HTTP provider that sends nothing this long after the request, or goes silent this long
+    # between two chunks, fails the call (OZ_PROVIDER_FIRST_BYTE_TIMEOUT, OZ_PROVIDER_IDLE_TIMEOUT).
+    first_byte_timeout: float = DEFAULT_PROVIDER_TIMEOUT
+    idle_timeout: float = DEFAULT_PROVIDER_TIMEOUT
     owner: str = ""  # a personal provider's user id; empty for the team's
 
     @property
@@ -87,6 +93,8 @@ class Settings:
     fallback_order: dict[str, list[str]] = field(default_factory=dict)
     queue_on_saturation: bool = False
     queue_max_wait_seconds: int = 300
+    provider_first_byte_timeout: float = DEFAULT_PROVIDER_TIMEOUT
+    provider_idle_timeout: float = DEFAULT_PROVIDER_TIMEOUT
     worker_sidecar_image: str = ""  # empty: the worker builds oz-agent-sidecar:<content hash>
     worker_memory_limit: str = "2g"
     worker_cpus: float = 2.0
@@ -219,6 +227,14 @@ def load_settings(env: Mapping[str, str] | None = None, **overrides: Any) -> Set
             setattr(provider, attr, integer(name, 0))
         else:
             setattr(provider, attr, text(name))
+
+    def seconds(name: str) -> float:
+        return _positive_float(text(name, str(DEFAULT_PROVIDER_TIMEOUT)), name, problems)
+
+    first_byte_timeout = seconds("OZ_PROVIDER_FIRST_BYTE_TIMEOUT")
+    idle_timeout = seconds("OZ_PROVIDER_IDLE_TIMEOUT")
+    for provider in providers.values():
+        provider.first_byte_timeout, provider.idle_timeout = first_byte_timeout, idle_timeout
     fallback_order = {"": names("OZ_PROVIDER_FALLBACK_ORDER")}
     for name in values:
         if name.startswith("OZ_PROVIDER_FALLBACK_ORDER_"):
@@ -262,6 +278,8 @@ def load_settings(env: Mapping[str, str] | None = None, **overrides: Any) -> Set
         fallback_order=fallback_order,
         queue_on_saturation=flag("OZ_QUEUE_ON_SATURATION"),
         queue_max_wait_seconds=integer("OZ_QUEUE_MAX_WAIT_SECONDS", 300),
+        provider_first_byte_timeout=first_byte_timeout,
+        provider_idle_timeout=idle_timeout,
         worker_sidecar_image=text("OZ_WORKER_SIDECAR_IMAGE"),
         worker_memory_limit=memory_limit,
         worker_cpus=_positive_float(text("OZ_WORKER_CPUS", "2", "a number"), "OZ_WORKER_CPUS", problems),
@@ -316,7 +334,7 @@ def _positive_float(raw: str, name: str, problems: list[str]) -> float:
         number = float(raw)
     except ValueError:
         number = 0.0
-    if not number > 0:
+    if not 0 < number < math.inf:
         problems.append(f"{name} must be a positive number such as 1.5, not {raw!r}.")
         return 1.0
     return number

@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 import logging
 import sys
-from typing import Any
+import traceback
+from typing import IO, Any
 
 from loguru import logger
 
 
-def _json_sink(message: Any) -> None:
+def _json_sink(message: Any, stream: IO[str] | None = None) -> None:
     record = message.record
     line = {
         "time": record["time"].isoformat(),
@@ -20,8 +21,10 @@ def _json_sink(message: Any) -> None:
     }
     line.update({k: v for k, v in record["extra"].items() if not k.startswith("_")})
     if record["exception"] is not None:
-        line["exception"] = repr(record["exception"].value)
-    sys.stderr.write(json.dumps(line, default=str) + "\n")
+        kind, value, trace = record["exception"]
+        line["exception"] = repr(value)
+        line["traceback"] = "".join(traceback.format_exception(kind, value, trace))
+    (stream or sys.stderr).write(json.dumps(line, default=str) + "\n")
 
 
 class _InterceptHandler(logging.Handler):

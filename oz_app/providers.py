@@ -12,18 +12,16 @@ errors below so the router knows whether to fall back to the next provider.
 
 from __future__ import annotations
 
+import asyncio
 import codecs
 import json
 import re
 from collections.abc import AsyncIterable, AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
 
 from loguru import logger
-
-if TYPE_CHECKING:
-    import aiohttp
 
 
 @dataclass
@@ -210,6 +208,55 @@ def http_error(
     return RequestRejected(message)
 
 
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+ERROR_BODY_BYTES = 65536  # of an error answer, enough for its message
+
+
+@dataclass
+class HttpAnswer:
+    """A successful HTTP answer: its content type, and its body as it arrives, each piece within
+    the call's first-byte and idle timeouts (a :class:`TransientError` when one passes)."""
+
+    content_type: str
+    body: AsyncIterator[bytes]
+
+    async def text(self, limit: int | None = None) -> str:
+        """The body as text (only its first ``limit`` bytes or so, when given)."""
+        data = bytearray()
+        async for chunk in self.body:
+            data += chunk
+            if limit is not None and len(data) >= limit:
+                break
+        return data.decode("utf-8", errors="replace")
+
+
+async def _within_timeouts(
+    chunks: AsyncIterable[bytes], first_byte_by: float, first_byte: float, idle: float, where: str
+) -> AsyncIterator[bytes]:
+    """``chunks``, the first by the loop time ``first_byte_by``, each next within ``idle`` seconds."""
+    loop = asyncio.get_running_loop()
+    iterator = aiter(chunks)
+    first = True
+    while True:
+        try:
+            async with asyncio.timeout_at(first_byte_by if first else loop.time() + idle):
+                chunk = await anext(iterator)
+        except StopAsyncIteration:
+            return
+        except TimeoutError:
+            if first:
+                raise TransientError(_silent(where, first_byte)) from None
+            raise TransientError(
+                f"{where} went silent for {idle:g} s in the middle of its answer (OZ_PROVIDER_IDLE_TIMEOUT)."
+            ) from None
+        first = False
+        yield chunk
+
+
+def _silent(where: str, seconds: float) -> str:
+    return f"{where} sent nothing within {seconds:g} s (OZ_PROVIDER_FIRST_BYTE_TIMEOUT)."
+
+
 @asynccontextmanager
 async def http_post(
     url: str,
@@ -217,15 +264,18 @@ async def http_post(
     *,
     headers: dict[str, str],
     secrets: Iterable[str] = (),
-    sock_connect: float = 10.0,
-    sock_read: float = 120.0,
-) -> AsyncIterator[aiohttp.ClientResponse]:
-    """POST ``payload`` as JSON and hand over a successful response, mapping every failure.
+    connect_timeout: float = 10.0,
+    first_byte_timeout: float = 60.0,
+    idle_timeout: float = 60.0,
+) -> AsyncIterator[HttpAnswer]:
+    """POST ``payload`` as JSON and hand over a successful answer, mapping every failure.
 
-    An answer >= 400 raises :func:`http_error`; refused or dropped connections and connect or
-    read timeouts, during the request or while the body is read inside the ``async with``,
-    raise :class:`TransientError`. Leaving the block (cancellation included) closes the
-    connection at once, so the provider stops generating.
+    An answer >= 400 raises :func:`http_error`; an HTML page (a wrong base URL, a proxy's or a
+    login page) raises :class:`TransientError` naming it. So do refused or dropped connections,
+    a connect timeout, no byte of the answer within ``first_byte_timeout`` seconds of sending the
+    request, and a gap over ``idle_timeout`` seconds between two pieces of the body, during the
+    request or while the body is read inside the ``async with``. Leaving the block
+    (cancellation included) closes the connection at once, so the provider stops generating.
     """
     import aiohttp
     from yarl import URL
@@ -236,24 +286,40 @@ async def http_post(
         where = "POST " + str(URL(url).with_user(None).with_query(None))
     except (TypeError, ValueError):
         raise ProviderMisconfigured(f"The provider URL {redact(url, hidden)!r} is not a valid URL.") from None
-    timeout = aiohttp.ClientTimeout(total=None, sock_connect=sock_connect, sock_read=sock_read)
+    first_byte_by = asyncio.get_running_loop().time() + first_byte_timeout
+    timeout = aiohttp.ClientTimeout(total=None, sock_connect=connect_timeout)
     try:
-        async with (
-            aiohttp.ClientSession(timeout=timeout, trust_env=True) as session,
-            session.post(url, json=payload, headers=headers) as response,
-        ):
-            if response.status >= 400:
-                body = await response.text(errors="replace")
-                error = http_error(
-                    response.status,
-                    body,
-                    where=where,
-                    retry_after=response.headers.get("Retry-After"),
-                    secrets=hidden,
+        async with aiohttp.ClientSession(timeout=timeout, trust_env=True) as session:
+            try:
+                async with asyncio.timeout_at(first_byte_by):
+                    response = await session.post(url, json=payload, headers=headers)
+            except TimeoutError:
+                raise TransientError(_silent(where, first_byte_timeout)) from None
+            async with response:
+                body = _within_timeouts(
+                    response.content.iter_any(), first_byte_by, first_byte_timeout, idle_timeout, where
                 )
-                logger.debug("provider call failed: {}", error)
-                raise error
-            yield response
+                answer = HttpAnswer(response.content_type, body)
+                if response.status >= 400:
+                    error = http_error(
+                        response.status,
+                        await answer.text(ERROR_BODY_BYTES),
+                        where=where,
+                        retry_after=response.headers.get("Retry-After"),
+                        secrets=hidden,
+                    )
+                    logger.debug("provider call failed: {}", error)
+                    raise error
+                if response.content_type in HTML_TYPES:
+                    page = " ".join((await answer.text(ERROR_DETAIL_CHARS)).split())[:ERROR_DETAIL_CHARS]
+                    raise TransientError(
+                        redact(
+                            f"{where} answered {response.status} with an HTML page, not an event stream or JSON "
+                            f"(is the base URL the API's?): {page!r}",
+                            hidden,
+                        )
+                    )
+                yield answer
     except aiohttp.InvalidURL:
         raise ProviderMisconfigured(f"{where}: not a URL aiohttp can call; check the provider's base URL.") from None
     except (aiohttp.ClientError, TimeoutError) as exc:

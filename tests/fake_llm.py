@@ -1,8 +1,9 @@
 """Fake LLM servers speaking the real wire formats, for tests and benchmarks.
 
 ``openai_chunk``/``json_error`` build OpenAI chat-completions SSE and error bodies.
-:class:`FakeOpenAI` serves ``POST /v1/chat/completions`` from a thread of its own, so tests that
-block (the sync SDK, subprocess control planes) can use it; each instance follows a script.
+:class:`FakeOpenAI` serves ``POST /v1/chat/completions`` and :class:`FakeAnthropic` ``POST
+/v1/messages`` (the Messages API's event stream) from a thread of their own, so tests that block
+(the sync SDK, subprocess control planes) can use them; each instance follows a script.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 from aiohttp import web
 
@@ -25,9 +26,17 @@ def openai_chunk(text: str) -> bytes:
     return f"data: {json.dumps(chunk)}\n\n".encode()
 
 
+def anthropic_event(name: str, data: dict[str, Any]) -> bytes:
+    return f"event: {name}\ndata: {json.dumps({'type': name, **data})}\n\n".encode()
+
+
 def json_error(status: int, message: str, headers: dict[str, str] | None = None) -> web.Response:
     body = {"error": {"message": message, "type": "invalid_request_error"}}
     return web.json_response(body, status=status, headers=headers)
+
+
+HTML_PAGE = "<!DOCTYPE html><html><head><title>Sign in</title></head><body>Sign in to continue</body></html>"
+ANSWERS = ("stream", "html", "empty", "silent", "stall")
 
 
 @dataclass
@@ -35,7 +44,13 @@ class FakeOpenAI:
     """An OpenAI-compatible server. ``status`` other than 200 answers that error (with
     ``retry_after`` on 429); otherwise it streams ``words`` ``delay`` seconds apart. ``written``
     gets the ``time.monotonic()`` at which each word's chunk is written (for latency benchmarks).
-    Attributes are read at every request, so a test may change them between requests."""
+    ``answer`` misbehaves on purpose: ``html`` (200 with a web page), ``empty`` (200, an event
+    stream without a single byte), ``silent`` (never answers) or ``stall`` (the first word, then
+    nothing). Attributes are read at every request, so a test may change them between requests."""
+
+    path: ClassVar[str] = "/v1/chat/completions"
+    before_words: ClassVar[list[bytes]] = []
+    after_words: ClassVar[list[bytes]] = [OPENAI_DONE]
 
     status: int = 200
     words: list[str] = field(default_factory=lambda: ["Hello", " from", " the", " fake"])
@@ -46,6 +61,11 @@ class FakeOpenAI:
     written: list[float] = field(default_factory=list)
     url: str = ""
     respond: Callable[[str], list[str]] | None = None  # the prompt's text -> the words to stream
+    answer: str = "stream"
+
+    @staticmethod
+    def chunk(text: str) -> bytes:
+        return openai_chunk(text)
 
     def __post_init__(self) -> None:
         self._loop = asyncio.new_event_loop()
@@ -56,9 +76,10 @@ class FakeOpenAI:
 
     def _serve(self) -> None:
         asyncio.set_event_loop(self._loop)
+        self._closed = asyncio.Event()  # lets silent and stalled answers end at close()
         app = web.Application()
-        app.router.add_post("/v1/chat/completions", self._complete)
-        self._runner = web.AppRunner(app, handle_signals=False)
+        app.router.add_post(self.path, self._complete)
+        self._runner = web.AppRunner(app, handle_signals=False, shutdown_timeout=1)
         self._loop.run_until_complete(self._runner.setup())
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
         self._loop.run_until_complete(site.start())
@@ -69,22 +90,35 @@ class FakeOpenAI:
 
     async def _complete(self, request: web.Request) -> web.StreamResponse:
         self.requests.append({"headers": dict(request.headers), "body": await request.json()})
+        assert self.answer in ANSWERS, self.answer
         if self.status != 200:
             headers = {"Retry-After": self.retry_after} if self.retry_after else None
             return json_error(self.status, f"fake error {self.status}", headers)
+        if self.answer == "html":
+            return web.Response(text=HTML_PAGE, content_type="text/html")
+        if self.answer == "silent":
+            await self._closed.wait()
+            return web.Response()
         response = web.StreamResponse(headers={"Content-Type": "text/event-stream"})
         await response.prepare(request)
+        if self.answer == "empty":
+            return response
         words = self.words
         if self.respond is not None:
             messages = self.requests[-1]["body"].get("messages", [])
             words = self.respond("\n".join(str(m.get("content", "")) for m in messages))
         try:
-            for word in words:
+            for piece in self.before_words:
+                await response.write(piece)
+            for index, word in enumerate(words):
+                if self.answer == "stall" and index == 1:
+                    await self._closed.wait()
                 if self.delay:
                     await asyncio.sleep(self.delay)
                 self.written.append(time.monotonic())
-                await response.write(openai_chunk(word))
-            await response.write(OPENAI_DONE)
+                await response.write(self.chunk(word))
+            for piece in self.after_words:
+                await response.write(piece)
         except (ConnectionResetError, asyncio.CancelledError):
             self.disconnects += 1
             raise
@@ -93,6 +127,27 @@ class FakeOpenAI:
     def close(self) -> None:
         if not self._thread.is_alive():
             return
+        self._loop.call_soon_threadsafe(self._closed.set)
         asyncio.run_coroutine_threadsafe(self._runner.cleanup(), self._loop).result(10)
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(10)
+
+
+@dataclass
+class FakeAnthropic(FakeOpenAI):
+    """The same script, spoken as the Anthropic Messages API's event stream."""
+
+    path: ClassVar[str] = "/v1/messages"
+    before_words: ClassVar[list[bytes]] = [
+        anthropic_event("message_start", {"message": {"id": "msg_1", "role": "assistant", "content": []}}),
+        anthropic_event("content_block_start", {"index": 0, "content_block": {"type": "text", "text": ""}}),
+    ]
+    after_words: ClassVar[list[bytes]] = [
+        anthropic_event("content_block_stop", {"index": 0}),
+        anthropic_event("message_delta", {"delta": {"stop_reason": "end_turn"}, "usage": {"output_tokens": 3}}),
+        anthropic_event("message_stop", {}),
+    ]
+
+    @staticmethod
+    def chunk(text: str) -> bytes:
+        return anthropic_event("content_block_delta", {"index": 0, "delta": {"type": "text_delta", "text": text}})

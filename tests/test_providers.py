@@ -158,15 +158,15 @@ ANTHROPIC_END = [
 ]
 
 
-def openai(url: str, api_key: str = API_KEY) -> oz_provider_openai.OpenAICompatible:
+def openai(url: str, api_key: str = API_KEY, **timeouts: float) -> oz_provider_openai.OpenAICompatible:
     return oz_provider_openai.OpenAICompatible(
-        ProviderSettings(key="custom", type="openai_compatible", base_url=url + "/v1", api_key=api_key)
+        ProviderSettings(key="custom", type="openai_compatible", base_url=url + "/v1", api_key=api_key, **timeouts)
     )
 
 
-def anthropic(url: str, api_key: str = API_KEY) -> oz_provider_anthropic.Anthropic:
+def anthropic(url: str, api_key: str = API_KEY, **timeouts: float) -> oz_provider_anthropic.Anthropic:
     return oz_provider_anthropic.Anthropic(
-        ProviderSettings(key="claude", type="anthropic", base_url=url, api_key=api_key, model="claude-test")
+        ProviderSettings(key="claude", type="anthropic", base_url=url, api_key=api_key, model="claude-test", **timeouts)
     )
 
 
@@ -292,9 +292,8 @@ async def test_openai_400_is_rejected_with_the_servers_message(wire: Any) -> Non
     assert not caught.value.fallback
 
 
-async def test_openai_stalled_stream_times_out_as_transient(wire: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    """PR-4: a server that stops sending beyond the read timeout is a transient failure."""
-    monkeypatch.setattr(oz_provider_openai, "SOCK_READ_TIMEOUT", 0.3)
+async def test_openai_stalled_stream_times_out_as_transient(wire: Any) -> None:
+    """PR-4, SEC-15: a server that stops sending beyond the idle timeout is a transient failure."""
 
     async def handler(req: web.Request, server: WireServer) -> web.StreamResponse:
         return await stream_writes(req, server, [openai_chunk("partial"), OPENAI_DONE], hold_after=0)
@@ -302,11 +301,25 @@ async def test_openai_stalled_stream_times_out_as_transient(wire: Any, monkeypat
     server = await wire(handler)
     received: list[str] = []
     started = time.monotonic()
-    with pytest.raises(TransientError, match="timed out"):
-        async for chunk in openai(server.url).stream(request()):
+    with pytest.raises(TransientError, match=r"went silent for 0\.3 s .*\(OZ_PROVIDER_IDLE_TIMEOUT\)"):
+        async for chunk in openai(server.url, idle_timeout=0.3).stream(request()):
             received.append(chunk)
     assert received == ["partial"]
     assert time.monotonic() - started < 3
+
+
+async def test_headers_without_a_body_count_against_the_first_byte_timeout(wire: Any) -> None:
+    """SEC-15: a server that sends its headers at once but no byte of the answer times out after
+    the first-byte timeout, however long the idle timeout is."""
+
+    async def handler(req: web.Request, server: WireServer) -> web.StreamResponse:
+        return await stream_writes(req, server, [b""], hold_after=0)
+
+    server = await wire(handler)
+    started = time.monotonic()
+    with pytest.raises(TransientError, match=r"sent nothing within 0\.4 s \(OZ_PROVIDER_FIRST_BYTE_TIMEOUT\)"):
+        await collect_chunks(openai(server.url, first_byte_timeout=0.4, idle_timeout=30))
+    assert 0.4 <= time.monotonic() - started < 3
 
 
 async def test_openai_connection_refused_is_transient() -> None:
@@ -438,17 +451,16 @@ async def test_anthropic_http_errors(wire: Any, status: int, error_class: type[P
         assert isinstance(caught.value, RateLimited) and caught.value.retry_after == pytest.approx(3)
 
 
-async def test_anthropic_stalled_and_refused_are_transient(wire: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    """PR-4: a read timeout before any answer and a refused connection fall back."""
-    monkeypatch.setattr(oz_provider_anthropic, "SOCK_READ_TIMEOUT", 0.3)
+async def test_anthropic_stalled_and_refused_are_transient(wire: Any) -> None:
+    """PR-4, SEC-15: no answer within the first-byte timeout and a refused connection fall back."""
 
     async def handler(req: web.Request, server: WireServer) -> web.StreamResponse:
         await asyncio.sleep(10)
         return web.Response()
 
     server = await wire(handler)
-    with pytest.raises(TransientError, match="timed out"):
-        await collect_chunks(anthropic(server.url))
+    with pytest.raises(TransientError, match=r"sent nothing within 0\.3 s"):
+        await collect_chunks(anthropic(server.url, first_byte_timeout=0.3))
     with pytest.raises(TransientError):
         await collect_chunks(anthropic(f"http://127.0.0.1:{free_port()}"))
 

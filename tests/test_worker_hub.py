@@ -109,6 +109,23 @@ async def test_a_worker_gets_the_run_streams_output_and_completes_it(make_server
     assert run.artifacts[0].data.url == "https://github.com/acme/api/pull/7"
 
 
+async def test_nul_in_a_workers_output_is_stored_as_a_replacement_character(make_server, token):
+    """SEC-13: an agent printing NUL or an unpaired surrogate (binary output) still completes its
+    run on every database; each shows as U+FFFD."""
+    srv = make_server()
+    client = sdk(srv, token)
+    run_id = client.agent.run(prompt="cat a binary", config={"environment_id": _environment(srv, token)}).run_id
+    async with FakeWorker(srv) as worker:
+        await worker.receive()  # the assignment
+        await worker.send("task_claimed", {"task_id": run_id, "worker_id": "w1"})
+        await _state(client, run_id, "INPROGRESS")
+        await worker.send("task_progress", {"task_id": run_id, "output": "\u007fELF\u0000\u0000\n"})
+        await asyncio.sleep(0.3)
+        await worker.send("task_completed", {"task_id": run_id, "output": "ELF\u0000 \udc80", "exit_code": 0})
+        run = await _state(client, run_id, "SUCCEEDED")
+    assert run.output == "ELF\ufffd \ufffd"
+
+
 async def test_the_socket_needs_the_admin_key_and_unique_worker_ids(make_server, token):
     """WK-1, WK-8: a tenant token is refused; a second worker with a connected id is refused."""
     srv = make_server()

@@ -9,12 +9,13 @@ import secrets
 import string
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Response
-from pydantic import BaseModel, ConfigDict, Field, StrictStr, field_validator
+from fastapi import APIRouter, Depends, Path, Response
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 from tortoise.expressions import Q
 
 from oz_app.control_plane import service
 from oz_app.control_plane.http import ApiError, Caller
+from oz_app.control_plane.inputs import Text
 from oz_app.db.models import Environment
 from oz_app.secrets import Vault
 
@@ -25,21 +26,24 @@ _OWNER_REPO = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9._-]+$")
 _HTTP_REPO = re.compile(r"^https?://[A-Za-z0-9.-]+(:\d+)?(/[A-Za-z0-9._~%-]+)+/?$")
 _SSH_REPO = re.compile(r"^(ssh://)?[A-Za-z0-9._-]+@[A-Za-z0-9.-]+(:\d+)?[:/][A-Za-z0-9._~/-]+$")
 _IMAGE = re.compile(r"^[a-z0-9][a-z0-9._/:@-]*$")
+EnvironmentId = Annotated[Text, Path(max_length=32)]  # longer names no environment
 
 
 def valid_repo(spec: str) -> bool:
     """owner/repo, an http(s) URL or an ssh URL; nothing option-like (``-...``) or with spaces."""
     if spec.startswith("-") or ".." in spec:
         return False
-    return bool(_OWNER_REPO.match(spec) or _HTTP_REPO.match(spec) or _SSH_REPO.match(spec))
+    return any(pattern.fullmatch(spec) for pattern in (_OWNER_REPO, _HTTP_REPO, _SSH_REPO))
 
 
 class _EnvironmentFields(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    description: StrictStr | None = Field(None, max_length=10_000)
-    repos: list[StrictStr] | None = Field(None, max_length=50)
-    setup_commands: list[Annotated[StrictStr, Field(max_length=10_000)]] | None = Field(None, max_length=100)
-    env_vars: dict[StrictStr, Annotated[StrictStr, Field(max_length=32_768)]] | None = Field(None, max_length=200)
+    description: Text | None = Field(None, max_length=10_000)
+    repos: list[Annotated[Text, Field(max_length=2000)]] | None = Field(None, max_length=50)
+    setup_commands: list[Annotated[Text, Field(max_length=10_000)]] | None = Field(None, max_length=100)
+    env_vars: dict[Annotated[Text, Field(max_length=200)], Annotated[Text, Field(max_length=32_768)]] | None = Field(
+        None, max_length=200
+    )
 
     @field_validator("repos")
     @classmethod
@@ -53,7 +57,7 @@ class _EnvironmentFields(BaseModel):
     @classmethod
     def _env_names(cls, env_vars: dict[str, str] | None) -> dict[str, str] | None:
         for name in env_vars or {}:
-            if not _ENV_NAME.match(name):
+            if not _ENV_NAME.fullmatch(name):
                 raise ValueError(
                     f"{name!r} is not a valid variable name (letters, digits, _; not starting with a digit)"
                 )
@@ -61,21 +65,21 @@ class _EnvironmentFields(BaseModel):
 
 
 def _check_image(image: str | None) -> str | None:
-    if image is not None and not _IMAGE.match(image):
+    if image is not None and not _IMAGE.fullmatch(image):
         raise ValueError(f"{image!r} is not a Docker image reference")
     return image
 
 
 class EnvironmentCreate(_EnvironmentFields):
-    name: StrictStr = Field(min_length=1, max_length=200)
-    docker_image: StrictStr = Field(min_length=1, max_length=500)
+    name: Text = Field(min_length=1, max_length=200)
+    docker_image: Text = Field(min_length=1, max_length=500)
     scope: Literal["tenant", "global"] = "tenant"
     _image = field_validator("docker_image")(_check_image)
 
 
 class EnvironmentUpdate(_EnvironmentFields):
-    name: StrictStr | None = Field(None, min_length=1, max_length=200)
-    docker_image: StrictStr | None = Field(None, min_length=1, max_length=500)
+    name: Text | None = Field(None, min_length=1, max_length=200)
+    docker_image: Text | None = Field(None, min_length=1, max_length=500)
     _image = field_validator("docker_image")(_check_image)
 
 
@@ -172,11 +176,11 @@ def build_router(auth: Any, vault: Vault) -> APIRouter:
         return {"environments": [seed_shape(environment, caller) for environment in environments]}
 
     @router.get("/environments/{environment_id}", summary="Get an environment")
-    async def get(environment_id: str, caller: CallerDep) -> dict[str, Any]:
+    async def get(environment_id: EnvironmentId, caller: CallerDep) -> dict[str, Any]:
         return seed_shape(await visible(environment_id, caller), caller)
 
     @router.patch("/environments/{environment_id}", summary="Change an environment")
-    async def update(environment_id: str, body: EnvironmentUpdate, caller: CallerDep) -> dict[str, Any]:
+    async def update(environment_id: EnvironmentId, body: EnvironmentUpdate, caller: CallerDep) -> dict[str, Any]:
         environment = await writable(environment_id, caller)
         changes = body.model_dump(exclude_none=True)
         if "env_vars" in changes:
@@ -188,7 +192,7 @@ def build_router(auth: Any, vault: Vault) -> APIRouter:
         return seed_shape(environment, caller)
 
     @router.delete("/environments/{environment_id}", status_code=204, summary="Delete an environment")
-    async def delete(environment_id: str, caller: CallerDep) -> Response:
+    async def delete(environment_id: EnvironmentId, caller: CallerDep) -> Response:
         environment = await writable(environment_id, caller)
         await environment.delete()
         return Response(status_code=204)

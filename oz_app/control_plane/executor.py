@@ -19,11 +19,12 @@ from loguru import logger
 
 from oz_app.config import ProviderSettings, Settings
 from oz_app.control_plane import service
+from oz_app.control_plane.inputs import storable
 from oz_app.control_plane.provider_config import ProviderCatalog
 from oz_app.control_plane.quotas import Quotas
 from oz_app.db.models import TERMINAL_STATES, Run
 from oz_app.plugins import collect
-from oz_app.providers import CompletionRequest, ProviderError, ProviderMisconfigured, RateLimited
+from oz_app.providers import CompletionRequest, ProviderError, ProviderMisconfigured, RateLimited, TransientError
 
 # PR-2: which configured provider answers each harness.
 HARNESS_PROVIDER = {
@@ -286,7 +287,8 @@ class Executor:
                 raise ProviderMisconfigured(f"its type {settings.type!r} is not provided by any installed plugin")
             # aclosing: a cancel that lands while we write to the database still stops the call now
             async with contextlib.aclosing(factory(settings).stream(request)) as stream:
-                async for chunk in stream:
+                async for piece in stream:
+                    chunk = storable(piece)
                     chunks.append(chunk)
                     self._on_output(run.id, chunk)
                     if time.monotonic() - last_flush >= OUTPUT_FLUSH_SECONDS:
@@ -295,6 +297,8 @@ class Executor:
                         await Run.filter(id=run.id, state="INPROGRESS").update(
                             output=output, status_message=service.status_tail(output)
                         )
+            if not any(chunks):
+                raise TransientError("it sent an empty answer, without any text")
         except asyncio.CancelledError:
             attempt["outcome"] = "cancelled"
             await asyncio.shield(Run.filter(id=run.id).update(output="".join(chunks), attempts=attempts))

@@ -23,6 +23,8 @@ from oz_app.control_plane.tokens import resolve
 from oz_app.storage import is_disk_full, note_full_write
 
 request_id_var: ContextVar[str] = ContextVar("request_id", default="")
+REQUEST_ID_STATE = "request_id"  # where the id is kept in request.state
+INTERNAL_ERROR = "Internal error; the request id identifies it in the server log."
 
 
 class ApiError(Exception):
@@ -55,7 +57,7 @@ class RequestContextMiddleware:
         request_id = given if 0 < len(given) <= 128 and given.isprintable() else uuid.uuid4().hex
         token = request_id_var.set(request_id)
         started = time.perf_counter()
-        status = 500
+        status: int | None = None  # set once the answer starts
         received = 0
         too_large = False
 
@@ -83,6 +85,7 @@ class RequestContextMiddleware:
                 message["headers"] = [*message.get("headers", []), (b"x-request-id", request_id.encode("latin-1"))]
             await send(message)
 
+        scope.setdefault("state", {})[REQUEST_ID_STATE] = request_id
         try:
             with logger.contextualize(request_id=request_id):
                 declared = headers.get(b"content-length")
@@ -93,6 +96,13 @@ class RequestContextMiddleware:
                     await self.app(scope, limited_receive, send_unless_too_large)
                 except _BodyTooLarge:
                     await self._too_large(scope, receive, send_with_id)
+                except Exception as exc:
+                    # Answered here, inside the request's context, so that the log line and the
+                    # answer carry the request id (Starlette's last-resort handler runs outside it).
+                    if status is None:
+                        await failure_response(exc)(scope, receive, send_with_id)
+                    else:  # too late for a 500: the server closes the unfinished answer
+                        logger.opt(exception=exc).error("unexpected error while handling a request")
                 logger.debug(
                     "{} {} -> {} in {:.1f} ms",
                     scope["method"],
@@ -139,27 +149,40 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
         messages = {404: "Not found.", 405: "Method not allowed."}
+        if exc.detail == "There was an error parsing the body":  # FastAPI's words for what json.loads refused
+            return error_response(
+                400, "The request body is not JSON this API reads: nested too deeply or a number too long."
+            )
         detail = exc.detail if isinstance(exc.detail, str) and exc.status_code not in messages else None
         return error_response(exc.status_code, detail or messages.get(exc.status_code, "Request failed."), exc.headers)
 
     @app.exception_handler(Exception)
-    async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
-        return _failed(exc)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        # Only what escapes RequestContextMiddleware itself lands here, after the request's
+        # context has ended: the id is read from the request, and the header added here.
+        request_id = getattr(request.state, REQUEST_ID_STATE, "") or uuid.uuid4().hex
+        with logger.contextualize(request_id=request_id):
+            logger.opt(exception=exc).error("unexpected error while handling a request")
+        body = {"error": INTERNAL_ERROR, "request_id": request_id}
+        return JSONResponse(body, status_code=500, headers={"X-Request-Id": request_id})
 
-    # Errors the database or the disk raise, handled before the catch-all (which re-raises to the server).
+    async def _storage(_: Request, exc: Exception) -> JSONResponse:
+        return failure_response(exc)
+
+    # Errors the database or the disk raise, answered inside the request's context.
     for storage_error in (OSError, sqlite3.Error, BaseORMException):
-        app.add_exception_handler(storage_error, _unexpected)
+        app.add_exception_handler(storage_error, _storage)
 
 
-def _failed(exc: Exception) -> JSONResponse:
+def failure_response(exc: Exception) -> JSONResponse:
     """A request that failed on the server: 503 when the disk or the database is full (SEC-12),
-    else 500; the one place where a full disk becomes an answer."""
+    else 500 (SEC-14); the one place where a full disk becomes an answer."""
     if is_disk_full(exc):
         note_full_write()
         logger.error("a write failed because the disk holding the database is full: {}", exc)
         return error_response(503, "The disk holding the database is full, so nothing was saved; try again later.")
     logger.opt(exception=exc).error("unexpected error while handling a request")
-    return error_response(500, "Internal error; the request id identifies it in the server log.")
+    return error_response(500, INTERNAL_ERROR)
 
 
 @dataclass(frozen=True)

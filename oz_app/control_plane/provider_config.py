@@ -9,11 +9,12 @@ from dataclasses import asdict, replace
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Response
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr
+from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
 from oz_app.config import ProviderSettings, Settings
 from oz_app.control_plane import service
 from oz_app.control_plane.http import ApiError, Caller
+from oz_app.control_plane.inputs import INT32_MAX, Text
 from oz_app.db.models import PersonalProvider, ProviderFields, ProviderRecord, User
 from oz_app.secrets import Vault
 
@@ -27,6 +28,7 @@ class ProviderCatalog:
 
     def __init__(self, settings: Settings, vault: Vault) -> None:
         self._env = settings.providers
+        self._timeouts = (settings.provider_first_byte_timeout, settings.provider_idle_timeout)
         self._vault = vault
         self._stored: dict[str, ProviderSettings] = {}
         self._personal: dict[str, dict[str, ProviderSettings]] = {}
@@ -65,21 +67,28 @@ class ProviderCatalog:
     def _settings_of(self, record: ProviderFields) -> ProviderSettings:
         api_key = self._vault.open(record.api_key_sealed) if record.api_key_sealed else ""
         fields = {name: getattr(record, name) for name in ("type", "model", "base_url", "msg_limit", "window_seconds")}
+        first_byte, idle = self._timeouts
         return ProviderSettings(
-            key=record.key, api_key=api_key, cli_cmd=record.cli_cmd, cli_args=record.cli_args, **fields
+            key=record.key,
+            api_key=api_key,
+            cli_cmd=record.cli_cmd,
+            cli_args=record.cli_args,
+            first_byte_timeout=first_byte,
+            idle_timeout=idle,
+            **fields,
         )
 
 
 class ProviderIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    type: StrictStr = Field(min_length=1, max_length=100)
-    model: StrictStr = Field("", max_length=200)
-    base_url: StrictStr = Field("", max_length=2000, pattern=r"^(https?://\S+)?$")
-    api_key: StrictStr | None = Field(None, max_length=10_000, description="omit to keep the stored key")
-    msg_limit: StrictInt = Field(0, ge=0)
-    window_seconds: StrictInt = Field(0, ge=0)
-    cli_cmd: StrictStr = Field("", max_length=2000)
-    cli_args: StrictStr = Field("", max_length=10_000)
+    type: Text = Field(min_length=1, max_length=100)
+    model: Text = Field("", max_length=200)
+    base_url: Text = Field("", max_length=2000, pattern=r"^(https?://\S+)?$")
+    api_key: Text | None = Field(None, max_length=10_000, description="omit to keep the stored key")
+    msg_limit: StrictInt = Field(0, ge=0, le=INT32_MAX)
+    window_seconds: StrictInt = Field(0, ge=0, le=INT32_MAX)
+    cli_cmd: Text = Field("", max_length=2000)
+    cli_args: Text = Field("", max_length=10_000)
 
 
 def public_view(settings: ProviderSettings, source: str) -> dict[str, Any]:
@@ -119,7 +128,7 @@ def build_router(auth: Any, catalog: ProviderCatalog, vault: Vault, provider_typ
 
 
 def _editable(catalog: ProviderCatalog, key: str, owner: User | None) -> None:
-    if not _KEY.match(key):
+    if not _KEY.fullmatch(key):
         raise ApiError(400, "A provider key is 1 to 40 lowercase letters and digits.")
     if owner is None and catalog.from_environment(key):
         raise ApiError(409, f"Provider {key!r} is set by OZ_PROVIDER_{key.upper()}_* variables; change it there.")

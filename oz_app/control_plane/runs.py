@@ -10,14 +10,15 @@ from datetime import UTC, datetime
 from typing import Annotated, Any
 
 import orjson
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, Response, StreamingResponse
-from pydantic import BaseModel, ConfigDict, Field, StrictStr
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 from tortoise import connections
 from tortoise.filters import escape_like
 
 from oz_app.control_plane import service
 from oz_app.control_plane.http import ApiError, Caller
+from oz_app.control_plane.inputs import Text, as_utc, check_json, text_problem
 from oz_app.db.models import RUN_STATES, TERMINAL_STATES, Environment, Run
 from oz_app.events import RunEvents
 
@@ -25,23 +26,45 @@ DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
 SORT_FIELDS = ("created_at", "updated_at", "title")
 NO_ENVIRONMENT = "empty-environment"
+MAX_QUERY_CHARS = 1000  # q: a search in titles and prompts
+# Ids longer than their column can name no record; refused before they reach the database.
+RunId = Annotated[Text, Path(max_length=36)]
 
 
 class RunConfigIn(BaseModel):
-    """The SDK's ``AmbientAgentConfig``; fields we do not use are kept as given."""
+    """The SDK's ``AmbientAgentConfig``; fields we do not use are kept as given (as storable JSON)."""
 
     model_config = ConfigDict(extra="allow")
-    environment_id: StrictStr | None = Field(None, max_length=64)
-    model_id: StrictStr | None = Field(None, max_length=200)
-    name: StrictStr | None = Field(None, max_length=500)
-    base_prompt: StrictStr | None = Field(None, max_length=100_000)
+    environment_id: Text | None = Field(None, max_length=32)
+    model_id: Text | None = Field(None, max_length=200)
+    name: Text | None = Field(None, max_length=500)
+    base_prompt: Text | None = Field(None, max_length=100_000)
 
 
 class RunCreate(BaseModel):
     model_config = ConfigDict(extra="allow")
-    prompt: StrictStr = Field(min_length=1, max_length=500_000, pattern=r"\S")
-    title: StrictStr | None = Field(None, max_length=500)
-    config: RunConfigIn | None = None
+    prompt: Text = Field(min_length=1, max_length=500_000, pattern=r"\S")
+    title: Text | None = Field(None, max_length=500)
+    config: Annotated[RunConfigIn | None, BeforeValidator(check_json)] = None
+
+
+def _query(name: str, schema: dict[str, Any], description: str) -> dict[str, Any]:
+    return {"name": name, "in": "query", "required": False, "schema": schema, "description": description}
+
+
+# The list reads its query itself (faster than FastAPI's parameters); this documents it.
+LIST_PARAMETERS = [
+    _query("limit", {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT}, f"page size (default {DEFAULT_LIMIT})"),
+    _query("cursor", {"type": "string", "maxLength": 2000}, "next_cursor of the previous page"),
+    _query("state", {"type": "array", "items": {"enum": sorted(RUN_STATES)}}, "only runs in these states"),
+    _query("environment_id", {"type": "string", "maxLength": 32}, f"{NO_ENVIRONMENT!r} for runs without one"),
+    _query("model_id", {"type": "string", "maxLength": 200}, "only runs of this model"),
+    _query("created_after", {"type": "string", "format": "date-time"}, "RFC 3339, with a time zone"),
+    _query("created_before", {"type": "string", "format": "date-time"}, "RFC 3339, with a time zone"),
+    _query("q", {"type": "string", "maxLength": MAX_QUERY_CHARS}, "text in the title or prompt, any case"),
+    _query("sort_by", {"enum": list(SORT_FIELDS)}, "created_at (default), updated_at or title"),
+    _query("sort_order", {"enum": ["asc", "desc"]}, "desc (default) or asc"),
+]
 
 
 def run_item(run: Run) -> dict[str, Any]:
@@ -179,24 +202,39 @@ def _json_response(content: dict[str, Any]) -> Response:
 
 
 def _decode_cursor(cursor: str, sort_by: str, order: str) -> tuple[Any, str]:
+    invalid = ApiError(400, "The cursor is not valid; use the next_cursor of a previous page.")
     try:
         raw = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
         if raw["s"] != sort_by or raw["o"] != order:
             raise ApiError(400, "The cursor belongs to a different sort order; start again without a cursor.")
+        value, last_id = raw["v"], raw["i"]
+        if not isinstance(value, str) or not isinstance(last_id, str) or text_problem(value + last_id):
+            raise invalid
         if sort_by == "title":
-            return str(raw["v"]), str(raw["i"])
-        value = datetime.fromisoformat(raw["v"])
-        # A cursor this API wrote is aware; Tortoise took any other timestamp as UTC.
-        return (value.replace(tzinfo=UTC) if value.tzinfo is None else value), str(raw["i"])
+            return value, last_id
+        stamp = datetime.fromisoformat(value)
     except (ValueError, KeyError, TypeError, binascii.Error, UnicodeDecodeError) as exc:
-        raise ApiError(400, "The cursor is not valid; use the next_cursor of a previous page.") from exc
+        raise invalid from exc
+    # A cursor this API wrote is aware; Tortoise took any other timestamp as UTC.
+    utc = stamp.replace(tzinfo=UTC) if stamp.tzinfo is None else as_utc(stamp)
+    if utc is None:
+        raise invalid
+    return utc, last_id
 
 
-def _one(request: Request, name: str) -> str | None:
+def _one(request: Request, name: str, max_length: int = 100) -> str | None:
+    """The query parameter ``name``, given at most once, as text of at most ``max_length`` characters."""
     values = request.query_params.getlist(name)
     if len(values) > 1:
         raise ApiError(400, f"Give {name} at most once.")
-    return values[0] if values else None
+    if not values:
+        return None
+    value = values[0]
+    if len(value) > max_length:
+        raise ApiError(400, f"{name} is longer than {max_length} characters.")
+    if (problem := text_problem(value)) is not None:
+        raise ApiError(400, f"{name} {problem}.")
+    return value
 
 
 def _timestamp(request: Request, name: str) -> datetime | None:
@@ -209,7 +247,10 @@ def _timestamp(request: Request, name: str) -> datetime | None:
         raise ApiError(400, f"{name} must be an RFC 3339 timestamp such as 2026-01-31T12:00:00Z.") from exc
     if value.tzinfo is None:
         raise ApiError(400, f"{name} must include a time zone, e.g. a trailing Z.")
-    return value.astimezone(UTC)  # SQLite compares stored UTC timestamps as text
+    utc = as_utc(value)  # SQLite compares stored UTC timestamps as text
+    if utc is None:
+        raise ApiError(400, f"{name} is out of range: in UTC it falls outside the years 1 to 9999.")
+    return utc
 
 
 FOLLOW_POLL_SECONDS = 0.5
@@ -224,7 +265,7 @@ async def create_run(caller: Caller, prompt: str, title: str | None, config: dic
         if environment is None or not caller.can_see(environment.tenant):
             raise ApiError(404, f"Environment {environment_id} was not found.")
     stamp = service.now()
-    first_line = prompt.strip().splitlines()[0][:80]
+    first_line = (prompt.strip().splitlines() or [""])[0][:80]
     return await Run.create(
         id=str(uuid.uuid4()),
         tenant=caller.tenant,
@@ -318,7 +359,11 @@ def build_router(auth: Any, on_created: Any, on_cancelled: Any, events: RunEvent
     router.add_api_route("/agent/runs", create, methods=["POST"], status_code=201, summary="Create a run")
     router.add_api_route("/agent/run", create, methods=["POST"], status_code=201, summary="Create a run (seed path)")
 
-    @router.get("/agent/runs", summary="List runs, newest first, with cursor pagination")
+    @router.get(
+        "/agent/runs",
+        summary="List runs, newest first, with cursor pagination",
+        openapi_extra={"parameters": LIST_PARAMETERS},
+    )
     async def list_runs(request: Request, caller: CallerDep) -> Response:
         raw_limit = _one(request, "limit")
         try:
@@ -347,23 +392,23 @@ def build_router(auth: Any, on_created: Any, on_cancelled: Any, events: RunEvent
             where.append(f'"tenant"={sql.param(caller.tenant)}')
         if states:
             where.append(f'"state" IN ({",".join(sql.param(state) for state in states)})')
-        environment_id = _one(request, "environment_id")
+        environment_id = _one(request, "environment_id", max_length=32)
         if environment_id == NO_ENVIRONMENT:
             where.append('"environment_id" IS NULL')
         elif environment_id:
             where.append(f'"environment_id"={sql.param(environment_id)}')
-        if model_id := _one(request, "model_id"):
+        if model_id := _one(request, "model_id", max_length=200):
             where.append(f'"model_id"={sql.param(model_id)}')
         if after := _timestamp(request, "created_after"):
             where.append(f'"created_at">{sql.param(after)}')
         if before := _timestamp(request, "created_before"):
             where.append(f'"created_at"<{sql.param(before)}')
-        if text := _one(request, "q"):
+        if text := _one(request, "q", max_length=MAX_QUERY_CHARS):
             pattern = f"%{escape_like(text)}%"
             title = f"UPPER(CAST(\"title\" AS VARCHAR)) LIKE UPPER({sql.param(pattern)}) ESCAPE '\\'"
             prompt = f"UPPER(CAST(\"prompt\" AS VARCHAR)) LIKE UPPER({sql.param(pattern)}) ESCAPE '\\'"
             where.append(f"({title} OR {prompt})")
-        if cursor := _one(request, "cursor"):
+        if cursor := _one(request, "cursor", max_length=2000):
             value, last_id = _decode_cursor(cursor, sort_by, order)
             op = "<" if order == "desc" else ">"
             past = f'"{sort_by}"{op}{sql.param(value)}'
@@ -382,11 +427,11 @@ def build_router(auth: Any, on_created: Any, on_cancelled: Any, events: RunEvent
         return _json_response({"runs": items, "page_info": {"has_next_page": has_next, "next_cursor": next_cursor}})
 
     @router.get("/agent/runs/{run_id}", summary="Get one run")
-    async def get_run(run_id: str, caller: CallerDep) -> dict[str, Any]:
+    async def get_run(run_id: RunId, caller: CallerDep) -> dict[str, Any]:
         return run_item(await visible_run(run_id, caller))
 
     @router.get("/agent/runs/{run_id}/events", summary="Follow a run live (server-sent events)")
-    async def follow(run_id: str, caller: CallerDep) -> StreamingResponse:
+    async def follow(run_id: RunId, caller: CallerDep) -> StreamingResponse:
         """``event: output`` carries ``{"text"}`` chunks (the output so far first), ``event: state``
         carries ``{"state", "status_message"}``; the stream ends after a terminal state."""
         await visible_run(run_id, caller)
@@ -397,7 +442,7 @@ def build_router(auth: Any, on_created: Any, on_cancelled: Any, events: RunEvent
         )
 
     @router.post("/agent/runs/{run_id}/cancel", response_class=PlainTextResponse, summary="Cancel a run")
-    async def cancel(run_id: str, caller: CallerDep) -> str:
+    async def cancel(run_id: RunId, caller: CallerDep) -> str:
         run = await visible_run(run_id, caller)
         if await cancel_run(run.id, events, "Cancelled through the API."):
             on_cancelled(run.id)

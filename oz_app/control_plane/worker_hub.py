@@ -20,6 +20,7 @@ from loguru import logger
 
 from oz_app.config import Settings
 from oz_app.control_plane import service
+from oz_app.control_plane.inputs import storable
 from oz_app.db.models import TERMINAL_STATES, Environment, Run
 from oz_app.secrets import Vault
 
@@ -168,7 +169,7 @@ class WorkerHub:
             )
             self.wake()
         elif kind == "task_progress":
-            await self._progress(connection, run_id, str(data.get("output") or ""))
+            await self._progress(connection, run_id, storable(str(data.get("output") or "")))
         elif kind in ("task_completed", "task_failed"):
             await self._finish(connection, run_id, kind, data)
         elif kind == "task_cancelled":
@@ -197,7 +198,7 @@ class WorkerHub:
             )
 
     async def _finish(self, connection: WorkerConnection, run_id: str, kind: str, data: dict[str, Any]) -> None:
-        output = str(data.get("output") or connection.outputs.get(run_id, ""))
+        output = storable(str(data.get("output") or connection.outputs.get(run_id, "")))
         if kind == "task_completed":
             changes: dict[str, Any] = {
                 "output": output,
@@ -207,7 +208,7 @@ class WorkerHub:
             }
             state = "SUCCEEDED"
         else:
-            message = str(data.get("message") or "The worker reported a failure.")
+            message = storable(str(data.get("message") or "The worker reported a failure."))
             changes = {"output": output, "status_message": message, "error_code": "environment_setup_failed"}
             changes["retryable"] = False
             state = "FAILED"

@@ -35,9 +35,9 @@ TYPE = "anthropic"
 DEFAULT_BASE_URL = "https://api.anthropic.com"
 API_VERSION = "2023-06-01"
 MAX_TOKENS = 4096
-# Seconds; read at every call, so tests and operators may change them.
+# Seconds; read at every call, so tests and operators may change it. The first-byte and idle
+# timeouts are the provider's settings (OZ_PROVIDER_FIRST_BYTE_TIMEOUT, OZ_PROVIDER_IDLE_TIMEOUT).
 SOCK_CONNECT_TIMEOUT = 10.0
-SOCK_READ_TIMEOUT = 120.0
 
 _STREAM_ERRORS: dict[str, type[ProviderError]] = {
     "overloaded_error": TransientError,
@@ -84,11 +84,12 @@ class Anthropic:
             payload,
             headers=headers,
             secrets=secrets,
-            sock_connect=SOCK_CONNECT_TIMEOUT,
-            sock_read=SOCK_READ_TIMEOUT,
-        ) as response:
-            if response.content_type == "application/json":
-                message = json_object(await response.text(errors="replace"), secrets)
+            connect_timeout=SOCK_CONNECT_TIMEOUT,
+            first_byte_timeout=settings.first_byte_timeout,
+            idle_timeout=settings.idle_timeout,
+        ) as answer:
+            if answer.content_type == "application/json":
+                message = json_object(await answer.text(), secrets)
                 text = "".join(
                     block.get("text", "")
                     for block in message.get("content") or []
@@ -97,7 +98,7 @@ class Anthropic:
                 if text:
                     yield text
                 return
-            async for event, data in sse_events(response.content.iter_any()):
+            async for event, data in sse_events(answer.body):
                 if event == "message_stop":
                     return
                 if event == "error":

@@ -30,9 +30,9 @@ from oz_app.providers import (
 )
 
 TYPE = "openai_compatible"
-# Seconds; read at every call, so tests and operators may change them.
+# Seconds; read at every call, so tests and operators may change it. The first-byte and idle
+# timeouts are the provider's settings (OZ_PROVIDER_FIRST_BYTE_TIMEOUT, OZ_PROVIDER_IDLE_TIMEOUT).
 SOCK_CONNECT_TIMEOUT = 10.0
-SOCK_READ_TIMEOUT = 120.0
 
 
 class OpenAICompatible:
@@ -67,16 +67,17 @@ class OpenAICompatible:
             payload,
             headers=headers,
             secrets=secrets,
-            sock_connect=SOCK_CONNECT_TIMEOUT,
-            sock_read=SOCK_READ_TIMEOUT,
-        ) as response:
-            if response.content_type == "application/json":
-                answer = json_object(await response.text(errors="replace"), secrets)
-                text = _pick(answer, "message", secrets)
+            connect_timeout=SOCK_CONNECT_TIMEOUT,
+            first_byte_timeout=settings.first_byte_timeout,
+            idle_timeout=settings.idle_timeout,
+        ) as answer:
+            if answer.content_type == "application/json":
+                completion = json_object(await answer.text(), secrets)
+                text = _pick(completion, "message", secrets)
                 if text:
                     yield text
                 return
-            async for _event, data in sse_events(response.content.iter_any()):
+            async for _event, data in sse_events(answer.body):
                 if data.strip() == "[DONE]":
                     return
                 text = _pick(json_object(data, secrets), "delta", secrets)
