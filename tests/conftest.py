@@ -344,3 +344,46 @@ def scripted_provider_env(tmp_path: Path, **settings: str) -> dict[str, str]:
 
 def events(env: dict[str, str]) -> list[str]:
     return Path(env["OZ_TEST_EVENTS"]).read_text().split("\n")[:-1]
+
+
+class Mounts:
+    """tmpfs mounts made by a test, unmounted after it; a test skips where mounting is refused."""
+
+    def __init__(self) -> None:
+        self.points: list[Path] = []
+
+    def tmpfs(self, point: Path, size: str) -> Path:
+        point.mkdir(parents=True, exist_ok=True)
+        done = subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", f"size={size},mode=0700", "tmpfs", str(point)],
+            capture_output=True,
+            text=True,
+        )
+        if done.returncode != 0:
+            pytest.skip(f"a small disk for this test needs mounting a tmpfs, refused here: {done.stderr.strip()}")
+        self.points.append(point)
+        return point
+
+    def read_only(self, point: Path) -> None:
+        subprocess.run(["mount", "-o", "remount,ro", str(point)], check=True)
+
+
+@pytest.fixture
+def mounts() -> Iterator[Mounts]:
+    made = Mounts()
+    yield made
+    for point in reversed(made.points):
+        subprocess.run(["umount", "-l", str(point)], check=False)
+
+
+def fill(folder: Path) -> Path:
+    """Write a file in ``folder`` until its disk is full."""
+    filler = folder / "filler"
+    with filler.open("wb") as handle:
+        try:
+            while True:
+                handle.write(b"\0" * 65536)
+                handle.flush()
+        except OSError:
+            pass
+    return filler

@@ -25,7 +25,7 @@ import pytest
 from cryptography.fernet import Fernet
 
 from oz_app.db import POSTGRES_CONNECT_TIMEOUT
-from tests.conftest import ADMIN_KEY, POSTGRES_URL, free_port, missing, postgres_available, wait_for
+from tests.conftest import ADMIN_KEY, POSTGRES_URL, Mounts, fill, free_port, missing, postgres_available, wait_for
 
 REPO = Path(__file__).resolve().parent.parent
 ENDS_WITHIN = 15.0  # seconds a refused start may take, on a busy 2-core machine
@@ -105,49 +105,6 @@ def migrated_db(tmp_path_factory: pytest.TempPathFactory) -> bytes:
     done = start("db upgrade", data_dir)
     assert done.status == 0, done
     return (data_dir / "oz.db").read_bytes()
-
-
-class Mounts:
-    """tmpfs mounts made by a test, unmounted after it; a test skips where mounting is refused."""
-
-    def __init__(self) -> None:
-        self.points: list[Path] = []
-
-    def tmpfs(self, point: Path, size: str) -> Path:
-        point.mkdir(parents=True, exist_ok=True)
-        done = subprocess.run(
-            ["mount", "-t", "tmpfs", "-o", f"size={size},mode=0700", "tmpfs", str(point)],
-            capture_output=True,
-            text=True,
-        )
-        if done.returncode != 0:
-            pytest.skip(f"a small disk for this test needs mounting a tmpfs, refused here: {done.stderr.strip()}")
-        self.points.append(point)
-        return point
-
-    def read_only(self, point: Path) -> None:
-        subprocess.run(["mount", "-o", "remount,ro", str(point)], check=True)
-
-
-@pytest.fixture
-def mounts() -> Iterator[Mounts]:
-    made = Mounts()
-    yield made
-    for point in reversed(made.points):
-        subprocess.run(["umount", "-l", str(point)], check=False)
-
-
-def fill(folder: Path) -> Path:
-    """Write a file in ``folder`` until its disk is full."""
-    filler = folder / "filler"
-    with filler.open("wb") as handle:
-        try:
-            while True:
-                handle.write(b"\0" * 65536)
-                handle.flush()
-        except OSError:
-            pass
-    return filler
 
 
 # ---------------------------------------------------------------------------------------------

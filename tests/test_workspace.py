@@ -23,7 +23,7 @@ from nicegui.testing.user_simulation import user_simulation
 from oz_app.db.models import Agent, Message, Notification, Room, Task
 from oz_app.db.models import User as Person
 from oz_app.workspace import accounts, service
-from tests.conftest import free_port, new_database_url, wait_for
+from tests.conftest import TEST_DATABASE, fill, free_port, new_database_url, wait_for
 from tests.fake_llm import FakeOpenAI
 
 MAIN = Path(__file__).parent / "workspace_main.py"
@@ -773,3 +773,25 @@ def test_remote_mode_without_its_url_is_refused_in_one_sentence(tmp_path: Path) 
     assert result.returncode == 2
     assert "OZ_RUNNER_MODE=remote needs OZ_API_BASE_URL and OZ_API_KEY." in result.stderr
     assert "Traceback" not in result.stderr
+
+
+async def test_a_full_disk_is_said_on_the_page_and_nothing_is_saved(
+    workspace_env: dict[str, str], llm: FakeOpenAI, tmp_path: Path, monkeypatch: Any, mounts: Any
+) -> None:
+    """SEC-12: a page action on a full disk says so in a sentence and saves nothing; once space is
+    freed the same action works."""
+    if TEST_DATABASE != "sqlite":
+        pytest.skip("fills the disk under a SQLite database")
+    disk = mounts.tmpfs(tmp_path / "disk", "4m")
+    monkeypatch.setenv("DATABASE_URL", f"sqlite://{disk / 'oz.db'}")
+    async with user_simulation(main_file=MAIN) as user:
+        await app.state.workspace.ready.wait()
+        await user.open("/")
+        filler = fill(disk)
+        user.find(marker="room-name").type("Full")
+        user.find("Create room").click()
+        await user.should_see("disk holding the database is full", retries=RETRIES)
+        assert not await Room.exists(name="Full")
+        filler.unlink()
+        user.find("Create room").click()
+        await eventually(lambda: Room.exists(name="Full"))

@@ -12,6 +12,7 @@ from nicegui import app, ui
 from oz_app.control_plane.http import ApiError
 from oz_app.control_plane.tokens import TokenError
 from oz_app.runners import RunnerError
+from oz_app.storage import is_disk_full, note_full_write
 from oz_app.workspace import accounts, service
 
 if TYPE_CHECKING:
@@ -28,7 +29,7 @@ def listen(workspace: Workspace, topic: str, listener: Callable[[dict[str, Any]]
 
 
 async def attempt(action: Awaitable[Any], done: str = "", *, public: bool = False) -> Any:
-    """Await ``action``; a refusal (bad input, not found, runner trouble) is shown, not raised.
+    """Await ``action``; a refusal (bad input, not found, runner trouble, a full disk) is shown, not raised.
     On a server with sign-in, a tab whose session has ended (logged out elsewhere, expired, user
     disabled) does nothing and goes to the log-in page (SEC-5); ``public`` actions (logging in)
     need no session."""
@@ -41,6 +42,12 @@ async def attempt(action: Awaitable[Any], done: str = "", *, public: bool = Fals
         result = await action
     except (service.Invalid, service.NotFound, RunnerError, ApiError, TokenError) as exc:
         ui.notify(getattr(exc, "message", None) or str(exc), type="negative")
+        return None
+    except Exception as exc:
+        if not is_disk_full(exc):
+            raise
+        note_full_write()  # /health says so too (SEC-12)
+        ui.notify("The disk holding the database is full, so nothing was saved; try again later.", type="negative")
         return None
     if done:
         ui.notify(done, type="positive")
