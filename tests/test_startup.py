@@ -18,6 +18,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import httpx
@@ -26,6 +27,7 @@ from cryptography.fernet import Fernet
 
 from oz_app.db import POSTGRES_CONNECT_TIMEOUT
 from tests.conftest import ADMIN_KEY, POSTGRES_URL, Mounts, fill, free_port, missing, postgres_available, wait_for
+from tests.fake_llm import FakeOpenAI
 
 REPO = Path(__file__).resolve().parent.parent
 ENDS_WITHIN = 15.0  # seconds a refused start may take, on a busy 2-core machine
@@ -444,3 +446,31 @@ def test_a_full_disk_while_running_answers_503_and_recovers(tmp_path: Path, moun
     assert created.status_code == 201, created.text
     assert running.stop() == 0
     assert "Traceback" not in running.log()
+
+
+def test_a_run_whose_result_cannot_be_saved_says_so(tmp_path: Path, mounts: Mounts, serve: Serve) -> None:
+    """SEC-12: the disk fills up while a provider streams a run's answer: the run neither blames
+    the provider nor claims its process stopped; once space is freed it ends FAILED saying its
+    result could not be saved."""
+    llm = FakeOpenAI(words=["x" * 50_000] * 60, delay=0.1)
+    try:
+        data_dir = mounts.tmpfs(tmp_path / "data", "16m")
+        provider = {"OZ_PROVIDER_FAKE_TYPE": "openai_compatible", "OZ_PROVIDER_FAKE_BASE_URL": llm.url}
+        running = serve("control plane", data_dir, env=clean_env(**provider, OZ_DEFAULT_PROVIDER="fake"))
+        token = {"Authorization": "Bearer tenant-" + secrets.token_hex(8)}
+        run_id = httpx.post(running.url + "/api/v1/agent/runs", headers=token, json={"prompt": "hi"}).json()["run_id"]
+
+        def run() -> dict[str, Any]:
+            return dict(httpx.get(f"{running.url}/api/v1/agent/runs/{run_id}", headers=token, timeout=5).json())
+
+        wait_for(lambda: run()["state"] == "INPROGRESS", timeout=20)
+        filler = fill(data_dir)
+        wait_for(lambda: "the disk holding the database is full" in running.log(), timeout=20)
+        filler.unlink()
+        ended = wait_for(lambda: (found := run())["state"] in ("SUCCEEDED", "FAILED") and found, timeout=20)
+        assert ended["state"] == "FAILED"
+        message = ended["status_message"]["message"]
+        assert "disk holding the database filled up" in message and "Provider" not in message, message
+        assert running.stop() == 0
+    finally:
+        llm.close()

@@ -25,6 +25,7 @@ from oz_app.control_plane.quotas import Quotas
 from oz_app.db.models import TERMINAL_STATES, Run
 from oz_app.plugins import collect
 from oz_app.providers import CompletionRequest, ProviderError, ProviderMisconfigured, RateLimited, TransientError
+from oz_app.storage import is_disk_full, note_full_write
 
 # PR-2: which configured provider answers each harness.
 HARNESS_PROVIDER = {
@@ -47,6 +48,7 @@ OUTPUT_FLUSH_SECONDS = 0.2
 DEFAULT_SATURATION_SECONDS = 60.0
 CANCEL_POLL_SECONDS = 0.5
 CLAIM_BATCH = 16  # most runs claimed by one query
+DISK_FULL_RETRY_SECONDS = 2.0
 
 
 def harness_of(agent_config: dict[str, Any]) -> str:
@@ -203,6 +205,33 @@ class Executor:
         return [key for key in dict.fromkeys(chain) if key in providers]
 
     async def _execute(self, run: Run) -> None:
+        try:
+            await self._route(run)
+        except Exception as exc:
+            if not is_disk_full(exc):
+                raise
+            await self._record_full_disk(run)
+
+    async def _record_full_disk(self, run: Run) -> None:
+        """A write of this run failed for want of space (SEC-12): its result is lost, and the run
+        says exactly that once the database can write again (not that a provider or the process
+        failed). Its lease is renewed meanwhile, as it is still ours."""
+        note_full_write()
+        logger.warning("run {}: a write failed, the disk holding the database is full; saying so once it can", run.id)
+        message = (
+            "The disk holding the database filled up while this run was executing, so its result "
+            "could not be saved; create the run again."
+        )
+        while True:
+            try:
+                await self._fail(run, message, "resource_unavailable", True)
+                return
+            except Exception as exc:
+                if not is_disk_full(exc):
+                    raise
+            await asyncio.sleep(DISK_FULL_RETRY_SECONDS)  # waiting for space someone else frees
+
+    async def _route(self, run: Run) -> None:
         self._on_change(run.id, run.state, tenant=run.tenant)
         harness = harness_of(run.agent_config)
         providers = await self.catalog.snapshot(run.tenant)
@@ -304,6 +333,8 @@ class Executor:
             await asyncio.shield(Run.filter(id=run.id).update(output="".join(chunks), attempts=attempts))
             raise
         except Exception as exc:
+            if is_disk_full(exc):  # our write failed, not the provider
+                raise
             attempt["outcome"] = f"{type(exc).__name__}: {exc}"
             if isinstance(exc, ProviderError) and exc.fallback and not chunks:
                 return exc
