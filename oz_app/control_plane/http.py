@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import sqlite3
 import time
@@ -19,7 +18,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from tortoise.exceptions import BaseORMException
 
-from oz_app.control_plane.tokens import resolve
+from oz_app.control_plane.tokens import digest, resolve
 from oz_app.storage import is_disk_full, note_full_write
 
 request_id_var: ContextVar[str] = ContextVar("request_id", default="")
@@ -198,7 +197,8 @@ class Caller:
 
 
 def tenant_of(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
+    """The tenant a bearer token names: its digest, as an issued tenant token's is stored."""
+    return digest(token)
 
 
 class Authenticator:

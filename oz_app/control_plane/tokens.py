@@ -22,6 +22,7 @@ LAST_USED_RESOLUTION = timedelta(minutes=1)  # last_used_at is written at most t
 
 
 def digest(token: str) -> str:
+    """sha256 of a secret token: what is stored of tokens, sessions and invites, never the token."""
     return hashlib.sha256(token.encode()).hexdigest()
 
 
@@ -47,13 +48,12 @@ async def create_token(user: User | None, name: str) -> tuple[ApiToken, str]:
 
 
 async def tokens_of(user: User | None) -> list[ApiToken]:
-    query = ApiToken.filter(user=user) if user is not None else ApiToken.filter(user_id=None)
-    return await query.order_by("-created_at")
+    """``user``'s tokens, or with None the admin's tenant tokens (``user=None`` is ``IS NULL``)."""
+    return await ApiToken.filter(user=user).order_by("-created_at")
 
 
 async def revoke_token(user: User | None, token_id: str) -> bool:
-    query = ApiToken.filter(id=token_id, user=user) if user is not None else ApiToken.filter(id=token_id, user_id=None)
-    return bool(await query.delete())
+    return bool(await ApiToken.filter(id=token_id, user=user).delete())
 
 
 async def resolve(token: str) -> tuple[str, bool] | None:

@@ -18,6 +18,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from oz_app.control_plane.service import now
+from oz_app.control_plane.tokens import digest
 from oz_app.db.models import Invite, LoginAttempt, Session, User
 from oz_app.workspace.service import USERNAME, Invalid, NotFound, new_id
 
@@ -28,10 +29,6 @@ LOCKOUT_WINDOW = timedelta(minutes=5)
 ATTEMPTS_PER_USERNAME = 5
 ATTEMPTS_PER_ADDRESS = 20
 INVITE_DAYS = 7
-
-
-def digest(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 # Passwords ---------------------------------------------------------------------------------
