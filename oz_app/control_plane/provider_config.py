@@ -134,6 +134,11 @@ def _editable(catalog: ProviderCatalog, key: str, owner: User | None) -> None:
         raise ApiError(409, f"Provider {key!r} is set by OZ_PROVIDER_{key.upper()}_* variables; change it there.")
 
 
+def _stored(key: str, owner: User | None) -> Any:
+    """The stored provider ``key``: the team's, or ``owner``'s personal one."""
+    return ProviderRecord.filter(key=key) if owner is None else PersonalProvider.filter(owner=owner, key=key)
+
+
 _DESTINATION = ("type", "base_url", "cli_cmd", "cli_args")
 
 
@@ -165,7 +170,7 @@ async def store_provider(
     if body.type not in provider_types:
         known = ", ".join(sorted(provider_types)) or "none installed"
         raise ApiError(422, f"Provider type {body.type!r} is not installed (installed: {known}).")
-    query = ProviderRecord.filter(key=key) if owner is None else PersonalProvider.filter(owner=owner, key=key)
+    query = _stored(key, owner)
     existing: ProviderFields | None = await query.first()
     _check_destination(existing, body)
     fields = body.model_dump(exclude={"api_key"})
@@ -189,7 +194,6 @@ async def store_provider(
 
 async def remove_provider(catalog: ProviderCatalog, key: str, owner: User | None = None) -> None:
     _editable(catalog, key, owner)
-    query = ProviderRecord.filter(key=key) if owner is None else PersonalProvider.filter(owner=owner, key=key)
-    if not await query.delete():
+    if not await _stored(key, owner).delete():
         raise ApiError(404, f"Provider {key!r} was not found.")
     catalog.invalidate()

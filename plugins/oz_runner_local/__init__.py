@@ -34,9 +34,13 @@ class LocalRunner:
         self.plane.run_created(run)
         return run.id
 
+    @staticmethod
+    def _runs(owner: str | None) -> Any:
+        """The runs ``owner`` may see: their tenant's, or every run (None, an admin)."""
+        return Run.all() if owner is None else Run.filter(tenant=user_tenant(owner))
+
     async def _own(self, run_id: str, owner: str | None) -> Run:
-        query = Run.filter(id=run_id) if owner is None else Run.filter(id=run_id, tenant=user_tenant(owner))
-        run = await query.first()
+        run = await self._runs(owner).filter(id=run_id).first()
         if run is None:
             raise RunnerError(f"Run {run_id} was not found.")
         return run
@@ -45,8 +49,7 @@ class LocalRunner:
         return runs.run_item(await self._own(run_id, owner))
 
     async def list(self, limit: int = 50, *, owner: str | None = None) -> list[dict[str, Any]]:
-        query = Run.all() if owner is None else Run.filter(tenant=user_tenant(owner))
-        newest = await query.order_by("-created_at").limit(limit)
+        newest = await self._runs(owner).order_by("-created_at").limit(limit)
         return [runs.run_item(run) for run in newest]
 
     async def cancel(self, run_id: str, *, owner: str | None = None) -> None:
