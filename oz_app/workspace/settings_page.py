@@ -20,6 +20,7 @@ from oz_app.control_plane.provider_config import ProviderIn, public_view, remove
 from oz_app.db.models import User
 from oz_app.providers import CompletionRequest, ProviderError
 from oz_app.workspace import accounts
+from oz_app.workspace.service import NotFound
 from oz_app.workspace.live import user_topic
 from oz_app.workspace.widgets import attempt, confirm_text, transient_dialog
 
@@ -163,10 +164,12 @@ class SettingsView:
 
     async def still_admin(self) -> bool:
         """The team's providers are the admins' (SEC-2), as the database says now."""
-        if await attempt(accounts.require_admin(self.user)):
-            return True
-        ui.notify("Only an admin can change the team's providers.", type="negative")
-        return False
+        try:
+            await accounts.require_admin(self.user)
+        except NotFound:  # one message, not also require_admin's own
+            ui.notify("Only an admin can change the team's providers.", type="negative")
+            return False
+        return True
 
     async def test(self, key: str, *, personal: bool) -> None:
         """Ask the provider, at its stored address, for a two-word answer and show what came back
