@@ -20,8 +20,8 @@ from oz_app.control_plane.provider_config import ProviderIn, public_view, remove
 from oz_app.db.models import User
 from oz_app.providers import CompletionRequest, ProviderError
 from oz_app.workspace import accounts
-from oz_app.workspace.service import NotFound
 from oz_app.workspace.live import user_topic
+from oz_app.workspace.service import NotFound
 from oz_app.workspace.widgets import attempt, confirm_text, transient_dialog
 
 if TYPE_CHECKING:
