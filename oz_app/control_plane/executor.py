@@ -254,7 +254,9 @@ class Executor:
             refusals = []
             for key in chain:
                 settings = providers[key]
-                wait = self.quotas.acquire(run.tenant, settings.quota_key, settings.msg_limit, settings.window_seconds)
+                wait = await self.quotas.acquire(
+                    run.tenant, settings.quota_key, settings.msg_limit, settings.window_seconds
+                )
                 if wait <= 0:
                     error = await self._attempt(run, key, settings, attempts)
                     if error is None:
@@ -263,7 +265,7 @@ class Executor:
                         refusals.append(f"{key}: {error}")
                         continue
                     wait = error.retry_after or settings.window_seconds or DEFAULT_SATURATION_SECONDS
-                    self.quotas.saturate(settings.quota_key, wait)
+                    await self.quotas.saturate(settings.quota_key, wait)
                 refusals.append(f"{key}: rate-limited for {wait:.0f} s")
                 soonest = wait if soonest is None else min(soonest, wait)
             summary = "; ".join(refusals)

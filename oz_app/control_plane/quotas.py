@@ -1,38 +1,75 @@
-"""Rolling-window quotas per (tenant, provider), counted when a call starts (PR-3)."""
+"""Rolling-window quotas per (tenant, provider), counted in the database when a call starts (PR-3).
+
+Every process on one database shares the counts and the 429 saturations, so N control planes
+give a tenant its quota once. Counting is atomic across processes: on PostgreSQL an advisory
+lock per (tenant, provider), held until the transaction ends, makes the count and the insert one
+step; on SQLite the transaction's first statement (a DELETE) takes the database's write lock.
+"""
 
 from __future__ import annotations
 
-import time
-from collections import defaultdict, deque
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+
+from tortoise import connections
+from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.transactions import in_transaction
+
+from oz_app.db.models import ProviderSaturation, QuotaUse
+
+# One statement, so two processes saturating a provider at once keep the later end.
+_SATURATE = {
+    "postgres": 'INSERT INTO "provider_saturations" ("key", "until") VALUES ($1, $2) ON CONFLICT ("key") '
+    'DO UPDATE SET "until" = GREATEST("provider_saturations"."until", EXCLUDED."until")',
+    "sqlite": 'INSERT INTO "provider_saturations" ("key", "until") VALUES (?, ?) ON CONFLICT ("key") '
+    'DO UPDATE SET "until" = max("until", excluded."until")',
+}
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
 
 
 class Quotas:
     """At most ``limit`` calls in any ``window`` seconds per (tenant, provider), plus saturation
-    of a provider (for every tenant) after it answered 429."""
+    of a provider (for every tenant) after it answered 429. ``clock`` gives an aware datetime."""
 
-    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, clock: Callable[[], datetime] = utc_now) -> None:
         self._clock = clock
-        self._starts: dict[tuple[str, str], deque[float]] = defaultdict(deque)
-        self._saturated_until: dict[str, float] = {}
 
-    def acquire(self, tenant: str, provider: str, limit: int, window: float) -> float:
+    async def acquire(self, tenant: str, provider: str, limit: int, window: float) -> float:
         """Count a call that starts now and return 0, or return the seconds until one may start."""
-        now = self._clock()
-        blocked = self._saturated_until.get(provider, 0.0) - now
-        if blocked > 0:
+        blocked = await self._saturated_for(provider)
+        if blocked > 0 or limit <= 0 or window <= 0:
             return blocked
-        if limit <= 0 or window <= 0:
-            return 0.0
-        starts = self._starts[(tenant, provider)]
-        while starts and starts[0] <= now - window:
-            starts.popleft()
-        if len(starts) >= limit:
-            return starts[0] + window - now
-        starts.append(now)
+        async with in_transaction() as conn:
+            await _lock(conn, f"quota {tenant} {provider}")
+            return await self._count(conn, tenant, provider, limit, timedelta(seconds=window))
+
+    async def saturate(self, provider: str, seconds: float) -> None:
+        """Refuse calls to ``provider`` for ``seconds`` (a 429's Retry-After, or the window)."""
+        until = self._clock() + timedelta(seconds=max(seconds, 0.0))
+        conn = connections.get("default")
+        await conn.execute_query(_SATURATE[conn.capabilities.dialect], [provider, until])
+
+    async def _saturated_for(self, provider: str) -> float:
+        saturation = await ProviderSaturation.get_or_none(key=provider)
+        return max((saturation.until - self._clock()).total_seconds(), 0.0) if saturation else 0.0
+
+    async def _count(self, conn: BaseDBAsyncClient, tenant: str, provider: str, limit: int, window: timedelta) -> float:
+        """Under the lock: forget calls out of the window, then count this one if there is room."""
+        now = self._clock()
+        uses = QuotaUse.filter(tenant=tenant, key=provider).using_db(conn)
+        await uses.filter(at__lte=now - window).delete()  # first: on SQLite it takes the write lock
+        # The limit-th newest call: while it is in the window, the quota is full.
+        blocking = await uses.order_by("-at").offset(limit - 1).first()
+        if blocking is not None:
+            return (blocking.at + window - now).total_seconds()
+        await QuotaUse.create(tenant=tenant, key=provider, at=now, using_db=conn)
         return 0.0
 
-    def saturate(self, provider: str, seconds: float) -> None:
-        """Refuse calls to ``provider`` for ``seconds`` (a 429's Retry-After, or the window)."""
-        until = self._clock() + max(seconds, 0.0)
-        self._saturated_until[provider] = max(until, self._saturated_until.get(provider, 0.0))
+
+async def _lock(conn: BaseDBAsyncClient, name: str) -> None:
+    """Hold a PostgreSQL advisory lock on ``name`` until the transaction ends (SQLite needs none)."""
+    if conn.capabilities.dialect == "postgres":
+        await conn.execute_query("SELECT pg_advisory_xact_lock(hashtext($1))", [name])

@@ -112,6 +112,32 @@ class PersonalProvider(ProviderFields):
         unique_together = (("owner", "key"),)
 
 
+class QuotaUse(Model):
+    """One provider call counted against a tenant's rolling-window quota (PR-3).
+
+    Only calls still inside their window are kept: older ones are deleted as the next is counted.
+    """
+
+    id = fields.BigIntField(primary_key=True)
+    key = fields.CharField(max_length=100, description="the provider's quota key")
+    tenant = fields.CharField(max_length=64)
+    at = fields.DatetimeField()
+
+    class Meta:
+        table = "quota_uses"
+        indexes = (("tenant", "key", "at"),)
+
+
+class ProviderSaturation(Model):
+    """A provider that answered 429: refused for every tenant until ``until`` (PR-3)."""
+
+    key = fields.CharField(max_length=100, primary_key=True, description="the provider's quota key")
+    until = fields.DatetimeField()
+
+    class Meta:
+        table = "provider_saturations"
+
+
 # The workspace (WS-*): people, their agents and rooms, and what happens in a room.
 
 
