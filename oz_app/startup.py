@@ -10,6 +10,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
+from oz_app import db
 from oz_app.config import Settings
 from oz_app.storage import StorageError, causes, describe_os_error, is_disk_full
 
@@ -27,7 +28,10 @@ def describe_database(settings: Settings) -> str:
     if settings.is_postgres:
         parts = urlsplit(settings.database_url)
         return f"PostgreSQL at {parts.hostname}:{parts.port or 5432}{parts.path}"
-    return f"SQLite at {settings.database_url.removeprefix('sqlite://')}"
+    where = f"SQLite at {settings.database_url.removeprefix('sqlite://')}"
+    if db.sqlite_shared(settings.database_url):
+        return f"{where}, also open in another oz-app process: SQLite serves one process, use PostgreSQL for several"
+    return where
 
 
 def explain(exc: BaseException, settings: Settings) -> str:

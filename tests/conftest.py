@@ -126,12 +126,19 @@ class Server:
 
 
 def start_server(
-    data_dir: Path, database_url: str, env: dict[str, str] | None = None, timeout: float = 20, port: int | None = None
+    data_dir: Path,
+    database_url: str,
+    env: dict[str, str] | None = None,
+    timeout: float = 20,
+    port: int | None = None,
+    part: str = "--control-plane",
 ) -> Server:
-    """Start the control plane (on ``port``, else a free one) and wait until ``/health`` answers 200."""
+    """Start the control plane (or, ``part="--workspace"``, the headless workspace with its
+    control plane) on ``port``, else a free one, and wait until ``/health`` answers 200."""
     port = port or free_port()
     full_env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith(("OZ_", "DATABASE_URL"))},
+        # PYTEST_CURRENT_TEST would make NiceGUI's ui.run behave as under its own test fixtures
+        **{k: v for k, v in os.environ.items() if not k.startswith(("OZ_", "DATABASE_URL", "PYTEST_", "NICEGUI_"))},
         "OZ_ADMIN_API_KEY": ADMIN_KEY,
         "DATABASE_URL": database_url,
         "OZ_LOG_FORMAT": "json",
@@ -142,18 +149,11 @@ def start_server(
     log_path = data_dir / f"server-{port}.log"
     with log_path.open("wb") as log:
         process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "oz_app.cli",
-                "--headless",
-                "--control-plane",
-                "--port",
-                str(port),
-                "--data-dir",
-                str(data_dir),
-            ],
+            [sys.executable, "-m", "oz_app.cli", "--headless"]
+            + ([] if part == "--workspace" else [part])
+            + ["--port", str(port), "--data-dir", str(data_dir)],
             env=full_env,
+            cwd=data_dir,
             stdout=log,
             stderr=subprocess.STDOUT,
         )

@@ -126,7 +126,11 @@ def test_live_output_streams_while_the_provider_answers(make_server, tmp_path, t
     assert states[-1] == "SUCCEEDED"
     assert len([event for event, _ in received if event == "output"]) > 1  # streamed, not one block at the end
     finished = _follow(srv, token, run_id)  # following a finished run replays it and ends
-    assert finished == [("output", {"text": text}), ("state", {"state": "SUCCEEDED", "status_message": text})]
+    # ST-2: the status message is the status only, never a copy of the output
+    assert finished == [
+        ("output", {"offset": 0, "text": text}),
+        ("state", {"state": "SUCCEEDED", "status_message": None}),
+    ]
 
 
 def test_another_tenant_cannot_follow_a_run(server, token):

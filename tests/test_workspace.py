@@ -22,7 +22,7 @@ from nicegui.testing.user_simulation import user_simulation
 
 from oz_app.db.models import Agent, Message, Notification, Room, Task
 from oz_app.db.models import User as Person
-from oz_app.workspace import accounts, service
+from oz_app.workspace import accounts, replies, service
 from tests.conftest import TEST_DATABASE, fill, free_port, new_database_url, wait_for
 from tests.fake_llm import FakeOpenAI
 
@@ -157,8 +157,9 @@ async def test_mention_streams_the_reply_into_every_open_tab(tabs: Tabs) -> None
     await second.should_see("@helper hello", retries=RETRIES)
     await second.should_see("Hello from the helper", retries=RETRIES)
     await tabs.user.should_see("Hello from the helper", retries=RETRIES)
-    reply = await Message.get(room=room, author_kind="agent")
-    assert reply.state == "done" and reply.content == "Hello from the helper"
+    reply = await eventually(lambda: Message.get_or_none(room=room, author_kind="agent", state="done"))
+    assert (await shown(reply))["content"] == "Hello from the helper"  # ST-1: read from the run
+    assert reply.content == ""  # ... not copied into the message
     run = await tabs.workspace.runner.get(reply.run_id)
     assert run["state"] == "SUCCEEDED" and run["provider"] == "fake"
     assert "You are helper" in tabs.llm.requests[0]["body"]["messages"][-1]["content"]
@@ -217,13 +218,14 @@ async def test_cancel_a_running_reply(tabs: Tabs) -> None:
     await eventually(lambda: _streamed(tabs, room))
     tabs.user.find("Stop").click()
     reply = await eventually(lambda: Message.get_or_none(room=room, author_kind="agent", state="cancelled"))
-    assert reply.content.startswith("slow")
+    assert (await shown(reply))["content"].startswith("slow")
     assert (await tabs.workspace.runner.get(reply.run_id))["state"] == "CANCELLED"
     await tabs.user.should_see("cancelled", retries=RETRIES)
 
 
-async def test_pause_cancels_running_replies_and_stops_new_ones(tabs: Tabs) -> None:
-    """WS-2: pausing a room cancels its running agents; mentions wait until it resumes."""
+async def test_pause_cancels_running_replies_and_holds_mentions_until_resume(tabs: Tabs) -> None:
+    """WS-2, ST-5: pausing a room cancels its running agents; a mention meanwhile is queued (shown
+    as queued) and answered when the room resumes."""
     tabs.llm.words = ["slow"] * 100
     tabs.llm.delay = 0.1
     room = await make_room(tabs)
@@ -237,9 +239,17 @@ async def test_pause_cancels_running_replies_and_stops_new_ones(tabs: Tabs) -> N
     room = await Room.get(id=room.id)
     assert room.paused
     requests = len(tabs.llm.requests)
+    tabs.llm.words, tabs.llm.delay = ["answered after resume"], 0
     await tabs.workspace.conductor.post(room, "local", "@helper again")
-    await tabs.user.should_see("This room is paused: resume it to let agents answer.", retries=RETRIES)
+    await tabs.user.should_see("This room is paused: the agents answer when it resumes.", retries=RETRIES)
+    queued = await Message.get(room=room, author_kind="agent", state="queued")
+    await tabs.user.should_see("queued", retries=RETRIES)
     assert len(tabs.llm.requests) == requests
+    assert (await Agent.get(name="helper")).status == "queued"  # ST-6: stored
+    tabs.user.find("Resume").click()
+    await tabs.user.should_see("answered after resume", retries=RETRIES)
+    await queued.refresh_from_db()
+    assert queued.state == "done" and (await shown(queued))["content"] == "answered after resume"
 
 
 async def test_no_provider_is_said_where_the_user_types(tabs: Tabs, monkeypatch: Any) -> None:
@@ -278,10 +288,10 @@ async def test_fan_out_answers_are_gathered_back_to_the_lead_once(tabs: Tabs) ->
     tabs.llm.respond = respond
     room = await make_room(tabs, agents=("lead", "x", "y"))
     await tabs.workspace.conductor.post(room, "local", "@lead organise this")
-    await eventually(lambda: Message.get_or_none(room=room, content="All done."))
-    await eventually(lambda: not tabs.workspace.conductor.replies)
-    authors = [m.author_name for m in await Message.filter(room=room, author_kind="agent").order_by("id")]
-    assert sorted(authors) == ["lead", "lead", "x", "y"]
+    await eventually(lambda: _settled(room, 4))
+    agent_replies = await Message.filter(room=room, author_kind="agent").order_by("id")
+    assert sorted(m.author_name for m in agent_replies) == ["lead", "lead", "x", "y"]
+    assert (await shown(agent_replies[-1]))["content"] == "All done."
     handback = [r for r in tabs.llm.requests if "have answered" in r["body"]["messages"][-1]["content"]]
     assert len(handback) == 1
     assert "x says hi" in handback[0]["body"]["messages"][-1]["content"]
@@ -382,8 +392,22 @@ async def _count(owner: Any, expected: int) -> bool:
     return await Notification.filter(owner=owner).count() == expected
 
 
-def _streamed(tabs: Tabs, room: Room) -> str:
-    return "".join("".join(r.chunks) for r in tabs.workspace.conductor.replies.values() if r.room.id == room.id)
+async def _streamed(tabs: Tabs, room: Room) -> str:
+    """What the room's streaming reply has said so far (read from its run)."""
+    reply = await Message.get_or_none(room=room, author_kind="agent", state="streaming")
+    return "" if reply is None else str((await shown(reply))["content"])
+
+
+async def shown(message: Message) -> dict[str, Any]:
+    """The message as a tab shows it."""
+    return (await replies.views([message]))[0]
+
+
+async def _settled(room: Room, count: int) -> list[Message] | None:
+    """The room's agent replies once ``count`` of them have all ended."""
+    found = await Message.filter(room=room, author_kind="agent").exclude(state__in=replies.ACTIVE_REPLY)
+    active = await Message.filter(room=room, author_kind="agent", state__in=replies.ACTIVE_REPLY).exists()
+    return found if len(found) == count and not active else None
 
 
 # Runs page (WS-9) ----------------------------------------------------------------------------------
@@ -634,8 +658,8 @@ async def test_every_harness_is_dispatched(tabs: Tabs) -> None:
 
 
 async def _ended_replies(room: Room, count: int) -> list[Message] | None:
-    replies = await Message.filter(room=room, author_kind="agent").exclude(state="streaming")
-    return replies if len(replies) == count else None
+    ended = await Message.filter(room=room, author_kind="agent").exclude(state__in=replies.ACTIVE_REPLY)
+    return ended if len(ended) == count else None
 
 
 # Remote runner mode (PR-7 from the workspace) -------------------------------------------------------

@@ -14,7 +14,7 @@ from oz_app.db.models import Message
 from oz_app.runners import RunnerError
 from oz_app.workspace import accounts, service
 from tests.fake_llm import FakeOpenAI
-from tests.test_workspace import RETRIES, Tabs, eventually, llm, tabs, workspace_env  # noqa: F401 (fixtures)
+from tests.test_workspace import RETRIES, Tabs, eventually, llm, shown, tabs, workspace_env  # noqa: F401 (fixtures)
 
 PASSWORD = "correct horse battery"
 
@@ -39,12 +39,12 @@ async def test_a_personal_provider_answers_only_its_owner(tabs: Tabs) -> None:  
         body = ProviderIn(type="openai_compatible", base_url=own.url, api_key="sk-bob", model="m")
         await store_provider(plane.catalog, plane.vault, plane.executor.provider_types, "fake", body, owner=bob)
         await tabs.workspace.conductor.post(room, "bob", "@helper hi")
-        assert (await reply_in(room)).content == "Bob's own"
+        assert (await shown(await reply_in(room)))["content"] == "Bob's own"
         assert len(own.requests) == 1 and tabs.llm.requests == []
 
         _, ann_room = await member_room(tabs, "ann")
         await tabs.workspace.conductor.post(ann_room, "ann", "@helper hi")
-        assert (await reply_in(ann_room)).content == "Hello there!"
+        assert (await shown(await reply_in(ann_room)))["content"] == "Hello there!"
         assert len(own.requests) == 1 and len(tabs.llm.requests) == 1
         assert (await plane.catalog.snapshot())["fake"].base_url == tabs.llm.url
     finally:
@@ -143,9 +143,10 @@ async def test_a_personal_provider_that_is_rate_limited_does_not_block_the_team(
         await store_provider(plane.catalog, plane.vault, plane.executor.provider_types, "fake", body, owner=bob)
         await tabs.workspace.conductor.post(room, "bob", "@helper hi")
         failed = await eventually(lambda: Message.get_or_none(room=room, author_kind="agent", state="failed"))
-        assert "rate-limited" in failed.content or "429" in failed.content
+        status = (await shown(failed))["status"]
+        assert "rate-limited" in status or "429" in status
         _, ann_room = await member_room(tabs, "ann")
         await tabs.workspace.conductor.post(ann_room, "ann", "@helper hi")
-        assert (await reply_in(ann_room)).content == "Hello there!"
+        assert (await shown(await reply_in(ann_room)))["content"] == "Hello there!"
     finally:
         own.close()

@@ -15,6 +15,7 @@ from loguru import logger
 from starlette.middleware.cors import CORSMiddleware
 
 from oz_app import __version__, db
+from oz_app.bus import RUNS_TOPIC, Bus, run_topic
 from oz_app.config import Settings
 from oz_app.control_plane import environments, provider_config, runs, service, tokens
 from oz_app.control_plane.executor import Executor
@@ -22,7 +23,6 @@ from oz_app.control_plane.http import Authenticator, RequestContextMiddleware, i
 from oz_app.control_plane.provider_config import ProviderCatalog
 from oz_app.control_plane.worker_hub import WorkerHub
 from oz_app.db.models import Run
-from oz_app.events import RunEvents
 from oz_app.secrets import Vault, load_or_create_key
 from oz_app.storage import space_problem
 
@@ -39,20 +39,33 @@ class ControlPlane:
         self.owner = service.process_owner()
         self.vault = Vault(load_or_create_key(settings.data_dir, settings.secret_key))
         self.auth = Authenticator(settings.admin_api_key, settings.tenant_tokens)
-        self.events = RunEvents()
+        self.bus = Bus()
         self.catalog = ProviderCatalog(settings, self.vault)
         self.executor = Executor(settings, manager, self.owner, self.run_changed, self.run_output, self.catalog)
         self.hub = WorkerHub(settings, self.vault, self.run_changed, self.run_output)
         self._sweeper: asyncio.Task[None] | None = None
         self._side_tasks: set[asyncio.Task[None]] = set()
 
-    def run_changed(self, run_id: str, state: str = "", **event: Any) -> None:
-        """Tell live followers and plugins that a run changed state."""
-        self.events.publish(run_id, {"type": "state", "state": state})
+    def run_changed(self, run_id: str, state: str = "", *, reset: bool = False, **event: Any) -> None:
+        """Tell every process's followers, and this process's plugins, that a run changed state
+        (``reset``: its output starts again from nothing)."""
+        if reset:
+            self.bus.publish(run_topic(run_id), type="reset")
+        self.bus.publish(run_topic(run_id), type="state", state=state)
+        self.bus.publish(RUNS_TOPIC, run_id=run_id, state=state, tenant=event.get("tenant"))
         self.manager.hook.oz_run_event(run_id=run_id, state=state, event=event)
 
-    def run_output(self, run_id: str, text: str) -> None:
-        self.events.publish(run_id, {"type": "output", "text": text})
+    def run_output(self, run_id: str, offset: int, text: str) -> None:
+        """Announce text appended to a run's output at ``offset`` (ST-2)."""
+        self.bus.publish(run_topic(run_id), type="output", offset=offset, text=text)
+
+    def _on_runs_event(self, event: dict[str, Any]) -> None:
+        """A run cancelled in any process stops where it executes (PR-6)."""
+        if event.get("state") == "CANCELLED":
+            self.executor.cancel_local(event["run_id"])
+            task = asyncio.get_running_loop().create_task(self.hub.cancel(event["run_id"]))
+            self._side_tasks.add(task)  # the loop keeps only weak references to tasks
+            task.add_done_callback(self._side_tasks.discard)
 
     def run_created(self, run: Run) -> None:
         self.run_changed(run.id, run.state, tenant=run.tenant)
@@ -62,15 +75,11 @@ class ControlPlane:
             self.hub.wake()
 
     def run_cancelled(self, run_id: str) -> None:
-        self.executor.cancel_local(run_id)
-        task = asyncio.get_running_loop().create_task(self.hub.cancel(run_id))
-        self._side_tasks.add(task)  # the loop keeps only weak references to tasks
-        task.add_done_callback(self._side_tasks.discard)
         self.run_changed(run_id, "CANCELLED")
 
     def router(self) -> APIRouter:
         router = APIRouter(prefix=API_PREFIX)
-        router.include_router(runs.build_router(self.auth, self.run_created, self.run_cancelled, self.events))
+        router.include_router(runs.build_router(self.auth, self.run_created, self.run_cancelled, self.bus))
         router.include_router(environments.build_router(self.auth, self.vault))
         router.include_router(self.hub.router())
         router.include_router(
@@ -82,7 +91,11 @@ class ControlPlane:
     async def start(self) -> None:
         """Open the database, migrate, recover, and start executing runs."""
         await db.connect(self.settings.database_url)
+        await self.bus.start(self.settings.database_url)
+        self.bus.subscribe(RUNS_TOPIC, self._on_runs_event)
         recovered = await service.recover_expired_leases("LOCAL")
+        for run_id in recovered:
+            self.run_changed(run_id)
         if recovered:
             logger.warning("recovered {} runs left behind by a stopped process", len(recovered))
         self.executor.start()
@@ -99,6 +112,7 @@ class ControlPlane:
         await self.hub.stop()
         await self.executor.stop(self.settings.shutdown_grace_seconds)
         self.manager.hook.oz_shutdown(context={"settings": self.settings, "part": "control-plane"})
+        await self.bus.stop()
         await db.close()
 
     async def _sweep_forever(self) -> None:

@@ -20,9 +20,10 @@ from loguru import logger
 from oz_app.config import ProviderSettings, Settings
 from oz_app.control_plane import service
 from oz_app.control_plane.inputs import storable
+from oz_app.control_plane.output import OutputStream, Publish
 from oz_app.control_plane.provider_config import ProviderCatalog
 from oz_app.control_plane.quotas import Quotas
-from oz_app.db.models import TERMINAL_STATES, Run
+from oz_app.db.models import Run
 from oz_app.plugins import collect
 from oz_app.providers import CompletionRequest, ProviderError, ProviderMisconfigured, RateLimited, TransientError
 from oz_app.storage import is_disk_full, note_full_write
@@ -44,9 +45,7 @@ _MODEL_PREFIX = (
     ("glm", "glm"),
     ("kimi", "kimi"),
 )
-OUTPUT_FLUSH_SECONDS = 0.2
 DEFAULT_SATURATION_SECONDS = 60.0
-CANCEL_POLL_SECONDS = 0.5
 CLAIM_BATCH = 16  # most runs claimed by one query
 DISK_FULL_RETRY_SECONDS = 2.0
 
@@ -79,7 +78,7 @@ class Executor:
         manager: pluggy.PluginManager,
         owner: str,
         on_change: Callable[..., Any],
-        on_output: Callable[[str, str], None],
+        on_output: Publish,
         catalog: ProviderCatalog,
     ):
         self.settings = settings
@@ -92,7 +91,6 @@ class Executor:
         self._wake = asyncio.Event()
         self._tasks: dict[str, asyncio.Task[None]] = {}
         self._loop_task: asyncio.Task[None] | None = None
-        self._watch_task: asyncio.Task[None] | None = None
         self._stopping = False
         self._slots = asyncio.Semaphore(64)
 
@@ -102,26 +100,10 @@ class Executor:
 
     def start(self) -> None:
         self._loop_task = asyncio.create_task(self._claim_loop(), name="oz-executor")
-        self._watch_task = asyncio.create_task(self._watch_cancels(), name="oz-cancel-watch")
-
-    async def _watch_cancels(self) -> None:
-        """Stop local calls of runs cancelled by another process sharing the database (PR-6)."""
-        while True:
-            await asyncio.sleep(CANCEL_POLL_SECONDS)
-            if not self._tasks:
-                continue
-            try:
-                ended = await Run.filter(id__in=list(self._tasks), state__in=list(TERMINAL_STATES)).values_list(
-                    "id", flat=True
-                )
-            except Exception:
-                logger.exception("checking for cancelled runs failed; trying again")
-                continue
-            for run_id in ended:
-                self.cancel_local(str(run_id))
 
     def cancel_local(self, run_id: str) -> None:
-        """Stop the provider call of a run executing in this process, if any."""
+        """Stop the provider call of a run executing in this process, if any (a cancel made in any
+        process reaches this one as an event on the bus, PR-6)."""
         task = self._tasks.get(run_id)
         if task is not None:
             task.cancel()
@@ -129,11 +111,10 @@ class Executor:
     async def stop(self, grace: float) -> None:
         """Stop claiming, give running work ``grace`` seconds, then hand the rest back."""
         self._stopping = True
-        for side_task in (self._loop_task, self._watch_task):
-            if side_task:
-                side_task.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await side_task
+        if self._loop_task:
+            self._loop_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._loop_task
         running = list(self._tasks.values())
         if running:
             await asyncio.wait(running, timeout=grace)
@@ -142,8 +123,10 @@ class Executor:
             self._tasks[run_id].cancel()
         await asyncio.gather(*self._tasks.values(), return_exceptions=True)
         handed = await service.hand_back(self.owner, unfinished)
+        for run_id in handed:
+            self._on_change(run_id, "QUEUED", status_message=service.HANDED_BACK, reset=True)
         if handed:
-            logger.info("handed back {} unfinished runs at shutdown", handed)
+            logger.info("handed back {} unfinished runs at shutdown", len(handed))
 
     async def _claim_loop(self) -> None:
         last_upkeep = 0.0
@@ -248,7 +231,7 @@ class Executor:
             )
             return
         deadline = time.monotonic() + self.settings.queue_max_wait_seconds
-        attempts: list[dict[str, Any]] = []
+        attempts = list(run.attempts)  # an attempt interrupted by a shutdown stays on record (ST-3)
         while True:
             soonest: float | None = None
             refusals = []
@@ -310,54 +293,52 @@ class Executor:
         request = CompletionRequest(
             run_id=run.id, prompt=run.prompt, model=model, system_prompt=str(run.agent_config.get("base_prompt") or "")
         )
-        chunks: list[str] = []
-        last_flush = time.monotonic()
+        stream = OutputStream(run.id, self.owner, self._on_output)
         try:
             factory = self.provider_types.get(settings.type)
             if factory is None:
                 raise ProviderMisconfigured(f"its type {settings.type!r} is not provided by any installed plugin")
             # aclosing: a cancel that lands while we write to the database still stops the call now
-            async with contextlib.aclosing(factory(settings).stream(request)) as stream:
-                async for piece in stream:
-                    chunk = storable(piece)
-                    chunks.append(chunk)
-                    self._on_output(run.id, chunk)
-                    if time.monotonic() - last_flush >= OUTPUT_FLUSH_SECONDS:
-                        last_flush = time.monotonic()
-                        output = "".join(chunks)
-                        await Run.filter(id=run.id, state="INPROGRESS").update(
-                            output=output, status_message=service.status_tail(output)
-                        )
-            if not any(chunks):
+            async with contextlib.aclosing(factory(settings).stream(request)) as provider_stream:
+                async for piece in provider_stream:
+                    stream.add(storable(piece))
+            if not stream.text:
                 raise TransientError("it sent an empty answer, without any text")
         except asyncio.CancelledError:
             attempt["outcome"] = "cancelled"
-            await asyncio.shield(Run.filter(id=run.id).update(output="".join(chunks), attempts=attempts))
+            if self._stopping:  # a shutdown, not a person: the run is handed back and retried (ST-3)
+                attempt.update(outcome="interrupted", reason=service.INTERRUPTED)
+            await asyncio.shield(self._keep_cancelled(run, stream, attempts))
             raise
         except Exception as exc:
             if is_disk_full(exc):  # our write failed, not the provider
                 raise
             attempt["outcome"] = f"{type(exc).__name__}: {exc}"
-            if isinstance(exc, ProviderError) and exc.fallback and not chunks:
+            if isinstance(exc, ProviderError) and exc.fallback and not stream.text:
                 return exc
             code = "integration_not_configured" if isinstance(exc, ProviderMisconfigured) else "resource_unavailable"
             message = f"Provider {key!r} failed: {exc}"
-            await self._fail(
-                run, message, code, isinstance(exc, ProviderError) and exc.fallback, attempts, "".join(chunks)
-            )
+            await self._fail(run, message, code, isinstance(exc, ProviderError) and exc.fallback, attempts, stream)
             return None
         attempt["outcome"] = "answered"
-        output = "".join(chunks)
-        if await service.transition(
-            run.id,
-            ["INPROGRESS"],
-            "SUCCEEDED",
-            output=output,
-            attempts=attempts,
-            status_message=service.status_tail(output) or None,
-        ):
-            self._on_change(run.id, "SUCCEEDED", tenant=run.tenant, provider=key)
+        await self._end(run, stream, "SUCCEEDED", {"attempts": attempts, "status_message": None})
         return None
+
+    async def _keep_cancelled(self, run: Run, stream: OutputStream, attempts: list[dict[str, Any]]) -> None:
+        """A cancelled call's output so far stays with the run (its last write may not have been made)."""
+        await stream.close()
+        await Run.filter(id=run.id).update(output=stream.text, attempts=attempts)
+
+    async def _end(self, run: Run, stream: OutputStream | None, state: str, changes: dict[str, Any]) -> None:
+        """End the run; the output not written yet goes with the end, in the same write (ST-2)."""
+        leftover = await stream.close() if stream is not None else ""
+        if stream is not None:
+            changes["output"] = stream.text
+        if not await service.transition(run.id, ["INPROGRESS"], state, **changes):
+            return
+        if stream is not None and leftover:
+            self._on_output(run.id, len(stream.text) - len(leftover), leftover)
+        self._on_change(run.id, state, tenant=run.tenant, status_message=changes.get("status_message"))
 
     async def _fail(
         self,
@@ -366,12 +347,9 @@ class Executor:
         code: str,
         retryable: bool = False,
         attempts: list[dict[str, Any]] | None = None,
-        output: str | None = None,
+        stream: OutputStream | None = None,
     ) -> None:
         changes: dict[str, Any] = {"status_message": message, "error_code": code, "retryable": retryable}
         if attempts is not None:
             changes["attempts"] = attempts
-        if output is not None:
-            changes["output"] = output
-        if await service.transition(run.id, ["INPROGRESS"], "FAILED", **changes):
-            self._on_change(run.id, "FAILED", status_message=message)
+        await self._end(run, stream, "FAILED", changes)

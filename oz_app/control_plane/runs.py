@@ -16,11 +16,11 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 from tortoise import connections
 from tortoise.filters import escape_like
 
+from oz_app.bus import Bus, run_topic
 from oz_app.control_plane import service
 from oz_app.control_plane.http import ApiError, Caller
 from oz_app.control_plane.inputs import Text, as_utc, check_json, text_problem
 from oz_app.db.models import RUN_STATES, TERMINAL_STATES, Environment, Run
-from oz_app.events import RunEvents
 
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
@@ -253,7 +253,7 @@ def _timestamp(request: Request, name: str) -> datetime | None:
     return utc
 
 
-FOLLOW_POLL_SECONDS = 0.5
+KEEPALIVE_SECONDS = 15.0
 
 
 async def create_run(caller: Caller, prompt: str, title: str | None, config: dict[str, Any]) -> Run:
@@ -281,65 +281,85 @@ async def create_run(caller: Caller, prompt: str, title: str | None, config: dic
     )
 
 
-async def cancel_run(run_id: str, events: RunEvents, reason: str) -> bool:
-    """Cancel an active run; False if it had already ended. A run streaming in this process keeps
-    its output so far in the same write, so it never reads as CANCELLED without it."""
-    changes = {"status_message": reason}
-    if (streamed := events.streamed(run_id)) is not None:
-        changes["output"] = streamed
-    return await service.transition(run_id, service.ACTIVE_STATES, "CANCELLED", **changes)
+async def cancel_run(run_id: str, reason: str) -> bool:
+    """Cancel an active run; False if it had already ended. Its output so far is already stored."""
+    return await service.transition(run_id, service.ACTIVE_STATES, "CANCELLED", status_message=reason)
 
 
-async def follow_run(run_id: str, events: RunEvents) -> AsyncIterator[dict[str, Any]]:
-    """Output and state changes of one run: ``{"type": "output", "text"}``, ``{"type": "state",
-    "state", "status_message"}`` and, while nothing happens, ``{"type": "idle"}`` every half second.
+class _Follower:
+    """What one follower has been sent of a run: its output and state."""
 
-    A run streaming in this process is followed through the event bus, which hands over its
-    output so far atomically with the subscription; a run executed elsewhere (another process, a
-    worker) through its stored output. Ends after a terminal state.
-    """
-    with events.subscribe(run_id) as (queue, streamed):
-        live = streamed is not None
-        sent = 0
-        if streamed:
-            yield {"type": "output", "text": streamed}
-            sent = len(streamed)
-        state = ""
-        while True:
-            run = await Run.get_or_none(id=run_id)
-            if run is None:
+    def __init__(self) -> None:
+        self.text = ""
+        self.state = ""
+
+    def read(self, run: Run) -> list[dict[str, Any]]:
+        """The events that bring the follower to ``run`` as stored."""
+        events = []
+        if run.output != self.text:
+            start = len(self.text) if run.output.startswith(self.text) else 0
+            events.append({"type": "output", "offset": start, "text": run.output[start:]})
+            self.text = run.output
+        if run.state != self.state:
+            self.state = run.state
+            events.append({"type": "state", "state": run.state, "status_message": run.status_message})
+        return events
+
+    def place(self, offset: int, text: str) -> dict[str, Any] | None:
+        """The part of a chunk at ``offset`` not sent yet, as an event; None when there is nothing new.
+        Raises LookupError when something before it was missed (the run must be read)."""
+        have = len(self.text)
+        if offset > have:
+            raise LookupError(offset)
+        if offset + len(text) <= have:
+            return None
+        piece = text[have - offset :]
+        self.text += piece
+        return {"type": "output", "offset": have, "text": piece}
+
+
+async def follow_run(run_id: str, bus: Bus) -> AsyncIterator[dict[str, Any]]:
+    """Output and state changes of one run, wherever it executes (ST-4): ``{"type": "output",
+    "offset", "text"}`` (the output so far first; text goes at ``offset``, so an offset of 0
+    after other output means the run started over), ``{"type": "state", "state",
+    "status_message"}``, and ``{"type": "idle"}`` when nothing happened for a while. Ends after a
+    terminal state. Subscribed before the run is read: nothing said in between is lost."""
+    follower = _Follower()
+    with bus.queue(run_topic(run_id)) as queue:
+        run = await Run.get_or_none(id=run_id)
+        while run is not None:
+            for event in follower.read(run):
+                yield event
+            if follower.state in TERMINAL_STATES:
                 return
-            if not live and len(run.output) > sent:
-                yield {"type": "output", "text": run.output[sent:]}
-                sent = len(run.output)
-            if run.state != state:
-                state = run.state
-                yield {"type": "state", "state": state, "status_message": run.status_message}
-            if state in TERMINAL_STATES:
-                return
-            try:
-                event = await asyncio.wait_for(queue.get(), timeout=FOLLOW_POLL_SECONDS)
-            except TimeoutError:
-                yield {"type": "idle"}
-                continue
-            while event["type"] == "output":
-                live = True
-                text = event["text"][max(0, sent - event["offset"]) :]  # skip what the database already gave
-                if text:
-                    yield {"type": "output", "text": text}
-                    sent += len(text)
-                if queue.empty():
-                    break
-                event = queue.get_nowait()
+            run = None
+            while run is None:
+                try:
+                    event = await asyncio.wait_for(queue.get(), timeout=KEEPALIVE_SECONDS)
+                except TimeoutError:
+                    yield {"type": "idle"}
+                    continue
+                try:
+                    if event.get("type") != "output" or event.get("text") is None:
+                        raise LookupError(event.get("type"))
+                    placed = follower.place(int(event["offset"]), str(event["text"]))
+                    if placed is not None:
+                        yield placed
+                except LookupError:  # a state change, a restart, a resync or a gap: read the run
+                    if event.get("type") == "reset":
+                        follower.text = ""
+                    run = await Run.get_or_none(id=run_id)
+                    if run is None:
+                        return
 
 
-async def _sse(run_id: str, events: RunEvents) -> AsyncIterator[bytes]:
-    async for event in follow_run(run_id, events):
+async def _sse(run_id: str, bus: Bus) -> AsyncIterator[bytes]:
+    async for event in follow_run(run_id, bus):
         kind = event.pop("type")
         yield b": keep-alive\n\n" if kind == "idle" else f"event: {kind}\ndata: {json.dumps(event)}\n\n".encode()
 
 
-def build_router(auth: Any, on_created: Any, on_cancelled: Any, events: RunEvents) -> APIRouter:
+def build_router(auth: Any, on_created: Any, on_cancelled: Any, bus: Bus) -> APIRouter:
     """The runs endpoints; ``on_created(run)`` and ``on_cancelled(run_id)`` notify the runner."""
     router = APIRouter(tags=["runs"])
     CallerDep = Annotated[Caller, Depends(auth)]
@@ -432,11 +452,11 @@ def build_router(auth: Any, on_created: Any, on_cancelled: Any, events: RunEvent
 
     @router.get("/agent/runs/{run_id}/events", summary="Follow a run live (server-sent events)")
     async def follow(run_id: RunId, caller: CallerDep) -> StreamingResponse:
-        """``event: output`` carries ``{"text"}`` chunks (the output so far first), ``event: state``
+        """``event: output`` carries ``{"offset", "text"}`` chunks (the output so far first), ``event: state``
         carries ``{"state", "status_message"}``; the stream ends after a terminal state."""
         await visible_run(run_id, caller)
         return StreamingResponse(
-            _sse(run_id, events),
+            _sse(run_id, bus),
             media_type="text/event-stream",
             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
         )
@@ -444,7 +464,7 @@ def build_router(auth: Any, on_created: Any, on_cancelled: Any, events: RunEvent
     @router.post("/agent/runs/{run_id}/cancel", response_class=PlainTextResponse, summary="Cancel a run")
     async def cancel(run_id: RunId, caller: CallerDep) -> str:
         run = await visible_run(run_id, caller)
-        if await cancel_run(run.id, events, "Cancelled through the API."):
+        if await cancel_run(run.id, "Cancelled through the API."):
             on_cancelled(run.id)
             return run.id
         current = await Run.get(id=run.id)

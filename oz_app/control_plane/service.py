@@ -16,18 +16,13 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from loguru import logger
+from tortoise import connections
 
 from oz_app.db.models import TERMINAL_STATES, Run
 
 ACTIVE_STATES = ("QUEUED", "PENDING", "CLAIMED", "INPROGRESS")
 # States in which a run can be held by a claimer; QUEUED is held while it waits for a provider (PR-5).
 HELD_STATES = ["QUEUED", "CLAIMED", "INPROGRESS"]
-STATUS_TAIL_CHARS = 2000
-
-
-def status_tail(output: str) -> str:
-    """The end of a run's output, shown as its status message while it streams and after."""
-    return output[-STATUS_TAIL_CHARS:]
 
 
 def now() -> datetime:
@@ -58,6 +53,22 @@ async def transition(
     held = {"claimed_by": holder} if holder is not None else {}
     changed = await Run.filter(id=run_id, state__in=from_states, **held).update(state=to_state, **changes)
     return changed == 1
+
+
+async def append_output(run_id: str, text: str, holder: str) -> int | None:
+    """Append ``text`` to the output of a run ``holder`` holds (ST-2): the output is stored once and
+    grows as it streams, never rewritten. Returns where the text starts in the output (for the
+    ``offset`` of its event), or None when the run is no longer ``holder``'s to write."""
+    connection = connections.get("default")
+    mark = ["$1", "$2", "$3", "$4"] if connection.capabilities.dialect == "postgres" else ["?"] * 4
+    statement = (
+        f'UPDATE "runs" SET "output"="output"||{mark[0]},"updated_at"={mark[1]} WHERE "id"={mark[2]} '
+        f'AND "claimed_by"={mark[3]} AND "state" IN (\'CLAIMED\',\'INPROGRESS\') RETURNING LENGTH("output")'
+    )
+    rows = await connection.execute_query_dict(statement, [text, now(), run_id, holder])
+    if not rows:
+        return None
+    return int(next(iter(rows[0].values()))) - len(text)
 
 
 async def claim_batch(
@@ -167,20 +178,28 @@ async def recover_expired_leases(execution_location: str = "LOCAL") -> list[str]
     return changed
 
 
-async def hand_back(owner: str, run_ids: Iterable[str]) -> int:
-    """At shutdown, return unfinished local runs to the queue so another process resumes them."""
-    ids = list(run_ids)
-    if not ids:
-        return 0
-    return await Run.filter(id__in=ids, claimed_by=owner, state__in=HELD_STATES).update(
-        state="QUEUED",
-        claimed_by=None,
-        lease_expires_at=None,
-        started_at=None,
-        output="",
-        updated_at=now(),
-        status_message="Handed back at shutdown; it will start again.",
-    )
+HANDED_BACK = "Handed back at shutdown; it will start again."
+INTERRUPTED = "the process executing it stopped"
+
+
+async def hand_back(owner: str, run_ids: Iterable[str]) -> list[str]:
+    """At shutdown, return unfinished local runs to the queue so a process resumes them (ST-3).
+    The attempt that was answering is kept in ``attempts`` as ``interrupted``, so the run, and
+    the reply it is, say it was retried and why; the output starts again from nothing."""
+    handed = []
+    for run in await Run.filter(id__in=list(run_ids), claimed_by=owner, state__in=HELD_STATES):
+        attempts = [
+            {**attempt, "outcome": "interrupted", "reason": INTERRUPTED}
+            if attempt.get("outcome") == "answering"
+            else attempt
+            for attempt in run.attempts
+        ]
+        if await transition(
+            run.id, [run.state], "QUEUED", owner, claimed_by=None, lease_expires_at=None, started_at=None,
+            output="", attempts=attempts, status_message=HANDED_BACK,
+        ):  # fmt: skip
+            handed.append(run.id)
+    return handed
 
 
 async def sweep_retention(days: int) -> int:

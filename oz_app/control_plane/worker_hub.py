@@ -21,13 +21,13 @@ from loguru import logger
 from oz_app.config import Settings
 from oz_app.control_plane import service
 from oz_app.control_plane.inputs import storable
+from oz_app.control_plane.output import OutputStream, Publish
 from oz_app.db.models import TERMINAL_STATES, Environment, Run
 from oz_app.secrets import Vault
 
 PROTOCOL_VERSION = 1
 HELLO_TIMEOUT_SECONDS = 10
 DISPATCH_POLL_SECONDS = 0.5
-OUTPUT_FLUSH_SECONDS = 0.2
 
 
 @dataclass
@@ -39,8 +39,7 @@ class WorkerConnection:
     capacity: int
     running: set[str] = field(default_factory=set)
     full: bool = False
-    outputs: dict[str, str] = field(default_factory=dict)
-    flushed_at: dict[str, float] = field(default_factory=dict)
+    outputs: dict[str, OutputStream] = field(default_factory=dict)
 
     @property
     def free(self) -> int:
@@ -58,7 +57,7 @@ class WorkerHub:
         settings: Settings,
         vault: Vault,
         on_change: Callable[..., Any],
-        on_output: Callable[[str, str], None],
+        on_output: Publish,
     ) -> None:
         self.settings = settings
         self.vault = vault
@@ -188,23 +187,24 @@ class WorkerHub:
     async def _progress(self, connection: WorkerConnection, run_id: str, chunk: str) -> None:
         if run_id not in connection.running or not chunk:
             return
-        output = connection.outputs.get(run_id, "") + chunk
-        connection.outputs[run_id] = output
-        self._on_output(run_id, chunk)
-        if time.monotonic() - connection.flushed_at.get(run_id, 0.0) >= OUTPUT_FLUSH_SECONDS:
-            connection.flushed_at[run_id] = time.monotonic()
-            await Run.filter(id=run_id, claimed_by=connection.worker_id, state__in=["CLAIMED", "INPROGRESS"]).update(
-                output=output, status_message=service.status_tail(output)
-            )
+        stream = connection.outputs.get(run_id)
+        if stream is None:
+            stream = connection.outputs[run_id] = OutputStream(run_id, connection.worker_id, self._on_output)
+        stream.add(chunk)
 
     async def _finish(self, connection: WorkerConnection, run_id: str, kind: str, data: dict[str, Any]) -> None:
-        output = storable(str(data.get("output") or connection.outputs.get(run_id, "")))
+        stream = connection.outputs.pop(run_id, None)
+        streamed = ""
+        if stream is not None:
+            await stream.close()
+            streamed = stream.text
+        output = storable(str(data.get("output") or streamed))
         if kind == "task_completed":
             changes: dict[str, Any] = {
                 "output": output,
                 "artifacts": data.get("artifacts") or [],
                 "session_link": data.get("session_link") or None,
-                "status_message": service.status_tail(output) or None,
+                "status_message": None,
             }
             state = "SUCCEEDED"
         else:
@@ -213,10 +213,10 @@ class WorkerHub:
             changes["retryable"] = False
             state = "FAILED"
         if await service.transition(run_id, ["CLAIMED", "INPROGRESS"], state, connection.worker_id, **changes):
+            if output.startswith(streamed) and len(output) > len(streamed):
+                self._on_output(run_id, len(streamed), output[len(streamed) :])
             self._on_change(run_id, state)
         connection.running.discard(run_id)
-        connection.outputs.pop(run_id, None)
-        connection.flushed_at.pop(run_id, None)
         connection.full = False
         self.wake()
 

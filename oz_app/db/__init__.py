@@ -6,6 +6,8 @@ per dialect, generated from the same models by ``scripts/makemigrations.py``.
 
 from __future__ import annotations
 
+import fcntl
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -18,6 +20,8 @@ from tortoise.exceptions import OperationalError
 from oz_app.storage import secure_sqlite_file
 
 MODELS = "oz_app.db.models"
+_sqlite_locks: dict[Path, int] = {}  # SQLite files this process holds, with the lock's descriptor
+_sqlite_refused: set[Path] = set()  # SQLite files another process held when this one opened them
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 POSTGRES_CONNECT_TIMEOUT = 10
 
@@ -119,6 +123,7 @@ async def connect(url: str, migrate: bool = True) -> None:
     path = sqlite_path(url)
     if path is not None:
         secure_sqlite_file(path)
+        claim_sqlite(path)
     # Tortoise caches each model's INSERT/DELETE SQL per connection name, not per dialect: a
     # process that opened a SQLite database before a PostgreSQL one (the test suite) would
     # otherwise send SQLite's "?" placeholders to PostgreSQL.
@@ -131,6 +136,38 @@ async def connect(url: str, migrate: bool = True) -> None:
     except BaseException:
         await Tortoise.close_connections()
         raise
+
+
+def claim_sqlite(path: Path) -> bool:
+    """Hold a lock beside a SQLite file for as long as this process lives; False (and a warning)
+    when another process holds it. SQLite serves one process: events, live updates and quotas
+    would not reach the other one (ST-7)."""
+    path = path.resolve()
+    if path in _sqlite_locks:
+        return True
+    _sqlite_refused.discard(path)
+    descriptor = os.open(f"{path}.oz-lock", os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        os.close(descriptor)
+        _sqlite_refused.add(path)
+        logger.warning(SHARED_SQLITE, path=path)
+        return False
+    _sqlite_locks[path] = descriptor
+    return True
+
+
+def sqlite_shared(url: str) -> bool:
+    """True when another process holds the SQLite database this process opened."""
+    path = sqlite_path(url)
+    return path is not None and path.resolve() in _sqlite_refused
+
+
+SHARED_SQLITE = (
+    "another oz-app process is using the SQLite database {path}: SQLite serves one process, so live "
+    "updates and quotas are not shared between them; use PostgreSQL (DATABASE_URL) to run several"
+)
 
 
 async def close() -> None:

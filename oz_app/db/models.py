@@ -250,7 +250,12 @@ class Room(Model):
 
 
 class Message(Model):
-    """One chat message; an agent's reply is written as its run streams (``run_id``)."""
+    """One chat message. An agent's reply is one run (ST-1): what it says and how it stands are
+    read from the run (``run_id``). Its own ``state`` is the conductor's: ``queued`` (waiting for
+    the agent or the room, no run yet), ``streaming`` (its run is under way), then ``done``,
+    ``failed`` or ``cancelled`` once what it asks of other agents has been dispatched. ``content``
+    is a person's or the system's text, or the reply's text when its run lives on another
+    control plane (remote runner mode)."""
 
     id = fields.BigIntField(primary_key=True)
     room: fields.ForeignKeyRelation[Room] = fields.ForeignKeyField("models.Room", on_delete=fields.CASCADE)
@@ -258,14 +263,34 @@ class Message(Model):
     author_name = fields.CharField(max_length=64)
     agent_id = fields.CharField(max_length=32, null=True)
     content = fields.TextField(default="")
-    state = fields.CharField(max_length=16, default="done", description="done, streaming, failed, cancelled")
+    state = fields.CharField(
+        max_length=16, default="done", description="done, streaming, failed, cancelled"
+    )  # and queued
     run_id = fields.CharField(max_length=36, null=True)
     depth = fields.IntField(default=0, description="0 for people; an agent answering an agent is one deeper")
+    asked_by = fields.BigIntField(null=True, description="the message whose mention asked for this reply")
+    gather_id = fields.CharField(max_length=32, null=True, description="the gathering this reply answers")
+    extra = fields.TextField(default="", description="what the reply's prompt adds (the answers gathered)")
     created_at = fields.DatetimeField()
 
     class Meta:
         table = "messages"
-        indexes = (("room", "id"),)
+        indexes = (("room", "id"), ("state", "room", "agent_id"))
+
+
+class Gather(Model):
+    """An agent asked several agents at once (WS-5): their replies carry this id; when the last
+    has ended, their answers go back to ``lead`` once (``delivered``)."""
+
+    id = fields.CharField(max_length=32, primary_key=True)
+    room: fields.ForeignKeyRelation[Room] = fields.ForeignKeyField("models.Room", on_delete=fields.CASCADE)
+    lead_id = fields.CharField(max_length=32, description="the agent that asked")
+    depth = fields.IntField()
+    delivered = fields.BooleanField(default=False)
+    created_at = fields.DatetimeField()
+
+    class Meta:
+        table = "gathers"
 
 
 class Task(Model):

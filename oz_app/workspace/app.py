@@ -29,7 +29,6 @@ from oz_app.secrets import KeyFile, load_or_create_key
 from oz_app.storage import prepare_data_dir
 from oz_app.workspace import accounts, service
 from oz_app.workspace.dispatch import Conductor
-from oz_app.workspace.live import Live
 
 AUTH_KEY_FILE = "auth.key"
 
@@ -42,7 +41,7 @@ class Workspace:
         self.login = login
         # The API in a workspace answers only to the admin key and tokens it issued (SEC-4).
         self.plane = ControlPlane(replace(settings, tenant_tokens="issued"), manager)
-        self.live = Live()
+        self.live = self.plane.bus
         self.runner = load_runner(manager, settings, self.plane)
         self.conductor = Conductor(self.runner, self.live)
         self.ready = asyncio.Event()
@@ -56,6 +55,7 @@ class Workspace:
             await self.plane.start()
             if not self.login:
                 await accounts.local_user()
+            await self.conductor.start()
         except Exception as exc:  # the shutdown that follows stops what did start (stop())
             logger.opt(exception=exc).debug("the workspace could not start")
             self.failure = exc

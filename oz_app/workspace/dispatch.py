@@ -1,31 +1,39 @@
-"""Mentions become runs, and runs become agents' replies (WS-3, WS-4, WS-5).
+"""Mentions become replies, replies are runs, and conversations outlive processes (WS-3..WS-5,
+ST-1, ST-3, ST-5).
 
-A mention of a member agent starts one run through the runner mode (local or remote), with
-the agent's harness, model, environment and system prompt. The agent's reply is a message
-that fills in as the run streams; when the run ends the message holds the run's final output.
-Mentions inside a reply dispatch the agents mentioned, one level deeper, up to ``max_depth``.
-When a reply mentions several agents, their answers are gathered and handed back to the agent
-that asked, once, when the last of them has answered.
+Everything the conductor knows is a row. A mention of a member agent is a *queued* reply: a
+message, visible and cancellable, that starts (gets its run) as soon as the agent is not
+answering in that room and the room is not paused, oldest first. A reply's text and state are
+its run's (:mod:`oz_app.workspace.replies`). When the run ends the reply is *settled*, once,
+whichever process sees it first (a compare-and-set on the message): in the same transaction the
+agents it mentions get queued replies one level deeper (up to ``max_depth``), and when it was
+the last answer of a *gathering* (an agent asking several at once) the answers go back to the
+agent that asked. A process that stops, however it stops, leaves only rows behind, and every
+process picks up what is unsettled when it starts and every few seconds after.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import re
-from dataclasses import dataclass, field
+from collections import defaultdict
 from typing import Any
 
 from loguru import logger
+from tortoise.transactions import in_transaction
 
-from oz_app.db.models import TERMINAL_STATES, Agent, Message, Room
+from oz_app.bus import RUNS_TOPIC, Bus, run_topic
+from oz_app.db.models import Agent, Gather, Message, Room, Run
 from oz_app.runners import Runner, RunnerError
-from oz_app.workspace import service
-from oz_app.workspace.live import Live, room_topic, user_topic
+from oz_app.workspace import replies, service
+from oz_app.workspace.live import room_topic, user_topic
 
 MENTION = re.compile(r"(?<![\w@])@([A-Za-z][A-Za-z0-9_-]{0,63})")
 MAX_DEPTH = 3
 CONTEXT_MESSAGES = 20
 MAX_MESSAGE = 100_000
+SWEEP_SECONDS = 5.0
 
 
 def mentions_in(text: str) -> list[str]:
@@ -33,127 +41,154 @@ def mentions_in(text: str) -> list[str]:
     return list(dict.fromkeys(name.lower() for name in MENTION.findall(text)))
 
 
-def message_view(message: Message) -> dict[str, Any]:
-    """What a tab needs to show a message (also all a share link shows of it)."""
-    return {
-        "id": message.id,
-        "author_kind": message.author_kind,
-        "author_name": message.author_name,
-        "agent_id": message.agent_id,
-        "content": message.content,
-        "state": message.state,
-        "run_id": message.run_id,
-        "created_at": message.created_at.isoformat(),
-    }
-
-
-@dataclass
-class Gather:
-    """Answers being collected for the agent that mentioned several agents at once."""
-
-    lead: Agent
-    waiting: set[str]
-    depth: int
-    answers: list[tuple[str, str]] = field(default_factory=list)
-
-
-@dataclass
-class Reply:
-    """An agent's reply that is still streaming."""
-
-    message: Message
-    agent: Agent
-    room: Room
-    gather: Gather | None
-    chunks: list[str] = field(default_factory=list)
-    task: asyncio.Task[None] | None = None
+def run_config(agent: Agent) -> dict[str, Any]:
+    config: dict[str, Any] = {"name": agent.name}
+    if agent.harness != "default":
+        config["harness"] = {"type": agent.harness}
+    if agent.model:
+        config["model_id"] = agent.model
+    if agent.environment_id:
+        config["environment_id"] = agent.environment_id
+    if agent.system_prompt:
+        config["base_prompt"] = agent.system_prompt
+    return config
 
 
 class Conductor:
-    def __init__(self, runner: Runner, live: Live, max_depth: int = MAX_DEPTH) -> None:
+    def __init__(self, runner: Runner, bus: Bus, max_depth: int = MAX_DEPTH) -> None:
         self.runner = runner
-        self.live = live
+        self.bus = bus
         self.max_depth = max_depth
-        self.replies: dict[int, Reply] = {}
+        self._followed: dict[int, asyncio.Task[None]] = {}
+        self._starting: dict[tuple[str, str], asyncio.Lock] = defaultdict(asyncio.Lock)
+        self._sweeper: asyncio.Task[None] | None = None
 
-    # Publishing ----------------------------------------------------------------------------
+    async def start(self) -> None:
+        """Pick up what processes before this one left unsettled, then keep looking."""
+        await self.sweep()
+        self._sweeper = asyncio.create_task(self._sweep_forever(), name="oz-conductor-sweep")
 
-    def _message_event(self, message: Message, kind: str = "message") -> None:
-        self.live.publish(room_topic(message.room_id), kind=kind, message=message_view(message))  # type: ignore[attr-defined]
-
-    def _agent_status(self, agent: Agent, room: Room, status: str) -> None:
-        agent.status = status
-        event = {"kind": "agent", "agent_id": agent.id, "name": agent.name, "status": status}
-        self.live.publish(user_topic(agent.owner_id), **event)  # type: ignore[attr-defined]
-        self.live.publish(room_topic(room.id), **event)
-
-    async def _note(self, room: Room, text: str) -> None:
-        self._message_event(await service.post_message(room, "system", "oz", text))
-
-    def streaming(self, message_id: int) -> str | None:
-        """The text so far of a reply that is still streaming."""
-        reply = self.replies.get(message_id)
-        return None if reply is None else "".join(reply.chunks)
-
-    def busy_agents(self, room_id: str) -> set[str]:
-        return {reply.agent.id for reply in self.replies.values() if reply.room.id == room_id}
+    async def close(self) -> None:
+        """Stop following; nothing is written (a reply goes on as its run does, ST-3)."""
+        tasks = [task for task in (self._sweeper, *self._followed.values()) if task is not None]
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
 
     # People's messages -----------------------------------------------------------------------
 
     async def post(self, room: Room, author: str, content: str) -> Message:
-        """Post a person's message and dispatch every member agent it mentions."""
+        """Post a person's message and queue a reply from every member agent it mentions."""
         content = content.strip()
         if not content:
             raise service.Invalid("Write something first.")
         if len(content) > MAX_MESSAGE:
             raise service.Invalid(f"A message is at most {MAX_MESSAGE} characters.")
-        message = await service.post_message(room, "user", author, content)
-        self._message_event(message)
-        await self._dispatch_mentions(room, content, depth=1, exclude=set(), gather_lead=None, from_person=True)
+        created: list[Message] = []
+        async with in_transaction():
+            message = await service.post_message(room, "user", author, content)
+            created.append(message)
+            await self._mention(room, content, 1, set(), None, message.id, created)
+        await self._publish(created)
         return message
 
-    async def _dispatch_mentions(
-        self,
-        room: Room,
-        text: str,
-        *,
-        depth: int,
-        exclude: set[str],
-        gather_lead: Agent | None,
-        from_person: bool = False,
-    ) -> None:
+    async def _mention(
+        self, room: Room, text: str, depth: int, exclude: set[str], lead: Agent | None, asked_by: int,
+        created: list[Message],
+    ) -> None:  # fmt: skip
+        """Queue a reply from each member agent ``text`` mentions (not those in ``exclude``);
+        ``lead`` is the agent that asked (None: a person), who gets several answers gathered."""
         names = mentions_in(text)
         if not names:
             return
         members = {agent.name.lower(): agent for agent in await service.members_of(room)}
         unknown = [name for name in names if name not in members]
-        if unknown and from_person:
+        if unknown and lead is None:
             listed = ", ".join(f"@{name}" for name in unknown)
-            await self._note(room, f"{listed} {'is' if len(unknown) == 1 else 'are'} not a member of this room.")
+            await self._note(
+                room, f"{listed} {'is' if len(unknown) == 1 else 'are'} not a member of this room.", created
+            )
         targets = [members[name] for name in names if name in members and members[name].id not in exclude]
         if not targets:
             return
-        if room.paused:
-            await self._note(room, "This room is paused: resume it to let agents answer.")
-            return
         if depth > self.max_depth:
-            await self._note(room, f"Agents stopped here: they mentioned each other {self.max_depth} levels deep.")
+            await self._note(
+                room, f"Agents stopped here: they mentioned each other {self.max_depth} levels deep.", created
+            )
             return
-        busy = self.busy_agents(room.id)
-        for agent in [agent for agent in targets if agent.id in busy]:
-            await self._note(room, f"{agent.name} is already answering in this room.")
-        targets = [agent for agent in targets if agent.id not in busy]
-        gather = None
-        if gather_lead is not None and len(targets) > 1:
-            gather = Gather(lead=gather_lead, waiting={agent.id for agent in targets}, depth=depth)
+        if room.paused:
+            await self._note(room, "This room is paused: the agents answer when it resumes.", created)
+        gather_id = None
+        if lead is not None and len(targets) > 1:
+            gather_id = service.new_id()
+            await Gather.create(id=gather_id, room=room, lead_id=lead.id, depth=depth, created_at=service.now())
         for agent in targets:
-            await self.dispatch(room, agent, depth=depth, gather=gather)
+            created.append(await self._queue(room, agent, depth, asked_by=asked_by, gather_id=gather_id))
 
-    # Agents' replies ---------------------------------------------------------------------------
+    @staticmethod
+    async def _queue(room: Room, agent: Agent, depth: int, **fields: Any) -> Message:
+        return await service.post_message(
+            room, "agent", agent.name, "", agent_id=agent.id, state="queued", depth=depth, **fields
+        )
+
+    async def _note(self, room: Room, text: str, created: list[Message]) -> None:
+        created.append(await service.post_message(room, "system", "oz", text))
+
+    async def _publish(self, created: list[Message]) -> None:
+        """After a commit: show what was written, and start the replies it queued."""
+        for message in created:
+            self._announce(message)
+        for room_id, agent_id in dict.fromkeys((m.room_id, m.agent_id) for m in created if m.state == "queued"):  # type: ignore[attr-defined]
+            await self.start_next(room_id, agent_id)
+
+    def _announce(self, message: Message, kind: str = "message") -> None:
+        self.bus.publish(room_topic(message.room_id), kind=kind, message_id=message.id)  # type: ignore[attr-defined]
+
+    # Starting replies ----------------------------------------------------------------------------
+
+    async def start_next(self, room_id: str, agent_id: str | None) -> None:
+        """Start the agent's oldest queued reply in the room, if it is free there and the room is not paused."""
+        if agent_id is None:
+            return
+        async with self._starting[(room_id, agent_id)]:
+            while await self._start_one(room_id, agent_id):
+                pass
+        await self._set_status(agent_id)
+
+    async def _start_one(self, room_id: str, agent_id: str) -> bool:
+        """Start one queued reply; True when another should be tried (this one could not start)."""
+        room = await Room.get_or_none(id=room_id)
+        if room is None or room.paused or await Message.exists(room_id=room_id, agent_id=agent_id, state="streaming"):
+            return False
+        queued = await Message.filter(room_id=room_id, agent_id=agent_id, state="queued").order_by("id").first()
+        if queued is None:
+            return False
+        agent = await Agent.get_or_none(id=agent_id)
+        if agent is None:
+            await self._end_unstarted(queued, "failed", "This agent was deleted.")
+            return True
+        try:
+            run_id = await self.runner.start(
+                await self._prompt(room, agent, queued.extra),
+                title=f"{agent.name} in {room.name}"[:500],
+                config=run_config(agent),
+                owner=room.owner_id,  # type: ignore[attr-defined]
+            )
+        except RunnerError as exc:
+            await self._end_unstarted(queued, "failed", str(exc))
+            return True
+        if not await Message.filter(id=queued.id, state="queued").update(state="streaming", run_id=run_id):
+            with contextlib.suppress(RunnerError):  # cancelled meanwhile, or started by another process
+                await self.runner.cancel(run_id, owner=room.owner_id)  # type: ignore[attr-defined]
+            return True
+        queued.state, queued.run_id = "streaming", run_id
+        self._announce(queued)
+        self._follow(queued)
+        return False
 
     async def _prompt(self, room: Room, agent: Agent, extra: str) -> str:
-        history = await service.messages_of(room, limit=CONTEXT_MESSAGES)
-        lines = [f"{m.author_name}: {m.content}" for m in history if m.content and m.state == "done"]
+        history = await replies.views(await service.messages_of(room, limit=CONTEXT_MESSAGES))
+        lines = [f"{m['author_name']}: {m['content']}" for m in history if m["content"] and m["state"] == "done"]
         others = [f"@{a.name}" for a in await service.members_of(room) if a.id != agent.id]
         about = f" ({room.description})" if room.description else ""
         parts = [
@@ -170,136 +205,166 @@ class Conductor:
             parts.append(extra)
         return "\n".join(parts)
 
-    @staticmethod
-    def run_config(agent: Agent) -> dict[str, Any]:
-        config: dict[str, Any] = {"name": agent.name}
-        if agent.harness != "default":
-            config["harness"] = {"type": agent.harness}
-        if agent.model:
-            config["model_id"] = agent.model
-        if agent.environment_id:
-            config["environment_id"] = agent.environment_id
-        if agent.system_prompt:
-            config["base_prompt"] = agent.system_prompt
-        return config
+    # Following and settling replies -----------------------------------------------------------
 
-    async def dispatch(
-        self, room: Room, agent: Agent, *, depth: int, gather: Gather | None = None, extra: str = ""
-    ) -> Message:
-        """Start ``agent``'s reply in ``room``; the reply streams into a new message."""
-        prompt = await self._prompt(room, agent, extra)
-        message = await service.post_message(
-            room, "agent", agent.name, "", agent_id=agent.id, state="streaming", depth=depth
-        )
-        self._message_event(message)
-        try:
-            message.run_id = await self.runner.start(
-                prompt,
-                title=f"{agent.name} in {room.name}"[:500],
-                config=self.run_config(agent),
-                owner=room.owner_id,  # type: ignore[attr-defined]
-            )
-        except RunnerError as exc:
-            await self._finish(message, agent, room, "failed", str(exc))
-            if gather is not None:
-                await self._gathered(room, gather, agent, "")
-            return message
-        await Message.filter(id=message.id).update(run_id=message.run_id)
-        reply = Reply(message, agent, room, gather)
-        self.replies[message.id] = reply
-        self._agent_status(agent, room, "running")
-        reply.task = asyncio.create_task(self._follow(reply), name=f"oz-reply-{message.id}")
-        return message
+    def _follow(self, message: Message) -> None:
+        if message.id in self._followed:
+            return
+        task = asyncio.create_task(self._watch(message), name=f"oz-reply-{message.id}")
+        self._followed[message.id] = task
+        task.add_done_callback(lambda _task: self._followed.pop(message.id, None))
 
-    async def _follow(self, reply: Reply) -> None:
-        message, run_id = reply.message, str(reply.message.run_id)
-        owner = reply.room.owner_id  # type: ignore[attr-defined]
-        state, status = "", ""
-        try:
-            async for event in self.runner.follow(run_id, owner=owner):
-                if event["type"] == "output":
-                    reply.chunks.append(event["text"])
-                    self.live.publish(
-                        room_topic(reply.room.id), kind="chunk", message_id=message.id, text=event["text"]
-                    )
-                elif event["type"] == "state" and event.get("state") in TERMINAL_STATES:
-                    state = event["state"]
-            run = await self.runner.get(run_id, owner=owner)
-            state = run["state"]
-            text = run.get("output") or "".join(reply.chunks)
-            status = (run.get("status_message") or {}).get("message") or ""
-        except (RunnerError, OSError) as exc:
-            text, status = "".join(reply.chunks), str(exc)
-            state = state or "FAILED"
-        except asyncio.CancelledError:
-            text, state, status = "".join(reply.chunks), "CANCELLED", "Stopped."
-            raise
-        finally:
-            self.replies.pop(message.id, None)
-            outcome = {"SUCCEEDED": "done", "CANCELLED": "cancelled"}.get(state, "failed")
-            if outcome == "failed" and status:
-                text = f"{text}\n\n{status}" if text else status
-            elif outcome == "cancelled":
-                text = text or "(cancelled)"
-            await asyncio.shield(self._finish(message, reply.agent, reply.room, outcome, text))
-        await self._after(reply, text if outcome == "done" else "")
-
-    async def _finish(self, message: Message, agent: Agent, room: Room, outcome: str, text: str) -> None:
-        message.state, message.content = outcome, text
-        await Message.filter(id=message.id).update(state=outcome, content=text)
-        self._message_event(message, "message_done")
-        if agent.id not in self.busy_agents(room.id):
-            self._agent_status(agent, room, "error" if outcome == "failed" else "idle")
-
-    async def _after(self, reply: Reply, text: str) -> None:
-        """Dispatch what a finished reply asks for, and hand gathered answers back."""
-        room = await Room.get_or_none(id=reply.room.id)
+    async def _watch(self, message: Message) -> None:
+        """Wait for the reply's run to end, then settle the reply. A run on another control plane
+        (remote mode) is relayed onto this database's bus, so tabs follow it like any other."""
+        run_id, room = str(message.run_id), await Room.get_or_none(id=message.room_id)  # type: ignore[attr-defined]
         if room is None:
             return
+        relay = not await Run.exists(id=run_id)
         try:
-            if reply.gather is not None:
-                await self._gathered(room, reply.gather, reply.agent, text)
-            if text:
-                exclude = {reply.agent.id} | ({reply.gather.lead.id} if reply.gather else set())
-                await self._dispatch_mentions(
-                    room, text, depth=reply.message.depth + 1, exclude=exclude, gather_lead=reply.agent
-                )
-        except Exception:
-            logger.exception("dispatching the mentions of message {} failed", reply.message.id)
+            async for event in self.runner.follow(run_id, owner=room.owner_id):  # type: ignore[attr-defined]
+                if relay and event["type"] in ("output", "state"):
+                    self.bus.publish(run_topic(run_id), **event)
+                    if event["type"] == "state":
+                        self.bus.publish(RUNS_TOPIC, run_id=run_id, state=event["state"], tenant=None)
+            item = await self.runner.get(run_id, owner=room.owner_id)  # type: ignore[attr-defined]
+        except (RunnerError, OSError) as exc:
+            if "not found" not in str(exc):
+                logger.warning("lost reply {}'s run {}: {}; following it again shortly", message.id, run_id, exc)
+                return
+            item = {"state": "FAILED", "output": "", "status_message": {"message": str(exc)}}
+            relay = True
+        await self.settle(message, item, relay)
 
-    async def _gathered(self, room: Room, gather: Gather, agent: Agent, text: str) -> None:
-        gather.waiting.discard(agent.id)
-        if text:
-            gather.answers.append((agent.name, text))
-        if gather.waiting or room.paused:
+    async def settle(self, message: Message, item: dict[str, Any], keep_copy: bool) -> None:
+        """The reply's run ended: once, in one transaction, mark it and queue what it asks for."""
+        outcome = replies.SHOWN_STATE.get(item["state"], "failed")
+        changes: dict[str, Any] = {"state": outcome}
+        if keep_copy:  # the run is not in this database: keep what it said
+            status = (item.get("status_message") or {}).get("message") or ""
+            text = item.get("output") or ""
+            changes["content"] = f"{text}\n\n{status}" if outcome == "failed" and status and text else text or status
+        created: list[Message] = []
+        async with in_transaction():
+            if not await Message.filter(id=message.id, state="streaming").update(**changes):
+                return
+            message.state = outcome
+            await self._follow_ups(message, (item.get("output") or "") if outcome == "done" else "", created)
+        self._announce(message, "message_done")
+        await self._publish(created)
+        await self.start_next(message.room_id, message.agent_id)  # type: ignore[attr-defined]
+
+    async def _end_unstarted(self, message: Message, outcome: str, text: str) -> bool:
+        """A queued reply that ends without a run (cancelled, or its run could not be created)."""
+        created: list[Message] = []
+        async with in_transaction():
+            if not await Message.filter(id=message.id, state="queued").update(state=outcome, content=text):
+                return False
+            message.state, message.content = outcome, text
+            await self._follow_ups(message, "", created)
+        self._announce(message, "message_done")
+        await self._publish(created)
+        return True
+
+    async def _follow_ups(self, message: Message, text: str, created: list[Message]) -> None:
+        """What a settled reply asks for: the agents it mentions, and its gathering's hand-back."""
+        room = await Room.get_or_none(id=message.room_id)  # type: ignore[attr-defined]
+        if room is None:
             return
-        answers = "\n\n".join(f"@{name} answered:\n{answer}" for name, answer in gather.answers) or "Nobody answered."
-        extra = f"The agents you asked have answered.\n\n{answers}"
-        await self.dispatch(room, gather.lead, depth=gather.depth, extra=extra)
+        gather = await Gather.get_or_none(id=message.gather_id) if message.gather_id else None
+        if gather is not None:
+            await self._gathered(room, gather, created)
+        agent = await Agent.get_or_none(id=message.agent_id)
+        if text and agent is not None:
+            exclude = {agent.id} | ({gather.lead_id} if gather else set())
+            await self._mention(room, text, message.depth + 1, exclude, agent, message.id, created)
 
-    # Cancelling ----------------------------------------------------------------------------
+    async def _gathered(self, room: Room, gather: Gather, created: list[Message]) -> None:
+        """The last answer of a gathering is in: hand all of them back to the agent that asked, once."""
+        if await Message.exists(gather_id=gather.id, state__in=replies.ACTIVE_REPLY):
+            return
+        if not await Gather.filter(id=gather.id, delivered=False).update(delivered=True):
+            return
+        lead = await Agent.get_or_none(id=gather.lead_id)
+        if lead is None:
+            return
+        shown = await replies.views(await Message.filter(gather_id=gather.id).order_by("id"))
+        answers = "\n\n".join(
+            f"@{m['author_name']} answered:\n{m['content']}" for m in shown if m["state"] == "done" and m["content"]
+        )
+        extra = f"The agents you asked have answered.\n\n{answers or 'Nobody answered.'}"
+        created.append(await self._queue(room, lead, gather.depth, extra=extra))
 
-    async def cancel(self, message_id: int) -> bool:
-        """Stop a streaming reply; False if it already ended."""
-        reply = self.replies.get(message_id)
-        if reply is None or reply.message.run_id is None:
+    # Statuses, cancelling, pausing ------------------------------------------------------------------
+
+    async def _set_status(self, agent_id: str) -> None:
+        """Store the agent's status (ST-6), derived from its replies, and tell its tabs."""
+        agent = await Agent.get_or_none(id=agent_id)
+        if agent is None:
+            return
+        if await Message.exists(agent_id=agent_id, state="streaming"):
+            status = "running"
+        elif await Message.exists(agent_id=agent_id, state="queued"):
+            status = "queued"
+        else:
+            last = await Message.filter(agent_id=agent_id, state__in=["done", "failed", "cancelled"]).order_by("-id")
+            status = "error" if last and last[0].state == "failed" else "idle"
+        if status == agent.status:
+            return
+        await Agent.filter(id=agent_id).update(status=status)
+        event = {"kind": "agent", "agent_id": agent.id, "name": agent.name, "status": status}
+        self.bus.publish(user_topic(agent.owner_id), **event)  # type: ignore[attr-defined]
+        for room_id in await Room.filter(members__id=agent_id).values_list("id", flat=True):
+            self.bus.publish(room_topic(str(room_id)), **event)
+
+    async def cancel(self, room: Room, message_id: int) -> bool:
+        """Stop a reply in ``room``: a queued one never starts, a streaming one's run is cancelled.
+        False if it already ended."""
+        message = await Message.get_or_none(id=message_id, room_id=room.id, author_kind="agent")
+        if message is None:
+            return False
+        if message.state == "queued":
+            ended = await self._end_unstarted(message, "cancelled", "")
+            await self._set_status(str(message.agent_id))
+            return ended
+        if message.state != "streaming" or message.run_id is None:
             return False
         try:
-            await self.runner.cancel(reply.message.run_id, owner=reply.room.owner_id)  # type: ignore[attr-defined]
+            await self.runner.cancel(message.run_id, owner=room.owner_id)  # type: ignore[attr-defined]
         except RunnerError:
             return False
         return True
 
     async def pause(self, room: Room) -> int:
-        """Cancel every reply streaming in ``room``; how many were cancelled."""
-        replies = [reply for reply in self.replies.values() if reply.room.id == room.id]
-        for reply in replies:
-            reply.room.paused = True
-        results = await asyncio.gather(*(self.cancel(reply.message.id) for reply in replies))
+        """Cancel every reply streaming in ``room`` (queued ones wait for Resume); how many."""
+        streaming = await Message.filter(room_id=room.id, author_kind="agent", state="streaming")
+        results = await asyncio.gather(*(self.cancel(room, message.id) for message in streaming))
         return sum(results)
 
-    async def close(self) -> None:
-        tasks = [reply.task for reply in self.replies.values() if reply.task is not None]
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
+    async def resume(self, room: Room) -> None:
+        """Start the replies queued in ``room`` while it was paused."""
+        for agent_id in await self._queued_agents(room.id):
+            await self.start_next(room.id, agent_id)
+
+    @staticmethod
+    async def _queued_agents(room_id: str) -> list[str]:
+        rows = await Message.filter(room_id=room_id, state="queued").order_by("id").values_list("agent_id", flat=True)
+        return [str(agent_id) for agent_id in dict.fromkeys(rows) if agent_id]
+
+    # Picking up after other processes ------------------------------------------------------------
+
+    async def sweep(self) -> None:
+        """Follow every streaming reply (its process may be gone) and start what can start."""
+        for message in await Message.filter(author_kind="agent", state="streaming", run_id__isnull=False):
+            self._follow(message)
+        pairs = await Message.filter(state="queued").order_by("id").values_list("room_id", "agent_id")
+        for room_id, agent_id in dict.fromkeys(pairs):
+            await self.start_next(str(room_id), agent_id)
+
+    async def _sweep_forever(self) -> None:
+        while True:
+            await asyncio.sleep(SWEEP_SECONDS)
+            try:
+                await self.sweep()
+            except Exception:
+                logger.exception("looking for unsettled replies failed; trying again")

@@ -54,13 +54,13 @@ class LocalRunner:
 
     async def cancel(self, run_id: str, *, owner: str | None = None) -> None:
         run = await self._own(run_id, owner)
-        if not await runs.cancel_run(run.id, self.plane.events, "Cancelled."):
+        if not await runs.cancel_run(run.id, "Cancelled."):
             raise RunnerError(f"Run {run_id} already ended; a finished run cannot be cancelled.")
         self.plane.run_cancelled(run.id)
 
     async def follow(self, run_id: str, *, owner: str | None = None) -> AsyncIterator[dict[str, Any]]:
         await self._own(run_id, owner)
-        async for event in runs.follow_run(run_id, self.plane.events):
+        async for event in runs.follow_run(run_id, self.plane.bus):
             if event["type"] != "idle":
                 yield event
 

@@ -1,0 +1,462 @@
+"""A room's page (WS-2, WS-4..WS-7, WS-10, WS-13): the chat, where each agent's reply is read from
+its run and follows it live on the bus (ST-1, ST-4), the board, artifacts, members, pause and
+sharing."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from nicegui import ui
+
+from oz_app.bus import run_topic
+from oz_app.db.models import Agent, Message, Room, User
+from oz_app.workspace import render, replies, service
+from oz_app.workspace.live import room_topic
+from oz_app.workspace.widgets import attempt, listen, transient_dialog
+
+if TYPE_CHECKING:
+    from oz_app.workspace.app import Workspace
+
+STATUS_COLORS = {"idle": "grey", "running": "blue", "queued": "orange", "error": "red"}
+COLUMNS = (("backlog", "Backlog"), ("in_progress", "In progress"), ("done", "Done"))
+
+
+class MessageView:
+    """One message in the chat; an agent's reply fills in live while its run streams."""
+
+    def __init__(self, view: dict[str, Any], agents: dict[str, Agent], on_cancel: Callable[[int], Any]) -> None:
+        self.id = view["id"]
+        self.run_id: str | None = view["run_id"]
+        self.text = view["content"]
+        agent = agents.get(view.get("agent_id") or "")
+        with ui.column().classes("w-full gap-0 py-1").mark(f"message-{self.id}") as self.box:
+            with ui.row().classes("items-center gap-2"):
+                if agent is not None:
+                    ui.icon(agent.icon).style(f"color: {agent.color}")
+                kind = view["author_kind"]
+                style = "text-gray-500" if kind == "system" else "font-bold"
+                ui.label(view["author_name"]).classes(style)
+                # most messages are finished: they get no status or Stop (a room opens faster)
+                self.status: ui.label | None = None
+                self.stop: ui.button | None = None
+                if view["state"] != "done" or view["status"]:
+                    self.status = ui.label("").classes("text-sm text-gray-500 italic")
+                    self.stop = ui.button("Stop", on_click=lambda: on_cancel(self.id)).props("flat dense color=red")
+            self.body = render.markdown(self.text).classes("w-full")
+        self.update(view)
+
+    def update(self, view: dict[str, Any]) -> None:
+        state = view["state"]
+        self.run_id = view["run_id"]
+        self.text = view["content"]
+        self.body.set_content(self.text)
+        if self.stop is not None and self.status is not None:
+            self.stop.set_visibility(state in replies.ACTIVE_REPLY)
+            labels = {"streaming": f"{view['author_name']} is thinking…", "queued": "queued"}
+            label = labels.get(state, "" if state == "done" else state)
+            self.status.set_text(" · ".join(part for part in (label, view["status"]) if part))
+
+    def place(self, offset: int, text: str) -> bool:
+        """Show streamed ``text`` that goes at ``offset``; False when text before it is missing."""
+        have = len(self.text)
+        if offset > have:
+            return False
+        if offset + len(text) > have:
+            self.text += text[have - offset :]
+            self.body.set_content(self.text)
+        return True
+
+
+class RoomView:
+    """A room: chat (WS-4), board (WS-6), artifacts (WS-7), members, pause and sharing (WS-2, WS-10)."""
+
+    def __init__(self, workspace: Workspace, user: User, room: Room) -> None:
+        self.workspace = workspace
+        self.user = user
+        self.room = room
+        self.conductor = workspace.conductor
+        self.views: dict[int, MessageView] = {}
+        self.agents: dict[str, Agent] = {}
+        self.oldest: int | None = None
+        self.loading = False
+        self.dragging: str | None = None
+        self.following: dict[str, Callable[[], None]] = {}  # run id -> unsubscribe, while it streams
+        self.client = ui.context.client
+        self.client.on_delete(self.stop_following)
+
+    def stop_following(self) -> None:
+        for unsubscribe in self.following.values():
+            unsubscribe()
+        self.following.clear()
+
+    async def build(self) -> None:
+        self.agents = {agent.id: agent for agent in await service.agents_of(self.user)}
+        members = await service.members_of(self.room)
+        with ui.column().classes("w-full max-w-5xl mx-auto"):
+            with ui.row().classes("items-center w-full"):
+                self.title = ui.label(self.room.name).classes("text-2xl").mark("room-title")
+                self.paused_badge = ui.badge("paused", color="orange")
+                self.paused_badge.set_visibility(self.room.paused)
+                ui.space()
+                self.pause_button = ui.button("Resume" if self.room.paused else "Pause", on_click=self.toggle_pause)
+                ui.button("Edit", on_click=self.edit).props("flat").mark("edit-room")
+                ui.button("Share", on_click=self.share).props("flat")
+                ui.button("Delete", on_click=self.delete).props("flat color=red")
+            self.description = ui.label(self.room.description).classes("text-gray-600")
+            self.member_select = (
+                ui.select(
+                    {agent.id: agent.name for agent in self.agents.values()},
+                    multiple=True,
+                    value=[agent.id for agent in members],
+                    label="Member agents",
+                    on_change=self.set_members,
+                )
+                .classes("w-full")
+                .mark("members")
+            )
+            with ui.row().classes("gap-2") as self.status_row:
+                pass
+            self.show_statuses(members)
+            with ui.tabs() as tabs:
+                ui.tab("chat", "Chat")
+                ui.tab("tasks", "Tasks")
+                ui.tab("artifacts", "Artifacts")
+            with ui.tab_panels(tabs, value="chat").classes("w-full"):
+                with ui.tab_panel("chat"):
+                    await self.build_chat(members)
+                with ui.tab_panel("tasks"):
+                    await self.board()
+                with ui.tab_panel("artifacts"):
+                    await self.artifacts()
+        listen(self.workspace, room_topic(self.room.id), self.on_event)
+
+    # Chat ----------------------------------------------------------------------------------------
+
+    async def build_chat(self, members: list[Agent]) -> None:
+        self.scroller = ui.scroll_area(on_scroll=self.on_scroll).classes("w-full h-[60vh] border rounded")
+        with self.scroller:
+            self.older = ui.button("Load older messages", on_click=self.load_older).props("flat dense")
+            self.chat = ui.column().classes("w-full gap-1").mark("chat")
+        ui.context.client.on_connect(self.scroll_down)
+        page = await service.messages_of(self.room)
+        self.older.set_visibility(len(page) == service.PAGE)
+        self.oldest = page[0].id if page else None
+        for view in await replies.views(page):
+            self.add(view)
+        if not await self.workspace.providers_configured(self.user):
+            with ui.row().classes("items-center bg-amber-100 p-2 rounded w-full").mark("no-provider"):
+                ui.label("No provider is configured yet, so agents cannot answer.")
+                ui.link("Add one in Settings", "/settings")
+        with ui.row().classes("w-full items-center"):
+            self.input = ui.input(placeholder="Message — @name to ask an agent").classes("grow").mark("message")
+            self.input.on("keydown.enter", self.send)
+            self.input.on_value_change(self.suggest)
+            ui.button("Send", on_click=self.send).mark("send")
+        self.suggestions = ui.row().classes("gap-1").mark("suggestions")
+        self.member_names = [agent.name for agent in members]
+
+    def add(self, view: dict[str, Any]) -> None:
+        """Show a message (or show it as it is now), and follow its run while it streams."""
+        if view["id"] in self.views:
+            self.views[view["id"]].update(view)
+        else:
+            with self.chat:
+                self.views[view["id"]] = MessageView(view, self.agents, self.cancel_reply)
+        run_id = view["run_id"]
+        if run_id and view["state"] == "streaming" and run_id not in self.following:
+            topic = run_topic(run_id)
+            self.following[run_id] = self.workspace.live.subscribe(
+                topic, lambda event: self.client.safe_invoke(lambda: self.on_run_event(view["id"], event))
+            )
+        elif run_id in self.following and view["state"] != "streaming":
+            self.following.pop(run_id)()
+
+    def on_run_event(self, message_id: int, event: dict[str, Any]) -> None:
+        """A chunk goes where it belongs; anything else (a state change, a gap) is read from the run."""
+        shown = self.views.get(message_id)
+        if shown is None:
+            return
+        if event.get("type") == "output" and event.get("text") is not None:
+            if shown.place(int(event["offset"]), str(event["text"])):
+                return
+        if event.get("type") == "reset":
+            shown.text = ""
+        self.client.safe_invoke(functools.partial(self.reload, [message_id]))
+
+    async def reload(self, message_ids: list[int]) -> None:
+        """Show these messages of the room as the database has them now."""
+        messages = await Message.filter(id__in=message_ids, room_id=self.room.id).order_by("id")
+        for view in await replies.views(messages):
+            self.add(view)
+        self.scroll_down()
+
+    async def catch_up(self) -> None:
+        """After the bus reconnected: the streaming replies and anything newer than the last message."""
+        newest = max(self.views, default=0)
+        unsettled = [view.id for view in self.views.values() if view.run_id in self.following]
+        newer = await Message.filter(room_id=self.room.id, id__gt=newest).values_list("id", flat=True)
+        await self.reload([*unsettled, *newer])  # type: ignore[list-item]
+
+    def scroll_down(self) -> None:
+        self.scroller.scroll_to(percent=1.0)
+
+    async def on_scroll(self, event: Any) -> None:
+        """Scrolled to the top: load the page before (WS-4; a room opens with its latest page only)."""
+        if event.vertical_position <= 0 and self.older.visible and not self.loading:
+            await self.load_older()
+
+    async def load_older(self) -> None:
+        if self.oldest is None or self.loading:
+            return
+        self.loading = True
+        try:
+            page = await service.messages_of(self.room, before=self.oldest)
+        finally:
+            self.loading = False
+        if not page:
+            self.older.set_visibility(False)
+            return
+        self.oldest = page[0].id
+        for position, shown in enumerate(await replies.views(page)):
+            view = MessageView(shown, self.agents, self.cancel_reply)
+            view.box.move(self.chat, target_index=position)
+            self.views[view.id] = view
+        self.older.set_visibility(len(page) == service.PAGE)
+
+    def suggest(self) -> None:
+        """``@`` autocomplete: the member agents matching the word being typed."""
+        self.suggestions.clear()
+        words = (self.input.value or "").split(" ")
+        if not words[-1].startswith("@"):
+            return
+        typed = words[-1][1:].lower()
+        with self.suggestions:
+            for name in self.member_names:
+                if name.lower().startswith(typed):
+                    ui.button(f"@{name}", on_click=lambda n=name: self.complete(n)).props("dense outline no-caps")
+
+    def complete(self, name: str) -> None:
+        words = (self.input.value or "").split(" ")
+        self.input.set_value(" ".join([*words[:-1], f"@{name} "]))
+        self.suggestions.clear()
+        self.input.run_method("focus")
+
+    async def send(self) -> None:
+        text = self.input.value or ""
+        if await attempt(self.conductor.post(self.room, self.user.username, text)):
+            self.input.set_value("")
+
+    async def cancel_reply(self, message_id: int) -> None:
+        if not await self.conductor.cancel(self.room, message_id):
+            ui.notify("That reply already ended.")
+
+    # Room settings -------------------------------------------------------------------------------
+
+    async def set_members(self) -> None:
+        wanted = list(self.member_select.value or [])
+        current = [agent.id for agent in await service.members_of(self.room)]
+        if sorted(wanted) == sorted(current):  # another tab's change arriving here: nothing to do
+            return
+        chosen = await attempt(service.set_members(self.user, self.room.id, wanted))
+        if chosen:
+            self.member_names = [agent.name for agent in chosen]
+            self.workspace.live.publish(room_topic(self.room.id), kind="room")
+
+    def show_statuses(self, members: list[Agent]) -> None:
+        self.status_row.clear()
+        with self.status_row:
+            for agent in members:
+                status = agent.status
+                ui.badge(f"{agent.name}: {status}", color=STATUS_COLORS.get(status, "grey")).mark(
+                    f"status-{agent.name}"
+                )
+
+    async def toggle_pause(self) -> None:
+        paused = not self.room.paused
+        room = await attempt(service.set_paused(self.user, self.room.id, paused))
+        if not room:
+            return
+        self.workspace.live.publish(room_topic(self.room.id), kind="room")
+        if paused:
+            cancelled = await self.conductor.pause(room)
+            ui.notify(f"Paused; cancelled {cancelled} running repl{'y' if cancelled == 1 else 'ies'}.")
+        else:
+            await self.conductor.resume(room)
+
+    async def edit(self) -> None:
+        with transient_dialog() as dialog, ui.card().classes("w-96"):
+            name = ui.input("Name", value=self.room.name).classes("w-full").mark("edit-room-name")
+            description = ui.textarea("Description", value=self.room.description).classes("w-full")
+
+            async def save() -> None:
+                action = service.update_room(
+                    self.user, self.room.id, name=name.value or "", description=description.value or ""
+                )
+                if await attempt(action):
+                    self.workspace.live.publish(room_topic(self.room.id), kind="room")
+                    dialog.close()
+
+            ui.button("Save", on_click=save)
+        dialog.open()
+
+    async def share(self) -> None:
+        with transient_dialog() as dialog, ui.card().classes("w-[32rem]"):
+            ui.label("Anyone with the link can read this room's messages (not its agents' settings).")
+            link = ui.label(f"/share/{self.room.share_token}" if self.room.share_token else "Not shared.")
+            link.mark("share-link")
+
+            async def create() -> None:
+                token = await attempt(service.share(self.user, self.room.id))
+                if token:
+                    self.room.share_token = token
+                    link.set_text(f"/share/{token}")
+
+            async def revoke() -> None:
+                if await attempt(service.unshare(self.user, self.room.id), "The link no longer works."):
+                    self.room.share_token = None
+                    link.set_text("Not shared.")
+
+            with ui.row():
+                ui.button("New link", on_click=create)
+                ui.button("Revoke", on_click=revoke).props("flat color=red")
+                ui.button("Close", on_click=dialog.close).props("flat")
+        dialog.open()
+
+    async def delete(self) -> None:
+        with transient_dialog() as dialog, ui.card():
+            ui.label(f"Delete {self.room.name} with its messages, tasks and artifacts?")
+            with ui.row():
+                ui.button("Delete", on_click=lambda: dialog.submit(True)).props("color=red").mark("confirm-delete")
+                ui.button("Keep", on_click=lambda: dialog.submit(False)).props("flat")
+        if await dialog:
+            await self.conductor.pause(self.room)
+            if await attempt(service.delete_room(self.user, self.room.id)):
+                self.workspace.live.publish(room_topic(self.room.id), kind="deleted")
+                ui.navigate.to("/")
+
+    # Board (WS-6) and artifacts (WS-7) -------------------------------------------------------------
+
+    @ui.refreshable_method
+    async def board(self) -> None:
+        tasks = await service.tasks_of(self.room)
+        names = {agent.id: agent.name for agent in self.agents.values()}
+        with ui.row().classes("w-full items-start no-wrap"):
+            for status, title in COLUMNS:
+                column = ui.column().classes("w-1/3 bg-gray-100 rounded p-2 min-h-40").mark(f"column-{status}")
+                column.on("dragover.prevent", lambda: None)
+                column.on("drop", lambda s=status: self.drop(s))
+                with column:
+                    ui.label(title).classes("font-bold")
+                    for task in [task for task in tasks if task.status == status]:
+                        card = ui.card().classes("w-full cursor-grab").props("draggable").mark(f"task-{task.title}")
+                        card.on("dragstart", lambda t=task.id: setattr(self, "dragging", t))
+                        with card:
+                            ui.label(task.title).classes("font-bold")
+                            with ui.row().classes("gap-1"):
+                                ui.badge(task.priority, color={"high": "red", "low": "grey"}.get(task.priority, "blue"))
+                                if task.assignee_id in names:
+                                    ui.badge(f"@{names[task.assignee_id]}", color="purple")
+                            ui.button("Edit", on_click=lambda t=task: self.edit_task(t)).props("flat dense")
+                    if status == "backlog":
+                        ui.button("Add task", on_click=lambda: self.edit_task(None)).props("flat dense").mark(
+                            "add-task"
+                        )
+
+    async def drop(self, status: str) -> None:
+        task_id, self.dragging = self.dragging, None
+        if task_id and await attempt(service.update_task(self.room, task_id, status=status)):
+            self.workspace.live.publish(room_topic(self.room.id), kind="tasks")
+
+    async def edit_task(self, task: Any) -> None:
+        agents = {"": "nobody", **{agent.id: agent.name for agent in self.agents.values()}}
+        with transient_dialog() as dialog, ui.card().classes("w-96"):
+            title = ui.input("Title", value=task.title if task else "").classes("w-full").mark("task-title")
+            description = ui.textarea("Description", value=task.description if task else "").classes("w-full")
+            priority = ui.select(list(service.PRIORITIES), label="Priority", value=task.priority if task else "medium")
+            priority.mark("task-priority")
+            status = ui.select(dict(COLUMNS), label="Column", value=task.status if task else "backlog")
+            assignee = ui.select(agents, label="Assignee", value=(task.assignee_id or "") if task else "")
+
+            async def save() -> None:
+                fields = {
+                    "title": title.value or "",
+                    "description": description.value or "",
+                    "priority": priority.value,
+                    "status": status.value,
+                    "assignee_id": assignee.value or None,
+                }
+                if task is None:
+                    action = service.create_task(self.room, **fields)
+                else:
+                    action = service.update_task(self.room, task.id, **fields)
+                if await attempt(action):
+                    self.workspace.live.publish(room_topic(self.room.id), kind="tasks")
+                    dialog.close()
+
+            async def remove() -> None:
+                if await attempt(service.delete_task(self.room, task.id)):
+                    self.workspace.live.publish(room_topic(self.room.id), kind="tasks")
+                    dialog.close()
+
+            with ui.row():
+                ui.button("Save", on_click=save).mark("save-task")
+                if task is not None:
+                    ui.button("Delete", on_click=remove).props("flat color=red")
+        dialog.open()
+
+    @ui.refreshable_method
+    async def artifacts(self) -> None:
+        items = await service.artifacts_of(self.room)
+        if not items:
+            ui.label("No artifacts yet: plans, pull requests and documents from runs appear here.")
+        for item in items:
+            with ui.card().classes("w-full").mark(f"artifact-{item.title}"):
+                with ui.row().classes("items-center gap-2"):
+                    ui.badge(item.kind.replace("_", " "))
+                    if item.url:
+                        ui.link(item.title, item.url, new_tab=True)
+                    else:
+                        ui.label(item.title).classes("font-bold")
+                if item.content:
+                    render.markdown(item.content)
+
+    # Live updates (WS-13) ---------------------------------------------------------------------------
+
+    def on_event(self, event: dict[str, Any]) -> None:
+        kind = event["kind"]
+        if kind in ("message", "message_done"):
+            self.client.safe_invoke(functools.partial(self.reload, [int(event["message_id"])]))
+        elif kind == "agent":
+            self.client.safe_invoke(self.refresh_members)
+        elif kind == "resync":  # the bus lost events: read everything shown again
+            self.client.safe_invoke(self.catch_up)
+            self.client.safe_invoke(self.reload_room)
+            self.board.refresh()
+            self.artifacts.refresh()
+        elif kind == "tasks":
+            self.board.refresh()
+        elif kind == "artifacts":
+            self.artifacts.refresh()
+        elif kind == "room":
+            ui.context.client.safe_invoke(self.reload_room)
+        elif kind == "deleted":
+            ui.navigate.to("/")
+
+    async def refresh_members(self) -> None:
+        self.show_statuses(await service.members_of(self.room))
+
+    async def reload_room(self) -> None:
+        room = await Room.get_or_none(id=self.room.id)
+        if room is None:
+            return
+        self.room = room
+        self.title.set_text(room.name)
+        self.description.set_text(room.description)
+        self.paused_badge.set_visibility(room.paused)
+        self.pause_button.set_text("Resume" if room.paused else "Pause")
+        members = await service.members_of(room)
+        self.member_names = [agent.name for agent in members]
+        self.member_select.set_value([agent.id for agent in members])
+        self.show_statuses(members)
