@@ -434,6 +434,21 @@ async def test_runs_page_shows_state_provider_and_output(tabs: Tabs) -> None:
     await eventually(lambda: _state(tabs, run_id, "CANCELLED"))
 
 
+async def test_runs_page_output_dialog_stays_open_and_streams(tabs: Tabs) -> None:
+    """WS-9, ST-4: the Runs page follows run events instead of re-reading every 2 s, so an output
+    dialog opened while a run streams stays open and fills in to the end, and the row's state
+    changes by itself."""
+    tabs.llm.words, tabs.llm.delay = [f"w{i} " for i in range(60)], 0.05  # 3 s: longer than the old 2 s redraw
+    run_id = await tabs.workspace.runner.start("stream please", title="streaming one")
+    await tabs.user.open("/runs")
+    await tabs.user.should_see(marker=f"output-{run_id}", retries=RETRIES)
+    tabs.user.find(marker=f"output-{run_id}").click()
+    await tabs.user.should_see(marker="run-output", retries=RETRIES)
+    await tabs.user.should_see("w59", retries=RETRIES)
+    await tabs.user.should_see(marker="run-output")  # the same dialog, still open
+    await tabs.user.should_see("SUCCEEDED", retries=RETRIES)
+
+
 async def _state(tabs: Tabs, run_id: str, state: str) -> bool:
     return (await tabs.workspace.runner.get(run_id))["state"] == state
 

@@ -15,7 +15,7 @@ from loguru import logger
 from starlette.middleware.cors import CORSMiddleware
 
 from oz_app import __version__, db
-from oz_app.bus import RUNS_TOPIC, Bus, run_topic
+from oz_app.bus import RUNS_TOPIC, Bus
 from oz_app.config import Settings
 from oz_app.control_plane import environments, provider_config, runs, service, tokens
 from oz_app.control_plane.executor import Executor
@@ -41,45 +41,36 @@ class ControlPlane:
         self.auth = Authenticator(settings.admin_api_key, settings.tenant_tokens)
         self.bus = Bus()
         self.catalog = ProviderCatalog(settings, self.vault)
-        self.executor = Executor(settings, manager, self.owner, self.run_changed, self.run_output, self.catalog)
-        self.hub = WorkerHub(settings, self.vault, self.run_changed, self.run_output)
+        self.runs = service.RunService(self.bus, manager.hook)
+        self.executor = Executor(settings, manager, self.owner, self.runs, self.catalog)
+        self.hub = WorkerHub(settings, self.vault, self.runs)
         self._sweeper: asyncio.Task[None] | None = None
         self._side_tasks: set[asyncio.Task[None]] = set()
 
-    def run_changed(self, run_id: str, state: str = "", *, reset: bool = False, **event: Any) -> None:
-        """Tell every process's followers, and this process's plugins, that a run changed state
-        (``reset``: its output starts again from nothing)."""
-        if reset:
-            self.bus.publish(run_topic(run_id), type="reset")
-        self.bus.publish(run_topic(run_id), type="state", state=state)
-        self.bus.publish(RUNS_TOPIC, run_id=run_id, state=state, tenant=event.get("tenant"))
-        self.manager.hook.oz_run_event(run_id=run_id, state=state, event=event)
-
-    def run_output(self, run_id: str, offset: int, text: str) -> None:
-        """Announce text appended to a run's output at ``offset`` (ST-2)."""
-        self.bus.publish(run_topic(run_id), type="output", offset=offset, text=text)
-
     def _on_runs_event(self, event: dict[str, Any]) -> None:
-        """A run cancelled in any process stops where it executes (PR-6)."""
-        if event.get("state") == "CANCELLED":
+        """A run queued in any process wakes this one's executor or worker hub; one cancelled in
+        any process stops where it executes (PR-6)."""
+        state = event.get("state")
+        if state == "QUEUED":
+            self.executor.wake()
+        elif state == "PENDING":
+            self.hub.wake()
+        elif state == "CANCELLED":
             self.executor.cancel_local(event["run_id"])
             task = asyncio.get_running_loop().create_task(self.hub.cancel(event["run_id"]))
             self._side_tasks.add(task)  # the loop keeps only weak references to tasks
             task.add_done_callback(self._side_tasks.discard)
 
     def run_created(self, run: Run) -> None:
-        self.run_changed(run.id, run.state, tenant=run.tenant)
+        """Wake whoever takes the new run in this process (the others poll or are told by the bus)."""
         if run.state == "QUEUED":
             self.executor.wake()
         else:
             self.hub.wake()
 
-    def run_cancelled(self, run_id: str) -> None:
-        self.run_changed(run_id, "CANCELLED")
-
     def router(self) -> APIRouter:
         router = APIRouter(prefix=API_PREFIX)
-        router.include_router(runs.build_router(self.auth, self.run_created, self.run_cancelled, self.bus))
+        router.include_router(runs.build_router(self.auth, self.runs, self.run_created))
         router.include_router(environments.build_router(self.auth, self.vault))
         router.include_router(self.hub.router())
         router.include_router(
@@ -93,9 +84,7 @@ class ControlPlane:
         await db.connect(self.settings.database_url)
         await self.bus.start(self.settings.database_url)
         self.bus.subscribe(RUNS_TOPIC, self._on_runs_event)
-        recovered = await service.recover_expired_leases("LOCAL")
-        for run_id in recovered:
-            self.run_changed(run_id)
+        recovered = await self.runs.recover("LOCAL")
         if recovered:
             logger.warning("recovered {} runs left behind by a stopped process", len(recovered))
         self.executor.start()

@@ -10,8 +10,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
+import math
 import time
-from collections.abc import Callable
 from typing import Any
 
 import pluggy
@@ -20,9 +20,10 @@ from loguru import logger
 from oz_app.config import ProviderSettings, Settings
 from oz_app.control_plane import service
 from oz_app.control_plane.inputs import storable
-from oz_app.control_plane.output import OutputStream, Publish
+from oz_app.control_plane.output import OutputStream
 from oz_app.control_plane.provider_config import ProviderCatalog
 from oz_app.control_plane.quotas import Quotas
+from oz_app.control_plane.service import RunService
 from oz_app.db.models import Run
 from oz_app.plugins import collect
 from oz_app.providers import CompletionRequest, ProviderError, ProviderMisconfigured, RateLimited, TransientError
@@ -77,15 +78,13 @@ class Executor:
         settings: Settings,
         manager: pluggy.PluginManager,
         owner: str,
-        on_change: Callable[..., Any],
-        on_output: Publish,
+        runs: RunService,
         catalog: ProviderCatalog,
     ):
         self.settings = settings
         self.owner = owner
         self.provider_types = collect(manager, "oz_register_providers", "provider type")
-        self._on_change = on_change
-        self._on_output = on_output
+        self.runs = runs
         self.quotas = Quotas()
         self.catalog = catalog
         self._wake = asyncio.Event()
@@ -122,9 +121,7 @@ class Executor:
         for run_id in unfinished:
             self._tasks[run_id].cancel()
         await asyncio.gather(*self._tasks.values(), return_exceptions=True)
-        handed = await service.hand_back(self.owner, unfinished)
-        for run_id in handed:
-            self._on_change(run_id, "QUEUED", status_message=service.HANDED_BACK, reset=True)
+        handed = await self.runs.hand_back(self.owner, unfinished)
         if handed:
             logger.info("handed back {} unfinished runs at shutdown", len(handed))
 
@@ -144,7 +141,7 @@ class Executor:
                 # below cannot sleep through it.
                 self._wake.clear()
                 try:
-                    runs = await service.claim_batch("QUEUED", self.owner, self.settings.lease_seconds, free)
+                    runs = await self.runs.claim("QUEUED", self.owner, self.settings.lease_seconds, free)
                 except BaseException:
                     for _ in range(free):
                         self._slots.release()
@@ -160,8 +157,12 @@ class Executor:
                         await asyncio.wait_for(self._wake.wait(), timeout=1.0)
             except asyncio.CancelledError:
                 raise
-            except Exception:
-                logger.exception("the executor loop failed; retrying in a second")
+            except Exception as exc:
+                if is_disk_full(exc):  # SEC-12: a known cause, said in one line
+                    note_full_write()
+                    logger.warning("the executor could not write: the database's disk is full; retrying in a second")
+                else:
+                    logger.exception("the executor loop failed; retrying in a second")
                 await asyncio.sleep(1)
 
     def _finished(self, run_id: str, _task: object = None) -> None:
@@ -170,11 +171,10 @@ class Executor:
 
     async def _upkeep(self) -> None:
         """Renew our leases, stop runs we lost (cancelled elsewhere), recover dead holders' runs."""
-        lost = await service.renew_leases(self.owner, list(self._tasks), self.settings.lease_seconds)
+        lost = await self.runs.renew(self.owner, list(self._tasks), self.settings.lease_seconds)
         for run_id in lost:
             self.cancel_local(run_id)
-        for run_id in await service.recover_expired_leases("LOCAL"):
-            self._on_change(run_id)
+        await self.runs.recover("LOCAL")
         self.wake()
 
     def provider_chain(self, harness: str, providers: dict[str, ProviderSettings]) -> list[str]:
@@ -215,7 +215,6 @@ class Executor:
             await asyncio.sleep(DISK_FULL_RETRY_SECONDS)  # waiting for space someone else frees
 
     async def _route(self, run: Run) -> None:
-        self._on_change(run.id, run.state, tenant=run.tenant)
         harness = harness_of(run.agent_config)
         providers = await self.catalog.snapshot(run.tenant)
         chain = self.provider_chain(harness, providers)
@@ -249,7 +248,7 @@ class Executor:
                         continue
                     wait = error.retry_after or settings.window_seconds or DEFAULT_SATURATION_SECONDS
                     await self.quotas.saturate(settings.quota_key, wait)
-                refusals.append(f"{key}: rate-limited for {wait:.0f} s")
+                refusals.append(f"{key}: rate-limited for {math.ceil(wait)} s")  # whole seconds, never under
                 soonest = wait if soonest is None else min(soonest, wait)
             summary = "; ".join(refusals)
             if soonest is None or not self.settings.queue_on_saturation:
@@ -270,15 +269,11 @@ class Executor:
 
     async def _wait_in_queue(self, run: Run, seconds: float, summary: str) -> bool:
         """PR-5: wait QUEUED (still held by us) with a visible reason; False if the run was cancelled."""
-        reason = f"Queued for {seconds:.0f} s: every provider is saturated ({summary})."
-        if not await service.transition(run.id, ["INPROGRESS"], "QUEUED", status_message=reason):
+        reason = f"Queued for {math.ceil(seconds)} s: every provider is saturated ({summary})."
+        if not await self.runs.transition(run.id, ["INPROGRESS"], "QUEUED", status_message=reason, tenant=run.tenant):
             return False
-        self._on_change(run.id, "QUEUED", status_message=reason)
         await asyncio.sleep(seconds)
-        if not await service.transition(run.id, ["QUEUED"], "INPROGRESS", claimed_by=self.owner):
-            return False
-        self._on_change(run.id, "INPROGRESS")
-        return True
+        return await self.runs.transition(run.id, ["QUEUED"], "INPROGRESS", claimed_by=self.owner, tenant=run.tenant)
 
     async def _attempt(
         self, run: Run, key: str, settings: ProviderSettings, attempts: list[dict[str, Any]]
@@ -287,13 +282,11 @@ class Executor:
         model = settings.model or run.model_id or ""
         attempt = {"provider": key, "model": model, "started_at": service.now().isoformat(), "outcome": "answering"}
         attempts.append(attempt)
-        await Run.filter(id=run.id, state="INPROGRESS").update(
-            provider=key, provider_model=model, attempts=attempts, status_message=f"Asking provider {key!r}."
-        )
+        await self.runs.start_attempt(run.id, attempts)
         request = CompletionRequest(
             run_id=run.id, prompt=run.prompt, model=model, system_prompt=str(run.agent_config.get("base_prompt") or "")
         )
-        stream = OutputStream(run.id, self.owner, self._on_output)
+        stream = OutputStream(run.id, self.owner, self.runs)
         try:
             factory = self.provider_types.get(settings.type)
             if factory is None:
@@ -325,20 +318,18 @@ class Executor:
         return None
 
     async def _keep_cancelled(self, run: Run, stream: OutputStream, attempts: list[dict[str, Any]]) -> None:
-        """A cancelled call's output so far stays with the run (its last write may not have been made)."""
+        """A cancelled call: its output stays as stored when the cancel was committed (what its
+        followers were sent, ST-2); its attempts say how it ended."""
         await stream.close()
-        await Run.filter(id=run.id).update(output=stream.text, attempts=attempts)
+        await self.runs.keep_attempts(run.id, attempts)
 
     async def _end(self, run: Run, stream: OutputStream | None, state: str, changes: dict[str, Any]) -> None:
         """End the run; the output not written yet goes with the end, in the same write (ST-2)."""
         leftover = await stream.close() if stream is not None else ""
         if stream is not None:
             changes["output"] = stream.text
-        if not await service.transition(run.id, ["INPROGRESS"], state, **changes):
-            return
-        if stream is not None and leftover:
-            self._on_output(run.id, len(stream.text) - len(leftover), leftover)
-        self._on_change(run.id, state, tenant=run.tenant, status_message=changes.get("status_message"))
+        if await self.runs.transition(run.id, ["INPROGRESS"], state, tenant=run.tenant, **changes) and leftover:
+            self.runs.announce_output(run.id, len(changes["output"]) - len(leftover), leftover)
 
     async def _fail(
         self,

@@ -2,25 +2,23 @@
 
 Chunks that arrive while a write is under way go into the next write, so the output in the
 database is at most one write behind the provider and is never rewritten, however fast the
-chunks come. Each write is announced on the run's topic with where its text starts.
+chunks come. Each write is announced on the run's topic with where its text starts
+(:meth:`RunService.append_output`).
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Callable
 
-from oz_app.control_plane import service
-
-Publish = Callable[[str, int, str], None]  # run id, offset, text
+from oz_app.control_plane.service import RunService
 
 
 class OutputStream:
-    def __init__(self, run_id: str, holder: str, publish: Publish) -> None:
+    def __init__(self, run_id: str, holder: str, runs: RunService) -> None:
         self.run_id = run_id
         self.holder = holder
-        self._publish = publish
+        self._runs = runs
         self._chunks: list[str] = []
         self._pending: list[str] = []
         self._task: asyncio.Task[None] | None = None
@@ -47,11 +45,8 @@ class OutputStream:
         while self._pending and not self.lost:
             text = "".join(self._pending)
             self._pending.clear()
-            offset = await service.append_output(self.run_id, text, self.holder)
-            if offset is None:
+            if await self._runs.append_output(self.run_id, text, self.holder) is None:
                 self.lost = True
-            else:
-                self._publish(self.run_id, offset, text)
 
     async def close(self) -> str:
         """Stop writing and return the text not written yet, for the write that ends the run.

@@ -4,7 +4,6 @@ import asyncio
 import base64
 import binascii
 import json
-import uuid
 from collections.abc import AsyncIterator, Sequence
 from datetime import UTC, datetime
 from typing import Annotated, Any
@@ -256,7 +255,9 @@ def _timestamp(request: Request, name: str) -> datetime | None:
 KEEPALIVE_SECONDS = 15.0
 
 
-async def create_run(caller: Caller, prompt: str, title: str | None, config: dict[str, Any]) -> Run:
+async def create_run(
+    runs: service.RunService, caller: Caller, prompt: str, title: str | None, config: dict[str, Any]
+) -> Run:
     """Store a new run: QUEUED for this process's executor, or PENDING for workers when it names
     an environment the caller may use. The caller then tells the runner (``run_created``)."""
     environment_id = config.get("environment_id")
@@ -264,10 +265,8 @@ async def create_run(caller: Caller, prompt: str, title: str | None, config: dic
         environment = await Environment.get_or_none(id=environment_id)
         if environment is None or not caller.can_see(environment.tenant):
             raise ApiError(404, f"Environment {environment_id} was not found.")
-    stamp = service.now()
     first_line = (prompt.strip().splitlines() or [""])[0][:80]
-    return await Run.create(
-        id=str(uuid.uuid4()),
+    return await runs.create(
         tenant=caller.tenant,
         title=title or config.get("name") or first_line,
         prompt=prompt,
@@ -276,14 +275,7 @@ async def create_run(caller: Caller, prompt: str, title: str | None, config: dic
         environment_id=environment_id,
         model_id=config.get("model_id"),
         execution_location="REMOTE" if environment_id else "LOCAL",
-        created_at=stamp,
-        updated_at=stamp,
     )
-
-
-async def cancel_run(run_id: str, reason: str) -> bool:
-    """Cancel an active run; False if it had already ended. Its output so far is already stored."""
-    return await service.transition(run_id, service.ACTIVE_STATES, "CANCELLED", status_message=reason)
 
 
 class _Follower:
@@ -359,8 +351,8 @@ async def _sse(run_id: str, bus: Bus) -> AsyncIterator[bytes]:
         yield b": keep-alive\n\n" if kind == "idle" else f"event: {kind}\ndata: {json.dumps(event)}\n\n".encode()
 
 
-def build_router(auth: Any, on_created: Any, on_cancelled: Any, bus: Bus) -> APIRouter:
-    """The runs endpoints; ``on_created(run)`` and ``on_cancelled(run_id)`` notify the runner."""
+def build_router(auth: Any, runs: service.RunService, on_created: Any) -> APIRouter:
+    """The runs endpoints; ``on_created(run)`` wakes the executor or the worker hub."""
     router = APIRouter(tags=["runs"])
     CallerDep = Annotated[Caller, Depends(auth)]
 
@@ -372,7 +364,7 @@ def build_router(auth: Any, on_created: Any, on_cancelled: Any, bus: Bus) -> API
 
     async def create(body: RunCreate, caller: CallerDep) -> dict[str, Any]:
         config = body.config.model_dump(exclude_none=True) if body.config else {}
-        run = await create_run(caller, body.prompt, body.title, config)
+        run = await create_run(runs, caller, body.prompt, body.title, config)
         on_created(run)
         return {"run_id": run.id, "task_id": run.id, "state": run.state}
 
@@ -456,7 +448,7 @@ def build_router(auth: Any, on_created: Any, on_cancelled: Any, bus: Bus) -> API
         carries ``{"state", "status_message"}``; the stream ends after a terminal state."""
         await visible_run(run_id, caller)
         return StreamingResponse(
-            _sse(run_id, bus),
+            _sse(run_id, runs.bus),
             media_type="text/event-stream",
             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
         )
@@ -464,8 +456,7 @@ def build_router(auth: Any, on_created: Any, on_cancelled: Any, bus: Bus) -> API
     @router.post("/agent/runs/{run_id}/cancel", response_class=PlainTextResponse, summary="Cancel a run")
     async def cancel(run_id: RunId, caller: CallerDep) -> str:
         run = await visible_run(run_id, caller)
-        if await cancel_run(run.id, "Cancelled through the API."):
-            on_cancelled(run.id)
+        if await runs.cancel(run.id, "Cancelled through the API."):
             return run.id
         current = await Run.get(id=run.id)
         raise ApiError(400, f"Run {run.id} already ended as {current.state}; a finished run cannot be cancelled.")

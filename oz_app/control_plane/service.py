@@ -1,4 +1,6 @@
-"""The run service: state changes, claims, leases, recovery and retention (CP-3, CP-9, CP-10).
+"""The run service: every write of a run, state changes, claims, leases, recovery and retention
+(CP-3, CP-9, CP-10, ST-2). :class:`RunService` is what the rest of the program calls; the
+functions below it are its queries.
 
 Every state change that could race (two processes, a worker and a cancel) is a single
 compare-and-set ``UPDATE ... WHERE id = ? AND state IN (...)``: the caller learns from the
@@ -18,6 +20,7 @@ from typing import Any
 from loguru import logger
 from tortoise import connections
 
+from oz_app.bus import RUNS_TOPIC, Bus, run_topic
 from oz_app.db.models import TERMINAL_STATES, Run
 
 ACTIVE_STATES = ("QUEUED", "PENDING", "CLAIMED", "INPROGRESS")
@@ -211,3 +214,97 @@ async def sweep_retention(days: int) -> int:
     if deleted:
         logger.info("retention: deleted {} runs finished before {}", deleted, cutoff.isoformat())
     return deleted
+
+
+async def create(**fields: Any) -> Run:
+    stamp = now()
+    return await Run.create(id=str(uuid.uuid4()), created_at=stamp, updated_at=stamp, **fields)
+
+
+class RunService:
+    """The one writer of runs (ST-2, ST-4): every change goes through here and is announced once
+    it is committed, on the bus (``run:<id>``: ``output``, ``reset`` and ``state`` events;
+    ``runs``: ``{run_id, state, tenant}``) and to this process's plugins (``oz_run_event``)."""
+
+    def __init__(self, bus: Bus, hook: Any) -> None:
+        self.bus = bus
+        self.hook = hook
+
+    def announce(
+        self, run_id: str, state: str = "", *, tenant: str | None = None, reset: bool = False, **event: Any
+    ) -> None:
+        """A run changed state (``""``: changed somehow; read it). ``reset``: its output starts again."""
+        if reset:
+            self.bus.publish(run_topic(run_id), type="reset")
+        self.bus.publish(run_topic(run_id), type="state", state=state)
+        self.bus.publish(RUNS_TOPIC, run_id=run_id, state=state, tenant=tenant)
+        self.hook.oz_run_event(run_id=run_id, state=state, event={"tenant": tenant, **event})
+
+    async def create(self, **fields: Any) -> Run:
+        run = await create(**fields)
+        self.announce(run.id, run.state, tenant=run.tenant)
+        return run
+
+    async def transition(
+        self, run_id: str, from_states: Iterable[str], to_state: str, holder: str | None = None, **changes: Any
+    ) -> bool:
+        """:func:`transition`, announced when it moved the run."""
+        tenant = changes.pop("tenant", None)
+        if not await transition(run_id, from_states, to_state, holder, **changes):
+            return False
+        self.announce(run_id, to_state, tenant=tenant, status_message=changes.get("status_message"))
+        return True
+
+    async def cancel(self, run_id: str, reason: str) -> bool:
+        """Cancel an active run; False if it had already ended. Its output so far is already stored,
+        and wherever it executes stops on the announcement (PR-6)."""
+        return await self.transition(run_id, ACTIVE_STATES, "CANCELLED", status_message=reason)
+
+    async def claim(self, from_state: str, owner: str, lease_seconds: float, limit: int, **options: Any) -> list[Run]:
+        runs = await claim_batch(from_state, owner, lease_seconds, limit, **options)
+        for run in runs:
+            self.announce(run.id, run.state, tenant=run.tenant)
+        return runs
+
+    async def append_output(self, run_id: str, text: str, holder: str) -> int | None:
+        """:func:`append_output`, announced with where the text starts."""
+        offset = await append_output(run_id, text, holder)
+        if offset is not None:
+            self.bus.publish(run_topic(run_id), type="output", offset=offset, text=text)
+        return offset
+
+    def announce_output(self, run_id: str, offset: int, text: str) -> None:
+        """Text an ending write added to the output (the part not appended while streaming)."""
+        if text:
+            self.bus.publish(run_topic(run_id), type="output", offset=offset, text=text)
+
+    async def start_attempt(self, run_id: str, attempts: list[dict[str, Any]]) -> None:
+        """A provider is being asked (the last of ``attempts``)."""
+        attempt = attempts[-1]
+        await Run.filter(id=run_id, state="INPROGRESS").update(
+            provider=attempt["provider"],
+            provider_model=attempt["model"],
+            attempts=attempts,
+            status_message=f"Asking provider {attempt['provider']!r}.",
+            updated_at=now(),
+        )
+        self.announce(run_id, "INPROGRESS")
+
+    async def keep_attempts(self, run_id: str, attempts: list[dict[str, Any]]) -> None:
+        """The attempts of a call stopped by a cancel or a shutdown (which already moved the run)."""
+        await Run.filter(id=run_id).update(attempts=attempts)
+
+    async def renew(self, owner: str, run_ids: Iterable[str], lease_seconds: float) -> set[str]:
+        return await renew_leases(owner, run_ids, lease_seconds)
+
+    async def recover(self, execution_location: str = "LOCAL") -> list[str]:
+        recovered = await recover_expired_leases(execution_location)
+        for run_id in recovered:
+            self.announce(run_id)
+        return recovered
+
+    async def hand_back(self, owner: str, run_ids: Iterable[str]) -> list[str]:
+        handed = await hand_back(owner, run_ids)
+        for run_id in handed:
+            self.announce(run_id, "QUEUED", reset=True, status_message=HANDED_BACK)
+        return handed

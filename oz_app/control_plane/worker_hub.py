@@ -11,7 +11,6 @@ import asyncio
 import contextlib
 import hmac
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,8 +20,9 @@ from loguru import logger
 from oz_app.config import Settings
 from oz_app.control_plane import service
 from oz_app.control_plane.inputs import storable
-from oz_app.control_plane.output import OutputStream, Publish
-from oz_app.db.models import TERMINAL_STATES, Environment, Run
+from oz_app.control_plane.output import OutputStream
+from oz_app.control_plane.service import RunService
+from oz_app.db.models import Environment, Run
 from oz_app.secrets import Vault
 
 PROTOCOL_VERSION = 1
@@ -56,14 +56,12 @@ class WorkerHub:
         self,
         settings: Settings,
         vault: Vault,
-        on_change: Callable[..., Any],
-        on_output: Publish,
+        runs: RunService,
     ) -> None:
         self.settings = settings
         self.vault = vault
         self.workers: dict[str, WorkerConnection] = {}
-        self._on_change = on_change
-        self._on_output = on_output
+        self.runs = runs
         self._wake = asyncio.Event()
         self._loop_task: asyncio.Task[None] | None = None
         self._admin = settings.admin_api_key.encode()
@@ -158,12 +156,11 @@ class WorkerHub:
         if kind == "heartbeat":
             await self._heartbeat(connection, [str(r) for r in data.get("running") or []])
         elif kind == "task_claimed":
-            if await service.transition(run_id, ["CLAIMED"], "INPROGRESS", holder, started_at=service.now()):
-                self._on_change(run_id, "INPROGRESS")
+            await self.runs.transition(run_id, ["CLAIMED"], "INPROGRESS", holder, started_at=service.now())
         elif kind == "task_rejected":
             connection.running.discard(run_id)
             connection.full = True
-            await service.transition(
+            await self.runs.transition(
                 run_id, ["CLAIMED"], "PENDING", holder, claimed_by=None, lease_expires_at=None, started_at=None
             )
             self.wake()
@@ -180,7 +177,7 @@ class WorkerHub:
 
     async def _heartbeat(self, connection: WorkerConnection, running: list[str]) -> None:
         connection.running = set(running)
-        lost = await service.renew_leases(connection.worker_id, running, self.settings.lease_seconds)
+        lost = await self.runs.renew(connection.worker_id, running, self.settings.lease_seconds)
         for run_id in lost:  # cancelled, or failed after a lease expiry: the worker must stop it
             await connection.send("task_cancel", {"task_id": run_id})
 
@@ -189,7 +186,7 @@ class WorkerHub:
             return
         stream = connection.outputs.get(run_id)
         if stream is None:
-            stream = connection.outputs[run_id] = OutputStream(run_id, connection.worker_id, self._on_output)
+            stream = connection.outputs[run_id] = OutputStream(run_id, connection.worker_id, self.runs)
         stream.add(chunk)
 
     async def _finish(self, connection: WorkerConnection, run_id: str, kind: str, data: dict[str, Any]) -> None:
@@ -212,10 +209,9 @@ class WorkerHub:
             changes = {"output": output, "status_message": message, "error_code": "environment_setup_failed"}
             changes["retryable"] = False
             state = "FAILED"
-        if await service.transition(run_id, ["CLAIMED", "INPROGRESS"], state, connection.worker_id, **changes):
-            if output.startswith(streamed) and len(output) > len(streamed):
-                self._on_output(run_id, len(streamed), output[len(streamed) :])
-            self._on_change(run_id, state)
+        if await self.runs.transition(run_id, ["CLAIMED", "INPROGRESS"], state, connection.worker_id, **changes):
+            if output.startswith(streamed):
+                self.runs.announce_output(run_id, len(streamed), output[len(streamed) :])
         connection.running.discard(run_id)
         connection.full = False
         self.wake()
@@ -228,9 +224,7 @@ class WorkerHub:
             try:
                 if time.monotonic() - last_recovery > self.heartbeat_seconds:
                     last_recovery = time.monotonic()
-                    for run_id in await service.recover_expired_leases("REMOTE"):
-                        self._on_change(run_id)
-                await self._forward_cancels()
+                    await self.runs.recover("REMOTE")
                 for connection in list(self.workers.values()):
                     while connection.free and connection.worker_id in self.workers:
                         if not await self._assign_one(connection):
@@ -243,19 +237,14 @@ class WorkerHub:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout=DISPATCH_POLL_SECONDS)
 
-    async def _forward_cancels(self) -> None:
-        """Cancels made through another process sharing the database reach our workers too."""
-        held = {run_id: c for c in self.workers.values() for run_id in c.running}
-        if not held:
-            return
-        ended = await Run.filter(id__in=list(held), state__in=list(TERMINAL_STATES)).values_list("id", flat=True)
-        for run_id in ended:
-            with contextlib.suppress(Exception):
-                await held[str(run_id)].send("task_cancel", {"task_id": str(run_id)})
-
     async def _assign_one(self, connection: WorkerConnection) -> bool:
-        claimed = await service.claim_batch(
-            "PENDING", connection.worker_id, self.settings.lease_seconds, 1, "REMOTE", to_state="CLAIMED"
+        claimed = await self.runs.claim(
+            "PENDING",
+            connection.worker_id,
+            self.settings.lease_seconds,
+            1,
+            execution_location="REMOTE",
+            to_state="CLAIMED",
         )
         if not claimed:
             return False
@@ -263,19 +252,17 @@ class WorkerHub:
         run_id = run.id
         environment = await Environment.get_or_none(id=run.environment_id)
         if environment is None:
-            if await service.transition(
+            await self.runs.transition(
                 run_id, ["CLAIMED"], "FAILED", status_message=f"Environment {run.environment_id} no longer exists."
-            ):
-                self._on_change(run_id, "FAILED")
+            )
             return True
         connection.running.add(run_id)
         try:
             await connection.send("task_assignment", self._assignment(run, environment))
         except Exception:
             connection.running.discard(run_id)
-            await service.transition(run_id, ["CLAIMED"], "PENDING", claimed_by=None, lease_expires_at=None)
+            await self.runs.transition(run_id, ["CLAIMED"], "PENDING", claimed_by=None, lease_expires_at=None)
             raise
-        self._on_change(run_id, "CLAIMED")
         return True
 
     def _assignment(self, run: Run, environment: Environment) -> dict[str, Any]:

@@ -14,7 +14,7 @@ from oz_app.bus import run_topic
 from oz_app.db.models import Agent, Message, Room, User
 from oz_app.workspace import render, replies, service
 from oz_app.workspace.live import room_topic
-from oz_app.workspace.widgets import attempt, listen, transient_dialog
+from oz_app.workspace.widgets import attempt, in_tab, listen, transient_dialog
 
 if TYPE_CHECKING:
     from oz_app.workspace.app import Workspace
@@ -168,7 +168,7 @@ class RoomView:
         if run_id and view["state"] == "streaming" and run_id not in self.following:
             topic = run_topic(run_id)
             self.following[run_id] = self.workspace.live.subscribe(
-                topic, lambda event: self.client.safe_invoke(lambda: self.on_run_event(view["id"], event))
+                topic, lambda event: in_tab(self.client, lambda: self.on_run_event(view["id"], event))
             )
         elif run_id in self.following and view["state"] != "streaming":
             self.following.pop(run_id)()

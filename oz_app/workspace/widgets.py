@@ -3,11 +3,13 @@ and dialogs that leave nothing behind."""
 
 from __future__ import annotations
 
+import contextvars
 import inspect
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
-from nicegui import app, ui
+from nicegui import app, storage, ui
+from nicegui.client import Client
 
 from oz_app.control_plane.http import ApiError
 from oz_app.control_plane.tokens import TokenError
@@ -24,8 +26,20 @@ SESSIONS = {"required": False}  # set by pages.register: True on a server with s
 def listen(workspace: Workspace, topic: str, listener: Callable[[dict[str, Any]], None]) -> None:
     """Follow ``topic`` for as long as this tab exists (including while it reconnects)."""
     client = ui.context.client
-    unsubscribe = workspace.live.subscribe(topic, lambda event: client.safe_invoke(lambda: listener(event)))
+    unsubscribe = workspace.live.subscribe(topic, lambda event: in_tab(client, lambda: listener(event)))
     client.on_delete(unsubscribe)
+
+
+def in_tab(client: Client, func: Callable[[], Any]) -> None:
+    """Run ``func`` for ``client`` as its own events are run: in its context and with its request,
+    so that what ``func`` builds (event handlers) and starts (tasks) sees this tab's session, not
+    the request of whatever delivered the event (another tab's, or none for a NOTIFY)."""
+
+    def invoke() -> None:
+        storage.request_contextvar.set(client.request)
+        client.safe_invoke(func)
+
+    contextvars.copy_context().run(invoke)
 
 
 async def attempt(action: Awaitable[Any], done: str = "", *, public: bool = False) -> Any:

@@ -30,7 +30,7 @@ class LocalRunner:
     async def start(
         self, prompt: str, *, title: str | None = None, config: dict[str, Any] | None = None, owner: str | None = None
     ) -> str:
-        run = await runs.create_run(self._caller(owner), prompt, title, config or {})
+        run = await runs.create_run(self.plane.runs, self._caller(owner), prompt, title, config or {})
         self.plane.run_created(run)
         return run.id
 
@@ -54,9 +54,8 @@ class LocalRunner:
 
     async def cancel(self, run_id: str, *, owner: str | None = None) -> None:
         run = await self._own(run_id, owner)
-        if not await runs.cancel_run(run.id, "Cancelled."):
+        if not await self.plane.runs.cancel(run.id, "Cancelled."):
             raise RunnerError(f"Run {run_id} already ended; a finished run cannot be cancelled.")
-        self.plane.run_cancelled(run.id)
 
     async def follow(self, run_id: str, *, owner: str | None = None) -> AsyncIterator[dict[str, Any]]:
         await self._own(run_id, owner)
