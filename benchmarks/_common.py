@@ -51,10 +51,13 @@ class Server:
                 self.process.wait()
 
 
-def start_server(data_dir: Path, env: dict[str, str], timeout: float = 30.0, *, control_plane: bool = True) -> Server:
+def start_server(
+    data_dir: Path, env: dict[str, str], timeout: float = 30.0, *, control_plane: bool = True, cwd: Path = ROOT
+) -> Server:
     """Start the control plane; returns once ``/health`` answered 200, with the time it took.
     With ``control_plane=False``, start the workspace (``oz-app --headless``: the pages with the
-    control-plane API in the same process) instead."""
+    control-plane API in the same process) instead. ``cwd`` is its working directory (where
+    NiceGUI keeps its per-browser storage, ``.nicegui/``)."""
     port = free_port()
     log_path = data_dir / f"server-{port}.log"
     url = f"http://127.0.0.1:{port}"
@@ -66,7 +69,7 @@ def start_server(data_dir: Path, env: dict[str, str], timeout: float = 30.0, *, 
         command.remove("--control-plane")
     with log_path.open("ab") as log, httpx.Client(timeout=1.0) as probe:
         started = time.perf_counter()
-        process = subprocess.Popen(command, env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(command, env=env, cwd=cwd, stdout=log, stderr=subprocess.STDOUT)
         server = Server(process, url, log_path, 0.0)
         while time.perf_counter() - started < timeout:
             if process.poll() is not None:

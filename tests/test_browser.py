@@ -9,6 +9,7 @@ repository, git-ignored). Without chromium and chromedriver the tests skip, exce
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 import shutil
@@ -81,31 +82,33 @@ class App:
         return self.log_path.read_text(errors="replace")
 
 
-@pytest.fixture
-def workspace(tmp_path: Path, new_database: Callable[[], str]) -> Iterator[App]:
-    """``oz-app --headless --login`` on a free port, its provider a slowly streaming fake LLM."""
-    llm = FakeOpenAI(words=REPLY_WORDS, delay=0.25)
+@contextlib.contextmanager
+def start_workspace(folder: Path, database_url: str, llm: FakeOpenAI, **env: str) -> Iterator[App]:
+    """``oz-app --headless --login`` on a free port with its data dir and working directory in
+    ``folder``, its provider ``llm``; stopped (SIGTERM) when the ``with`` ends."""
     port = free_port()
-    env = {
+    folder.mkdir(parents=True, exist_ok=True)
+    full_env = {
         # PYTEST_CURRENT_TEST would make NiceGUI's ui.run behave as under its own test fixtures
         **{k: v for k, v in os.environ.items() if not k.startswith(("OZ_", "DATABASE_URL", "PYTEST_", "NICEGUI_"))},
-        "OZ_DATA_DIR": str(tmp_path / "data"),
-        "DATABASE_URL": new_database(),
+        "OZ_DATA_DIR": str(folder / "data"),
+        "DATABASE_URL": database_url,
         "OZ_CONFIG_FILE": "",
         "OZ_PROVIDER_FAKE_TYPE": "openai_compatible",
         "OZ_PROVIDER_FAKE_BASE_URL": llm.url,
         "OZ_PROVIDER_FAKE_MODEL": "m",
         "OZ_PROVIDER_FAKE_API_KEY": "sk-x",
         "OZ_DEFAULT_PROVIDER": "fake",
+        **env,
     }
-    log_path = tmp_path / "oz-app.log"
+    log_path = folder / "oz-app.log"
     with log_path.open("wb") as log:
         process = subprocess.Popen(
             [sys.executable, "-m", "oz_app.cli", "--headless", "--login", "--port", str(port)],
-            env=env,
+            env=full_env,
             stdout=log,
             stderr=subprocess.STDOUT,
-            cwd=tmp_path,  # NiceGUI keeps its per-browser storage in .nicegui/ under the working directory
+            cwd=folder,  # NiceGUI keeps its per-browser storage in .nicegui/ under the working directory
         )
     app = App(f"http://127.0.0.1:{port}", process, log_path, llm)
     try:
@@ -129,8 +132,18 @@ def workspace(tmp_path: Path, new_database: Callable[[], str]) -> Iterator[App]:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+        print(f"oz-app's output ({app.url}):\n{app.log()}")  # pytest shows it when the test failed
+
+
+@pytest.fixture
+def workspace(tmp_path: Path, new_database: Callable[[], str]) -> Iterator[App]:
+    """``oz-app --headless --login`` on a free port, its provider a slowly streaming fake LLM."""
+    llm = FakeOpenAI(words=REPLY_WORDS, delay=0.25)
+    try:
+        with start_workspace(tmp_path, new_database(), llm) as app:
+            yield app
+    finally:
         llm.close()
-        print(f"oz-app's output:\n{app.log()}")  # pytest shows it when the test failed
 
 
 class Browser:
