@@ -80,7 +80,7 @@ def _admin(admin_url: str, sql: str) -> None:
 
 
 def new_database(admin_url: str) -> str:
-    name = f"oz_bench_{uuid.uuid4().hex[:12]}"
+    name = f"oz_bench_scale_out_{uuid.uuid4().hex[:12]}"
     _admin(admin_url, f'CREATE DATABASE "{name}"')
     return admin_url.rsplit("/", 1)[0] + "/" + name
 
