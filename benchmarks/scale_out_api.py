@@ -24,9 +24,10 @@ another tenant goes through each control plane first and is not counted.
 
 One plane and two planes are measured alternately, ``--rounds`` times each; the medians and their
 ratio are judged. Also shown: CPU seconds used per second of the batch by the control planes,
-the client processes, PostgreSQL's processes, this process (the fake provider) and everything
-else on the machine, read from ``/proc``, so a figure below target says which side was busy
-(the machine has 2 cores: at most 2 CPU seconds per second in all). From the CPU milliseconds
+the client processes, PostgreSQL (the server's own processes and the benchmark database's
+backends), this process (the fake provider) and everything else on the machine, read from
+``/proc``, so a figure below target says which side was busy (the machine has 2 cores: at most
+2 CPU seconds per second in all). From the CPU milliseconds
 each run costs, a "ceiling" row gives the rate idle cores would allow: a control plane process
 uses at most one core, and every process of the benchmark shares the machine's cores.
 
@@ -110,33 +111,40 @@ def machine_busy_seconds() -> float:
     return (sum(values) - values[3] - values[4]) / TICKS
 
 
-def postgres_pids() -> list[int]:
+def postgres_pids(database: str) -> list[int]:
+    """PostgreSQL's processes serving ``database`` (its backends) or the whole server (the
+    postmaster, WAL writer, checkpointer...), not the backends of other databases."""
     pids = []
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
             try:
-                if (entry / "comm").read_text().strip() == "postgres":
-                    pids.append(int(entry.name))
+                if (entry / "comm").read_text().strip() != "postgres":
+                    continue
+                command = (entry / "cmdline").read_bytes().decode(errors="replace")
             except OSError:
                 continue
+            backend = "(" in command or "[local]" in command
+            if not backend or f" {database} " in command:
+                pids.append(int(entry.name))
     return pids
 
 
 class CpuMeter:
     """CPU seconds used by groups of processes between ``start`` and ``stop``."""
 
-    def __init__(self, groups: dict[str, list[int]]) -> None:
+    def __init__(self, groups: dict[str, list[int]], database: str) -> None:
         self.groups = groups
+        self.database = database
         self.before: dict[int, float] = {}
         self.used: dict[str, float] = {}
 
     def start(self) -> None:
-        pids = {pid for group in self.groups.values() for pid in group} | set(postgres_pids())
+        pids = {pid for group in self.groups.values() for pid in group} | set(postgres_pids(self.database))
         self.before = {pid: cpu_seconds(pid) for pid in pids}
         self.machine = machine_busy_seconds()
 
     def stop(self) -> None:
-        groups = {**self.groups, "postgres": postgres_pids()}
+        groups = {**self.groups, "postgres": postgres_pids(self.database)}
         # a PostgreSQL backend that began during the batch counts from zero
         self.used = {
             name: sum(cpu_seconds(pid) - self.before.get(pid, 0.0) for pid in pids) for name, pids in groups.items()
@@ -305,7 +313,8 @@ def measure(planes: int, args: argparse.Namespace, fake: FakeOpenAI, admin_key: 
                 "control planes": [server.process.pid for server in servers],
                 "clients": clients.pids,
                 "fake provider (this process)": [os.getpid()],
-            }
+            },
+            database_url.rsplit("/", 1)[1],
         )
         seconds, latencies = clients.batch(token, args.runs, args.concurrency, meter)
         states = states_of(apis[0], token)
