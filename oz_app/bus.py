@@ -20,9 +20,10 @@ import json
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 from loguru import logger
+
+from oz_app import db
 
 Listener = Callable[[dict[str, Any]], None]
 CHANNEL = "oz_events"
@@ -124,17 +125,11 @@ def _encode(topic: str, event: dict[str, Any]) -> str:
     return json.dumps({"t": topic, "e": {**event, "text": None}}, separators=(",", ":"))
 
 
-def _dsn(database_url: str) -> str:
-    """The URL without Tortoise's query options (asyncpg would take them as server settings)."""
-    parts = urlsplit(database_url.replace("postgresql://", "postgres://", 1))
-    return urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
-
-
 class _PostgresChannel:
     """``LISTEN`` on one connection of its own, ``NOTIFY`` in order from another."""
 
     def __init__(self, database_url: str, on_payload: Callable[[str], None], on_resync: Callable[[], None]) -> None:
-        self._dsn = _dsn(database_url)
+        self._dsn = db.dsn(database_url)
         self._on_payload = on_payload
         self._on_resync = on_resync
         self._outbox: asyncio.Queue[str] = asyncio.Queue()

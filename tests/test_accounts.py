@@ -5,13 +5,14 @@ would (SEC-1, SEC-5, SEC-6)."""
 from __future__ import annotations
 
 import asyncio
+import secrets
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import pytest
 
 from oz_app import db
-from oz_app.db.models import LoginAttempt, User
+from oz_app.db.models import LoginAttempt, Session, User
 from oz_app.workspace import accounts
 from oz_app.workspace.service import Invalid, NotFound
 
@@ -89,7 +90,9 @@ async def test_disabling_and_logging_out_end_sessions_at_once(database: None) ->
     server, whatever the browser still holds; a disabled user cannot log in again."""
     ann = await accounts.sign_up("ann", PASSWORD, policy="open")
     bob = await accounts.sign_up("bob", PASSWORD, policy="open")
-    first, second = await accounts.open_session(bob, 7), await accounts.open_session(bob, 7)
+    first, second = "browser-" + secrets.token_hex(8), "browser-" + secrets.token_hex(8)
+    await accounts.open_session(bob, 7, first)
+    await accounts.open_session(bob, 7, second)
     assert (await accounts.session_user(first)).id == bob.id
     await accounts.close_session(first)
     assert await accounts.session_user(first) is None
@@ -99,6 +102,17 @@ async def test_disabling_and_logging_out_end_sessions_at_once(database: None) ->
     with pytest.raises(Invalid, match="disabled"):
         await accounts.log_in("bob", PASSWORD, "198.51.100.7")
     assert await accounts.session_user("made-up-token") is None
+
+
+async def test_signing_in_again_in_one_browser_replaces_its_session(database: None) -> None:
+    """SEC-5: one session per browser: signing in as someone else in the same browser leaves no
+    session of the first person behind for that browser."""
+    ann = await accounts.sign_up("ann", PASSWORD, policy="open")
+    bob = await accounts.sign_up("bob", PASSWORD, policy="open")
+    await accounts.open_session(ann, 7, "one-browser")
+    await accounts.open_session(bob, 7, "one-browser")
+    assert (await accounts.session_user("one-browser")).id == bob.id
+    assert await Session.filter(user=ann).count() == 0
 
 
 async def _attempts(count: int, password: Callable[[int], str], name: Callable[[int], str]) -> list[Any]:

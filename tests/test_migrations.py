@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import concurrent.futures
 import os
 import re
 import subprocess
@@ -18,7 +19,7 @@ import oz_app.db
 from oz_app.db import dialect as dialect_of
 from oz_app.db import models
 from oz_app.db.models import Environment, Run
-from tests.conftest import drop_postgres_database, new_postgres_database
+from tests.conftest import drop_postgres_database, new_postgres_database, start_server
 
 DIALECTS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 REPO = Path(__file__).resolve().parent.parent
@@ -210,3 +211,23 @@ async def test_an_upgraded_team_server_gets_its_first_account_as_admin(urls, tmp
     finally:
         await oz_app.db.close()
     assert roles == {"local": "member", "ann": "admin", "bob": "member"}
+
+
+@pytest.mark.postgres
+def test_processes_starting_together_on_a_new_postgres_database_all_start(tmp_path: Path) -> None:
+    """ST-7, CP-10: control planes started at the same moment on a PostgreSQL database that is not
+    migrated yet all start: one migrates while the others wait for it, none fails on a table
+    another created."""
+    url = new_postgres_database()
+    with concurrent.futures.ThreadPoolExecutor(3) as pool:
+        starts = [pool.submit(start_server, tmp_path / f"cp{i}", url, None, 60) for i in range(3)]
+        concurrent.futures.wait(starts)
+    servers = [start.result() for start in starts if start.exception() is None]
+    try:
+        assert len(servers) == 3, [str(start.exception()) for start in starts if start.exception()]
+        for server in servers:
+            assert server.stop() == 0, server.log()
+    finally:
+        for server in servers:
+            server.stop()
+        drop_postgres_database(url)

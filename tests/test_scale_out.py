@@ -14,7 +14,8 @@ only through the pages as a person would:
   not all of its words, appears in both while the fake LLM is still streaming), then whole; the
   provider is asked once;
 - (c) the agent's status badge goes to ``running`` and back to ``idle`` in tab 1, whose process
-  did not dispatch the mention.
+  did not dispatch the mention;
+- (d) the browser signed in through process 1 is signed in on process 2 too.
 
 Runs only with ``OZ_TEST_DATABASE=postgres`` (the CI's PostgreSQL pass); there a missing
 PostgreSQL or chromium fails the test (``missing()``), elsewhere it skips. Screenshots go where
@@ -61,14 +62,15 @@ return [document.body.innerText,
 
 @pytest.fixture
 def processes(tmp_path: Path, new_database: Callable[[str], str]) -> Iterator[tuple[App, App]]:
-    """Two ``oz-app --headless --login`` on one new PostgreSQL database, sharing the fake LLM and
-    the secret key (as a deployment would), each with its own port, data dir and working dir.
+    """Two ``oz-app --headless --login`` on one new PostgreSQL database, sharing the fake LLM, the
+    secret key and the session cookies' secret (as a deployment behind one address would), each
+    with its own port, data dir and working dir.
     Started one after the other: the first migrates the empty database."""
     from cryptography.fernet import Fernet
 
     database_url = new_database("postgres")
     llm = FakeOpenAI(words=REPLY_WORDS, delay=0.25)
-    shared = {"OZ_SECRET_KEY": Fernet.generate_key().decode()}
+    shared = {"OZ_SECRET_KEY": Fernet.generate_key().decode(), "AUTH_SECRET": secrets.token_urlsafe(32)}
     try:
         with (
             start_workspace(tmp_path / "one", database_url, llm, **shared) as one,
@@ -208,3 +210,10 @@ def test_two_processes_one_room(tabs: tuple[Browser, Browser], processes: tuple[
     statuses = watches[0].statuses
     assert "running" in statuses and statuses[-1] == "idle", f"process 1's tab showed the statuses {statuses}"
     assert statuses.index("running") < len(statuses) - 1, statuses
+
+    # (d) A sign-in holds on either process (no sticky sessions): the browser that signed in
+    # through process 1 opens the room on process 2 (cookies belong to the host, not the port, as
+    # behind one load balancer) and is signed in there.
+    one.driver.get(f"{processes[1].url}/rooms/{room_id}")
+    one.sees("helper: idle")
+    assert one.driver.current_url == f"{processes[1].url}/rooms/{room_id}", "process 2 sent the browser to log in"

@@ -23,6 +23,7 @@ from nicegui.testing.user_simulation import user_simulation
 from oz_app.db.models import Agent, Message, Notification, Room, Task
 from oz_app.db.models import User as Person
 from oz_app.workspace import accounts, replies, service
+from oz_app.workspace.dispatch import Conductor
 from tests.conftest import TEST_DATABASE, fill, free_port, new_database_url, wait_for
 from tests.fake_llm import FakeOpenAI
 
@@ -250,6 +251,21 @@ async def test_pause_cancels_running_replies_and_holds_mentions_until_resume(tab
     await tabs.user.should_see("answered after resume", retries=RETRIES)
     await queued.refresh_from_db()
     assert queued.state == "done" and (await shown(queued))["content"] == "answered after resume"
+
+
+async def test_a_queued_reply_started_by_two_processes_at_once_asks_the_provider_once(tabs: Tabs) -> None:
+    """ST-5: two conductors (as in two processes on one database) starting the same queued reply
+    at the same moment: one takes it, the other leaves it; one run, one provider call."""
+    room = await make_room(tabs)
+    helper = await Agent.get(name="helper")
+    reply = await service.post_message(room, "agent", "helper", "", agent_id=helper.id, state="queued", depth=1)
+    other = Conductor(tabs.workspace.runner, tabs.workspace.live)
+    await asyncio.gather(tabs.workspace.conductor.start_next(room.id, helper.id), other.start_next(room.id, helper.id))
+    await eventually(lambda: _settled(room, 1))
+    await other.close()
+    await reply.refresh_from_db()
+    assert reply.state == "done" and len(tabs.llm.requests) == 1
+    assert len(await tabs.workspace.runner.list(50)) == 1
 
 
 async def test_no_provider_is_said_where_the_user_types(tabs: Tabs, monkeypatch: Any) -> None:

@@ -6,11 +6,14 @@ per dialect, generated from the same models by ``scripts/makemigrations.py``.
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import os
 import re
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 from loguru import logger
 from tortoise import Tortoise, connections
@@ -87,9 +90,43 @@ async def upgrade(url: str) -> list[str]:
     Importing aerich costs about half a second, so it is imported only when a migration is
     actually pending.
     """
-    pending = [name for name in _migration_files(url) if name not in (await _applied_versions() or set())]
-    if not pending:
+    if not await _pending(url):
         return []
+    async with _migrating(url):
+        if not await _pending(url):  # another process applied them while this one waited
+            return []
+        return await _apply(url)
+
+
+async def _pending(url: str) -> list[str]:
+    applied = await _applied_versions() or set()
+    return [name for name in _migration_files(url) if name not in applied]
+
+
+@contextlib.asynccontextmanager
+async def _migrating(url: str) -> AsyncIterator[None]:
+    """One process at a time migrates a PostgreSQL database (a session advisory lock on a
+    connection of its own); processes starting together would otherwise each create the tables."""
+    if dialect(url) != "postgres":
+        yield
+        return
+    import asyncpg
+
+    connection = await asyncpg.connect(dsn(url), timeout=POSTGRES_CONNECT_TIMEOUT)
+    try:
+        await connection.execute("SELECT pg_advisory_lock(hashtext('oz_app migrations'))")
+        yield
+    finally:
+        await connection.close()  # ends the session, and with it the lock
+
+
+def dsn(url: str) -> str:
+    """A PostgreSQL URL without Tortoise's query options (asyncpg would take them as server settings)."""
+    parts = urlsplit(url.replace("postgresql://", "postgres://", 1))
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
+
+
+async def _apply(url: str) -> list[str]:
     from aerich import Command
 
     config = tortoise_config(url, with_aerich=True)

@@ -15,6 +15,7 @@ import secrets
 from datetime import timedelta
 
 from tortoise.exceptions import IntegrityError
+from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
 from oz_app.control_plane.service import now
@@ -144,28 +145,30 @@ async def _rank(attempt: LoginAttempt) -> int:
 # Sessions ----------------------------------------------------------------------------------
 
 
-async def open_session(user: User, days: int) -> str:
-    """A new session for ``user``; the browser keeps the returned token, the database its hash."""
-    token = secrets.token_urlsafe(32)
-    stamp = now()
-    await Session.filter(user=user, expires_at__lte=stamp).delete()  # this user's expired ones
-    await Session.create(id=digest(token), user=user, created_at=stamp, expires_at=stamp + timedelta(days=days))
-    return token
+async def open_session(user: User, days: int, browser: str) -> None:
+    """Sign ``browser`` in as ``user`` (SEC-5). ``browser`` is the random id in the browser's
+    signed session cookie, which every process sharing the storage secret (``AUTH_SECRET``)
+    reads, so a sign-in holds on whichever process serves the next page (ST-4); the database
+    keeps only its hash. Signing in again replaces the browser's session."""
+    key, stamp = digest(browser), now()
+    await Session.filter(Q(id=key) | Q(user=user, expires_at__lte=stamp)).delete()  # and the user's expired ones
+    await Session.create(id=key, user=user, created_at=stamp, expires_at=stamp + timedelta(days=days))
 
 
-async def session_user(token: str | None) -> User | None:
-    """The user of a live session; None once it expired, was closed, or its user was disabled."""
-    if not token:
+async def session_user(browser: str | None) -> User | None:
+    """The user ``browser`` is signed in as; None once the session expired, was closed, or its
+    user was disabled."""
+    if not browser:
         return None
-    session = await Session.get_or_none(id=digest(token), expires_at__gt=now()).prefetch_related("user")
+    session = await Session.get_or_none(id=digest(browser), expires_at__gt=now()).prefetch_related("user")
     if session is None or session.user.disabled:
         return None
     return session.user
 
 
-async def close_session(token: str | None) -> None:
-    if token:
-        await Session.filter(id=digest(token)).delete()
+async def close_session(browser: str | None) -> None:
+    if browser:
+        await Session.filter(id=digest(browser)).delete()
 
 
 # People and invites (admins only) ----------------------------------------------------------

@@ -73,19 +73,25 @@ class Workspace:
         await self.ready.wait()
         if not self.login:
             return await accounts.local_user()
-        return await accounts.session_user(app.storage.user.get("session"))
+        return await accounts.session_user(browser_id())
 
     async def sign_in(self, user: User) -> None:
-        app.storage.user["session"] = await accounts.open_session(user, self.settings.session_days)
+        await accounts.open_session(user, self.settings.session_days, str(browser_id()))
 
     async def sign_out(self) -> None:
-        await accounts.close_session(app.storage.user.pop("session", None))
+        await accounts.close_session(browser_id())
 
     async def providers_configured(self, user: User) -> bool:
         """False when ``user``'s runs could not find any provider, team or personal (first start)."""
         if self.settings.runner_mode != "local":
             return True
         return bool(await self.plane.catalog.snapshot(user_tenant(user.id)))
+
+
+def browser_id() -> str | None:
+    """This browser's random id, from its signed session cookie (NiceGUI's ``app.storage.browser``)."""
+    value = app.storage.browser.get("id")
+    return str(value) if value else None
 
 
 class ApiMount:

@@ -62,6 +62,8 @@ class Conductor:
         self._followed: dict[int, asyncio.Task[None]] = {}
         self._starting: dict[tuple[str, str], asyncio.Lock] = defaultdict(asyncio.Lock)
         self._sweeper: asyncio.Task[None] | None = None
+        self._taking: set[int] = set()  # replies this process took and is creating runs for
+        self._taken_before: set[int] = set()  # replies taken without a run at the last sweep
 
     async def start(self) -> None:
         """Pick up what processes before this one left unsettled, then keep looking."""
@@ -156,35 +158,49 @@ class Conductor:
         await self._set_status(agent_id)
 
     async def _start_one(self, room_id: str, agent_id: str) -> bool:
-        """Start one queued reply; True when another should be tried (this one could not start)."""
+        """Start one queued reply; True when another should be tried (this one could not start).
+        The reply is taken first (a compare-and-set to ``streaming``) and only then gets its run,
+        so two processes never both ask the provider for it."""
         room = await Room.get_or_none(id=room_id)
         if room is None or room.paused or await Message.exists(room_id=room_id, agent_id=agent_id, state="streaming"):
             return False
         queued = await Message.filter(room_id=room_id, agent_id=agent_id, state="queued").order_by("id").first()
         if queued is None:
             return False
-        agent = await Agent.get_or_none(id=agent_id)
-        if agent is None:
-            await self._end_unstarted(queued, "failed", "This agent was deleted.")
-            return True
+        if not await Message.filter(id=queued.id, state="queued").update(state="streaming"):
+            return True  # cancelled, or taken by another process, meanwhile
+        self._taking.add(queued.id)
         try:
-            run_id = await self.runner.start(
-                await self._prompt(room, agent, queued.extra),
-                title=f"{agent.name} in {room.name}"[:500],
-                config=run_config(agent),
-                owner=room.owner_id,  # type: ignore[attr-defined]
-            )
-        except RunnerError as exc:
-            await self._end_unstarted(queued, "failed", str(exc))
+            run_id = await self._run_for(room, agent_id, queued)
+        finally:
+            self._taking.discard(queued.id)
+        if run_id is None:
             return True
-        if not await Message.filter(id=queued.id, state="queued").update(state="streaming", run_id=run_id):
-            with contextlib.suppress(RunnerError):  # cancelled meanwhile, or started by another process
+        if not await Message.filter(id=queued.id, state="streaming", run_id__isnull=True).update(run_id=run_id):
+            with contextlib.suppress(RunnerError):  # stopped while its run was being created
                 await self.runner.cancel(run_id, owner=room.owner_id)  # type: ignore[attr-defined]
             return True
         queued.state, queued.run_id = "streaming", run_id
         self._announce(queued)
         self._follow(queued)
         return False
+
+    async def _run_for(self, room: Room, agent_id: str, reply: Message) -> str | None:
+        """Create the run of a reply just taken; None (and the reply failed) when that is not possible."""
+        agent = await Agent.get_or_none(id=agent_id)
+        if agent is None:
+            await self._end_unstarted(reply, "failed", "This agent was deleted.", "streaming")
+            return None
+        try:
+            return await self.runner.start(
+                await self._prompt(room, agent, reply.extra),
+                title=f"{agent.name} in {room.name}"[:500],
+                config=run_config(agent),
+                owner=room.owner_id,  # type: ignore[attr-defined]
+            )
+        except RunnerError as exc:
+            await self._end_unstarted(reply, "failed", str(exc), "streaming")
+            return None
 
     async def _prompt(self, room: Room, agent: Agent, extra: str) -> str:
         history = await replies.views(await service.messages_of(room, limit=CONTEXT_MESSAGES))
@@ -254,11 +270,14 @@ class Conductor:
         await self._publish(created)
         await self.start_next(message.room_id, message.agent_id)  # type: ignore[attr-defined]
 
-    async def _end_unstarted(self, message: Message, outcome: str, text: str) -> bool:
-        """A queued reply that ends without a run (cancelled, or its run could not be created)."""
+    async def _end_unstarted(self, message: Message, outcome: str, text: str, state: str = "queued") -> bool:
+        """A reply that ends without a run (cancelled, or its run could not be created)."""
         created: list[Message] = []
         async with in_transaction():
-            if not await Message.filter(id=message.id, state="queued").update(state=outcome, content=text):
+            changed = await Message.filter(id=message.id, state=state, run_id__isnull=True).update(
+                state=outcome, content=text
+            )
+            if not changed:
                 return False
             message.state, message.content = outcome, text
             await self._follow_ups(message, "", created)
@@ -323,8 +342,8 @@ class Conductor:
         message = await Message.get_or_none(id=message_id, room_id=room.id, author_kind="agent")
         if message is None:
             return False
-        if message.state == "queued":
-            ended = await self._end_unstarted(message, "cancelled", "")
+        if message.state in replies.ACTIVE_REPLY and message.run_id is None:  # queued, or its run being made
+            ended = await self._end_unstarted(message, "cancelled", "", message.state)
             await self._set_status(str(message.agent_id))
             return ended
         if message.state != "streaming" or message.run_id is None:
@@ -354,9 +373,16 @@ class Conductor:
     # Picking up after other processes ------------------------------------------------------------
 
     async def sweep(self) -> None:
-        """Follow every streaming reply (its process may be gone) and start what can start."""
+        """Follow every streaming reply (its process may be gone), queue again a reply whose
+        process stopped between taking it and creating its run, and start what can start."""
         for message in await Message.filter(author_kind="agent", state="streaming", run_id__isnull=False):
             self._follow(message)
+        taken: set[int] = set(
+            await Message.filter(state="streaming", run_id__isnull=True).values_list("id", flat=True)  # type: ignore[arg-type]
+        )
+        for message_id in (taken & self._taken_before) - self._taking:  # so for a whole sweep: left behind
+            await Message.filter(id=message_id, state="streaming", run_id__isnull=True).update(state="queued")
+        self._taken_before = taken
         pairs = await Message.filter(state="queued").order_by("id").values_list("room_id", "agent_id")
         for room_id, agent_id in dict.fromkeys(pairs):
             await self.start_next(str(room_id), agent_id)

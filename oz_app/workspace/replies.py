@@ -49,7 +49,7 @@ def view(message: Message, run: Run | None = None) -> dict[str, Any]:
         "created_at": message.created_at.isoformat(),
     }
     if message.state == "queued":
-        shown["status"] = "queued: answers when the agent is free and the room is not paused"
+        shown["status"] = "answers once the agent is free here and the room is not paused"
     elif run is not None:
         shown.update(content=run.output, state=shown_state(run.state), status=status_of(run))
     return shown

@@ -47,7 +47,7 @@ async def attempt(action: Awaitable[Any], done: str = "", *, public: bool = Fals
     On a server with sign-in, a tab whose session has ended (logged out elsewhere, expired, user
     disabled) does nothing and goes to the log-in page (SEC-5); ``public`` actions (logging in)
     need no session."""
-    if not public and SESSIONS["required"] and await accounts.session_user(app.storage.user.get("session")) is None:
+    if not public and SESSIONS["required"] and await accounts.session_user(app.storage.browser.get("id")) is None:
         if inspect.iscoroutine(action):
             action.close()
         ui.navigate.to("/login")
