@@ -51,11 +51,25 @@ def _connection_url(url: str) -> str:
     return f"{url}{separator}synchronous=NORMAL"
 
 
+def _connection(url: str) -> str | dict[str, Any]:
+    """Tortoise's connection: the URL, and for PostgreSQL the pool's connection class as well
+    (see :class:`oz_app.db.postgres.PooledConnection`), which only the expanded form can carry."""
+    if dialect(url) != "postgres":
+        return _connection_url(url)
+    from tortoise.backends.base.config_generator import expand_db_url
+
+    from oz_app.db.postgres import PooledConnection
+
+    connection = expand_db_url(_connection_url(url))
+    connection["credentials"]["connection_class"] = PooledConnection
+    return connection
+
+
 def tortoise_config(url: str, with_aerich: bool = False) -> dict[str, Any]:
     """The one Tortoise config, used by the app and (``with_aerich``) by aerich's commands."""
     models = [MODELS, "aerich.models"] if with_aerich else [MODELS]
     return {
-        "connections": {"default": _connection_url(url)},
+        "connections": {"default": _connection(url)},
         "apps": {"models": {"models": models, "default_connection": "default"}},
         "use_tz": True,
         "timezone": "UTC",
