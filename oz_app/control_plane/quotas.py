@@ -8,6 +8,7 @@ step; on SQLite the transaction's first statement (a DELETE) takes the database'
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
@@ -26,16 +27,24 @@ _SATURATE = {
 }
 
 
+SATURATION_READ_SECONDS = 1.0  # how long a saturation read from the database is trusted
+
+
 def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
 class Quotas:
     """At most ``limit`` calls in any ``window`` seconds per (tenant, provider), plus saturation
-    of a provider (for every tenant) after it answered 429. ``clock`` gives an aware datetime."""
+    of a provider (for every tenant) after it answered 429. ``clock`` gives an aware datetime.
+
+    A provider's saturation is read from the database at most once every
+    ``SATURATION_READ_SECONDS`` per process, not for every call: a 429 recorded in this process is
+    seen here at once, one recorded by another process within a second."""
 
     def __init__(self, clock: Callable[[], datetime] = utc_now) -> None:
         self._clock = clock
+        self._saturations: dict[str, tuple[float, datetime | None]] = {}  # provider: (read at, until)
 
     async def acquire(self, tenant: str, provider: str, limit: int, window: float) -> float:
         """Count a call that starts now and return 0, or return the seconds until one may start."""
@@ -51,10 +60,16 @@ class Quotas:
         until = self._clock() + timedelta(seconds=max(seconds, 0.0))
         conn = connections.get("default")
         await conn.execute_query(_SATURATE[conn.capabilities.dialect], [provider, until])
+        read_at, known = self._saturations.get(provider, (time.monotonic(), None))
+        self._saturations[provider] = (read_at, max(until, known) if known else until)  # the later end, as stored
 
     async def _saturated_for(self, provider: str) -> float:
-        saturation = await ProviderSaturation.get_or_none(key=provider)
-        return max((saturation.until - self._clock()).total_seconds(), 0.0) if saturation else 0.0
+        read_at, until = self._saturations.get(provider, (float("-inf"), None))
+        if time.monotonic() - read_at > SATURATION_READ_SECONDS:
+            saturation = await ProviderSaturation.get_or_none(key=provider)
+            until = saturation.until if saturation else None
+            self._saturations[provider] = (time.monotonic(), until)
+        return max((until - self._clock()).total_seconds(), 0.0) if until else 0.0
 
     async def _count(self, conn: BaseDBAsyncClient, tenant: str, provider: str, limit: int, window: timedelta) -> float:
         """Under the lock: forget calls out of the window, then count this one if there is room."""
