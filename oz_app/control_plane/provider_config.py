@@ -2,6 +2,7 @@
 ones), and the admin API that edits the team's (PR-2, WS-11, SEC-2, SEC-3). API keys are sealed at
 rest and never returned."""
 
+import asyncio
 import re
 import time
 import uuid
@@ -33,21 +34,30 @@ class ProviderCatalog:
         self._stored: dict[str, ProviderSettings] = {}
         self._personal: dict[str, dict[str, ProviderSettings]] = {}
         self._loaded_at = float("-inf")
+        self._edits = 0  # invalidations so far: a read begun before one does not count as fresh
+        self._reading = asyncio.Lock()
 
     def invalidate(self) -> None:
         self._loaded_at = float("-inf")
+        self._edits += 1
 
     async def _load(self) -> None:
-        """Stored providers are re-read at most every few seconds (other processes edit them too)."""
+        """Stored providers are re-read at most every few seconds (other processes edit them too),
+        by one call at a time: the runs that find the providers stale together wait for one read."""
         if time.monotonic() - self._loaded_at <= RELOAD_SECONDS:
             return
-        self._stored = {record.key: self._settings_of(record) for record in await ProviderRecord.all()}
-        personal: dict[str, dict[str, ProviderSettings]] = {}
-        for own in await PersonalProvider.all():
-            owner: str = own.owner_id  # type: ignore[attr-defined]
-            personal.setdefault(owner, {})[own.key] = replace(self._settings_of(own), owner=owner)
-        self._personal = personal
-        self._loaded_at = time.monotonic()
+        async with self._reading:
+            if time.monotonic() - self._loaded_at <= RELOAD_SECONDS:
+                return  # read meanwhile by another call
+            started, edits = time.monotonic(), self._edits
+            self._stored = {record.key: self._settings_of(record) for record in await ProviderRecord.all()}
+            personal: dict[str, dict[str, ProviderSettings]] = {}
+            for own in await PersonalProvider.all():
+                owner: str = own.owner_id  # type: ignore[attr-defined]
+                personal.setdefault(owner, {})[own.key] = replace(self._settings_of(own), owner=owner)
+            self._personal = personal
+            if edits == self._edits:
+                self._loaded_at = started
 
     async def snapshot(self, tenant: str | None = None) -> dict[str, ProviderSettings]:
         """The providers a run of ``tenant`` may use: the team's, and a user's own on top."""
