@@ -48,8 +48,8 @@ from typing import Any
 import httpx
 from _common import Server, Table, discard, ms, server_env, start_server
 
-TARGET_LATENCY_S = 0.100
-TARGET_OPEN_S = 0.500
+TARGET_LATENCY_S = 0.020  # issue 10: one SQLite process keeps these
+TARGET_OPEN_S = 0.300
 TARGET_RSS_MB = 400.0
 PLACEHOLDER = "Message — @name to ask an agent"
 CHROMIUM = "/usr/bin/chromium"
@@ -342,7 +342,7 @@ def main() -> int:
         print("latency ms:", " ".join(f"{v:.1f}" for v in latencies), flush=True)
         median = statistics.median(latencies)
         row(f"chat A->B latency median ({args.messages} msgs)", f"{median:.1f} ms",
-            f"< {TARGET_LATENCY_S * 1000:.0f} ms", median < TARGET_LATENCY_S * 1000)  # fmt: skip
+            f"<= {TARGET_LATENCY_S * 1000:.0f} ms", median <= TARGET_LATENCY_S * 1000)  # fmt: skip
         row("chat A->B latency p95 / max", f"{p95(latencies):.1f} ms / {max(latencies):.1f} ms")
         row("chat A->A own echo median / p95", f"{statistics.median(echoes):.1f} ms / {p95(echoes):.1f} ms")
         row("clock skew A-B (vs Date.now)", f"{skew:+.2f} ms")
@@ -376,7 +376,7 @@ def main() -> int:
 
         print("open ms:", " ".join(f"{o['visible']:.0f}" for o in opens), flush=True)
         row(f"open room of {in_room} msgs, newest shown (median {args.loads})", f"{med('visible'):.0f} ms",
-            f"< {TARGET_OPEN_S * 1000:.0f} ms", med("visible") < TARGET_OPEN_S * 1000)  # fmt: skip
+            f"<= {TARGET_OPEN_S * 1000:.0f} ms", med("visible") <= TARGET_OPEN_S * 1000)  # fmt: skip
         row("  first byte / DOMContentLoaded / load", f"{med('ttfb'):.0f} / {med('dcl'):.0f} / {med('load'):.0f} ms")
         row("  socket handshake done", f"{med('handshake'):.0f} ms")
         row("  messages rendered on open", str(shown))
