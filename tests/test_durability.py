@@ -98,6 +98,11 @@ async def streaming(reply: Message) -> Run | None:
     return run if run is not None and run.output else None
 
 
+async def agent_status(agent: Agent, status: str) -> bool:
+    """True once the agent's stored status is ``status`` (set just after its reply settles)."""
+    return (await Agent.get(id=agent.id)).status == status
+
+
 async def settled(reply: Message) -> Message | None:
     await reply.refresh_from_db()
     return None if reply.state in replies.ACTIVE_REPLY else reply
@@ -119,7 +124,7 @@ async def test_kill_9_mid_reply_ends_the_reply_as_its_run_says(workspace: Worksp
     assert (reply.state, shown["state"]) == ("failed", "failed")
     assert shown["content"] == run.output and run.output.startswith("slow ")
     assert run.status_message in shown["status"]
-    assert (await Agent.get(id=helper.id)).status == "error"  # ST-6: stored, not in a process
+    await until(lambda: agent_status(helper, "error"))  # ST-6: stored, not in a process
 
 
 async def test_sigterm_mid_reply_retries_the_run_into_the_same_reply(workspace: Workspace) -> None:
@@ -174,3 +179,20 @@ async def _replies_settled(room: Room, count: int) -> list[Message] | None:
     found = await Message.filter(room=room, author_kind="agent").order_by("id")
     done = len(found) == count and all(m.state not in replies.ACTIVE_REPLY for m in found)
     return found if done else None
+
+
+def test_a_second_process_on_one_sqlite_file_is_told_at_start(tmp_path: Path) -> None:
+    """ST-7: SQLite carries no events between processes, so a second process opened on the same
+    SQLite file says so in its start line; the first one, alone on it, does not."""
+    url = f"sqlite://{tmp_path / 'oz.db'}"
+    first = start_server(tmp_path / "one", url)
+    try:
+        second = start_server(tmp_path / "two", url)
+        try:
+            assert "also open in another oz-app process" in second.log()
+            assert "use PostgreSQL for several" in second.log()
+        finally:
+            second.stop()
+        assert "another oz-app process" not in first.log()
+    finally:
+        first.stop()

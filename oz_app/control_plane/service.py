@@ -238,7 +238,8 @@ class RunService:
             self.bus.publish(run_topic(run_id), type="reset")
         self.bus.publish(run_topic(run_id), type="state", state=state)
         self.bus.publish(RUNS_TOPIC, run_id=run_id, state=state, tenant=tenant)
-        self.hook.oz_run_event(run_id=run_id, state=state, event={"tenant": tenant, **event})
+        if state:  # plugins hear of state changes they can name
+            self.hook.oz_run_event(run_id=run_id, state=state, event={"tenant": tenant, **event})
 
     async def create(self, **fields: Any) -> Run:
         run = await create(**fields)
@@ -288,7 +289,7 @@ class RunService:
             status_message=f"Asking provider {attempt['provider']!r}.",
             updated_at=now(),
         )
-        self.announce(run_id, "INPROGRESS")
+        self.bus.publish(run_topic(run_id), type="state", state="INPROGRESS")  # its status line changed
 
     async def keep_attempts(self, run_id: str, attempts: list[dict[str, Any]]) -> None:
         """The attempts of a call stopped by a cancel or a shutdown (which already moved the run)."""
@@ -299,8 +300,9 @@ class RunService:
 
     async def recover(self, execution_location: str = "LOCAL") -> list[str]:
         recovered = await recover_expired_leases(execution_location)
-        for run_id in recovered:
-            self.announce(run_id)
+        if recovered:
+            for run_id, state, tenant in await Run.filter(id__in=recovered).values_list("id", "state", "tenant"):
+                self.announce(str(run_id), str(state), tenant=str(tenant))
         return recovered
 
     async def hand_back(self, owner: str, run_ids: Iterable[str]) -> list[str]:
