@@ -41,6 +41,15 @@ def run_topic(run_id: str) -> str:
 RUNS_TOPIC = "runs"
 
 
+def unseen(have: int, offset: int, text: str) -> str:
+    """The part of an output chunk at ``offset`` that a follower holding the first ``have``
+    characters does not have yet ("" when it has it all). Raises LookupError when text before
+    the chunk is missing (the follower must read the run)."""
+    if offset > have:
+        raise LookupError(offset)
+    return text[have - offset :] if offset + len(text) > have else ""
+
+
 class Bus:
     """Topics and their listeners in this process; listeners run synchronously in the delivering
     task and must only schedule slow work."""

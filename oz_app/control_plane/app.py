@@ -22,7 +22,6 @@ from oz_app.control_plane.executor import Executor
 from oz_app.control_plane.http import Authenticator, RequestContextMiddleware, install_error_handlers
 from oz_app.control_plane.provider_config import ProviderCatalog
 from oz_app.control_plane.worker_hub import WorkerHub
-from oz_app.db.models import Run
 from oz_app.secrets import Vault, load_or_create_key
 from oz_app.storage import space_problem
 
@@ -61,16 +60,9 @@ class ControlPlane:
             self._side_tasks.add(task)  # the loop keeps only weak references to tasks
             task.add_done_callback(self._side_tasks.discard)
 
-    def run_created(self, run: Run) -> None:
-        """Wake whoever takes the new run in this process (the others poll or are told by the bus)."""
-        if run.state == "QUEUED":
-            self.executor.wake()
-        else:
-            self.hub.wake()
-
     def router(self) -> APIRouter:
         router = APIRouter(prefix=API_PREFIX)
-        router.include_router(runs.build_router(self.auth, self.runs, self.run_created))
+        router.include_router(runs.build_router(self.auth, self.runs))
         router.include_router(environments.build_router(self.auth, self.vault))
         router.include_router(self.hub.router())
         router.include_router(

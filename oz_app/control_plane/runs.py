@@ -15,7 +15,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 from tortoise import connections
 from tortoise.filters import escape_like
 
-from oz_app.bus import Bus, run_topic
+from oz_app.bus import Bus, run_topic, unseen
 from oz_app.control_plane import service
 from oz_app.control_plane.http import ApiError, Caller
 from oz_app.control_plane.inputs import Text, as_utc, check_json, text_problem
@@ -258,8 +258,8 @@ KEEPALIVE_SECONDS = 15.0
 async def create_run(
     runs: service.RunService, caller: Caller, prompt: str, title: str | None, config: dict[str, Any]
 ) -> Run:
-    """Store a new run: QUEUED for this process's executor, or PENDING for workers when it names
-    an environment the caller may use. The caller then tells the runner (``run_created``)."""
+    """Store a new run: QUEUED for an executor, or PENDING for workers when it names
+    an environment the caller may use. Its announcement wakes whoever takes it, in every process."""
     environment_id = config.get("environment_id")
     if environment_id:
         environment = await Environment.get_or_none(id=environment_id)
@@ -301,11 +301,9 @@ class _Follower:
         """The part of a chunk at ``offset`` not sent yet, as an event; None when there is nothing new.
         Raises LookupError when something before it was missed (the run must be read)."""
         have = len(self.text)
-        if offset > have:
-            raise LookupError(offset)
-        if offset + len(text) <= have:
+        piece = unseen(have, offset, text)
+        if not piece:
             return None
-        piece = text[have - offset :]
         self.text += piece
         return {"type": "output", "offset": have, "text": piece}
 
@@ -351,8 +349,8 @@ async def _sse(run_id: str, bus: Bus) -> AsyncIterator[bytes]:
         yield b": keep-alive\n\n" if kind == "idle" else f"event: {kind}\ndata: {json.dumps(event)}\n\n".encode()
 
 
-def build_router(auth: Any, runs: service.RunService, on_created: Any) -> APIRouter:
-    """The runs endpoints; ``on_created(run)`` wakes the executor or the worker hub."""
+def build_router(auth: Any, runs: service.RunService) -> APIRouter:
+    """The runs endpoints."""
     router = APIRouter(tags=["runs"])
     CallerDep = Annotated[Caller, Depends(auth)]
 
@@ -365,7 +363,6 @@ def build_router(auth: Any, runs: service.RunService, on_created: Any) -> APIRou
     async def create(body: RunCreate, caller: CallerDep) -> dict[str, Any]:
         config = body.config.model_dump(exclude_none=True) if body.config else {}
         run = await create_run(runs, caller, body.prompt, body.title, config)
-        on_created(run)
         return {"run_id": run.id, "task_id": run.id, "state": run.state}
 
     router.add_api_route("/agent/runs", create, methods=["POST"], status_code=201, summary="Create a run")

@@ -216,11 +216,6 @@ async def sweep_retention(days: int) -> int:
     return deleted
 
 
-async def create(**fields: Any) -> Run:
-    stamp = now()
-    return await Run.create(id=str(uuid.uuid4()), created_at=stamp, updated_at=stamp, **fields)
-
-
 class RunService:
     """The one writer of runs (ST-2, ST-4): every change goes through here and is announced once
     it is committed, on the bus (``run:<id>``: ``output``, ``reset`` and ``state`` events;
@@ -242,7 +237,8 @@ class RunService:
             self.hook.oz_run_event(run_id=run_id, state=state, event={"tenant": tenant, **event})
 
     async def create(self, **fields: Any) -> Run:
-        run = await create(**fields)
+        stamp = now()
+        run = await Run.create(id=str(uuid.uuid4()), created_at=stamp, updated_at=stamp, **fields)
         self.announce(run.id, run.state, tenant=run.tenant)
         return run
 

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from nicegui import ui
 
-from oz_app.bus import run_topic
+from oz_app.bus import run_topic, unseen
 from oz_app.db.models import Agent, Message, Room, User
 from oz_app.workspace import render, replies, service
 from oz_app.workspace.live import room_topic
@@ -60,11 +60,12 @@ class MessageView:
 
     def place(self, offset: int, text: str) -> bool:
         """Show streamed ``text`` that goes at ``offset``; False when text before it is missing."""
-        have = len(self.text)
-        if offset > have:
+        try:
+            piece = unseen(len(self.text), offset, text)
+        except LookupError:
             return False
-        if offset + len(text) > have:
-            self.text += text[have - offset :]
+        if piece:
+            self.text += piece
             self.body.set_content(self.text)
         return True
 

@@ -31,7 +31,6 @@ class LocalRunner:
         self, prompt: str, *, title: str | None = None, config: dict[str, Any] | None = None, owner: str | None = None
     ) -> str:
         run = await runs.create_run(self.plane.runs, self._caller(owner), prompt, title, config or {})
-        self.plane.run_created(run)
         return run.id
 
     @staticmethod
