@@ -1,19 +1,53 @@
-"""Helpers shared by the benchmarks: start a control plane process, print the results table."""
+"""Helpers shared by the benchmarks: start a control plane process, create runs and wait for
+them, percentiles, print the results table."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
+BUSY = ["QUEUED", "PENDING", "CLAIMED", "INPROGRESS"]
+
+
+def p95(values: list[float]) -> float:
+    return statistics.quantiles(values, n=20, method="inclusive")[18] if len(values) > 1 else values[0]
+
+
+async def create_and_finish(
+    client: Any, count: int, concurrency: int, first: int = 0, deadline_s: float = 120.0, poll_s: float = 0.02
+) -> tuple[list[str], list[float]]:
+    """Create ``count`` runs with the SDK's ``AsyncOzAPI`` ``client`` (``concurrency`` in flight,
+    prompts numbered from ``first``), then poll until its tenant has none unfinished. Returns the
+    run ids and each create's latency in seconds."""
+    slots = asyncio.Semaphore(concurrency)
+    latencies: list[float] = []
+
+    async def create(index: int) -> str:
+        async with slots:
+            sent = time.perf_counter()
+            run = await client.agent.run(prompt=f"Benchmark run {index}: say hello")
+            latencies.append(time.perf_counter() - sent)
+            return str(run.run_id)
+
+    ids = await asyncio.gather(*(create(first + i) for i in range(count)))
+    deadline = time.monotonic() + deadline_s
+    while (await client.agent.runs.list(state=BUSY, limit=1)).runs:
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"runs were still unfinished after {deadline_s:.0f} s")
+        await asyncio.sleep(poll_s)
+    return list(ids), latencies
 
 
 def free_port() -> int:
@@ -32,6 +66,18 @@ def server_env(admin_key: str, database_url: str, **settings: str) -> dict[str, 
         "DATABASE_URL": database_url,
         **settings,
     }
+
+
+def bench_provider_env(admin_key: str, database_url: str, fake_url: str) -> dict[str, str]:
+    """:func:`server_env` whose default provider ``bench`` is the OpenAI-compatible fake at ``fake_url``."""
+    return server_env(
+        admin_key,
+        database_url,
+        OZ_PROVIDER_BENCH_TYPE="openai_compatible",
+        OZ_PROVIDER_BENCH_BASE_URL=fake_url,
+        OZ_PROVIDER_BENCH_MODEL="m",
+        OZ_DEFAULT_PROVIDER="bench",
+    )
 
 
 @dataclass

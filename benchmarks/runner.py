@@ -36,19 +36,24 @@ import threading
 import time
 from pathlib import Path
 
-from _common import ROOT, Server, Table, discard, ms, server_env, start_server
+from _common import (
+    ROOT,
+    Server,
+    Table,
+    bench_provider_env,
+    create_and_finish,
+    discard,
+    ms,
+    p95,
+    start_server,
+)
 
 sys.path.insert(0, str(ROOT))
 from tests.fake_llm import FakeOpenAI
 
 TARGET_RUNS_PER_S = 150.0  # issue 10: one SQLite process keeps at least this
 TARGET_FIRST_CHUNK_S = 0.050
-BUSY = ["QUEUED", "PENDING", "CLAIMED", "INPROGRESS"]
 FOLLOW_DELAY_S = 0.5
-
-
-def p95(values: list[float]) -> float:
-    return statistics.quantiles(values, n=20, method="inclusive")[18] if len(values) > 1 else values[0]
 
 
 async def end_to_end(api: str, token: str, count: int, concurrency: int) -> tuple[float, list[float], dict[str, int]]:
@@ -59,24 +64,9 @@ async def end_to_end(api: str, token: str, count: int, concurrency: int) -> tupl
     from oz_agent_sdk import AsyncOzAPI
 
     client = AsyncOzAPI(api_key=token, base_url=api, max_retries=0, timeout=30)
-    slots = asyncio.Semaphore(concurrency)
-    latencies: list[float] = []
-
-    async def create(index: int) -> str:
-        async with slots:
-            sent = time.perf_counter()
-            run = await client.agent.run(prompt=f"Benchmark run {index}: say hello")
-            latencies.append(time.perf_counter() - sent)
-            return str(run.run_id)
-
     try:
         begin = time.perf_counter()
-        ids = await asyncio.gather(*(create(i) for i in range(count)))
-        deadline = begin + 120
-        while (await client.agent.runs.list(state=BUSY, limit=1)).runs:  # type: ignore[arg-type]
-            if time.perf_counter() > deadline:
-                raise RuntimeError("runs were still unfinished after 120 s")
-            await asyncio.sleep(0.02)
+        ids, latencies = await create_and_finish(client, count, concurrency)
         elapsed = time.perf_counter() - begin
         states: dict[str, int] = {}
         seen = set()
@@ -150,14 +140,7 @@ def main() -> int:
     data_dir = Path(tempfile.mkdtemp(prefix="oz-bench-runner-"))
     database_url = f"sqlite://{data_dir / 'oz.db'}"
     fake = FakeOpenAI(words=["Hello", " from", " the", " fake"], delay=0.0)
-    env = server_env(
-        admin_key,
-        database_url,
-        OZ_PROVIDER_BENCH_TYPE="openai_compatible",
-        OZ_PROVIDER_BENCH_BASE_URL=fake.url,
-        OZ_PROVIDER_BENCH_MODEL="m",
-        OZ_DEFAULT_PROVIDER="bench",
-    )
+    env = bench_provider_env(admin_key, database_url, fake.url)
     table = Table()
     row = table.row
     print(f"oz-app runner benchmark: {database_url}, provider {fake.url}, data in {data_dir}", flush=True)

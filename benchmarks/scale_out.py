@@ -40,11 +40,10 @@ from typing import Any
 
 from _common import Server, Table, discard, server_env, start_server
 from workspace import (
-    CHROMEDRIVER,
-    CHROMIUM,
     RECEIVER_JS,
     SENDER_JS,
     browser,
+    browsers_missing,
     clock_skew_ms,
     create_room,
     open_room,
@@ -153,15 +152,9 @@ def main() -> int:
     parser.add_argument("--keep", action="store_true", help="keep the temporary data dirs (logs, SQLite database)")
     args = parser.parse_args()
 
-    try:
-        import selenium  # noqa: F401
-    except ImportError:
-        print("selenium is missing: pip install selenium (and apt-get install chromium chromium-driver)")
+    if problem := browsers_missing():
+        print(problem)
         return 1
-    for tool in (CHROMIUM, CHROMEDRIVER):
-        if not Path(tool).exists():
-            print(f"{tool} is missing: apt-get install chromium chromium-driver")
-            return 1
     try:
         database_url = create_database(args.postgres)
     except Exception as exc:

@@ -51,13 +51,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from _common import ROOT, Server, Table, discard, ms, server_env, start_server
+from _common import ROOT, Server, Table, bench_provider_env, create_and_finish, discard, ms, start_server
 
 sys.path.insert(0, str(ROOT))
 from tests.fake_llm import FakeOpenAI
 
 TARGET_RATIO = 1.5
-BUSY = ["QUEUED", "PENDING", "CLAIMED", "INPROGRESS"]
 POLL_S = 0.02
 DEADLINE_S = 180.0
 DEFAULT_POSTGRES = "postgres://postgres:postgres@127.0.0.1:5432/postgres"
@@ -162,22 +161,8 @@ async def _client_batch(api: str, token: str, count: int, concurrency: int, firs
     from oz_agent_sdk import AsyncOzAPI
 
     client = AsyncOzAPI(api_key=token, base_url=api, max_retries=0, timeout=60)
-    slots = asyncio.Semaphore(concurrency)
-    latencies: list[float] = []
-
-    async def create(index: int) -> None:
-        async with slots:
-            sent = time.monotonic()
-            await client.agent.run(prompt=f"Benchmark run {index}: say hello")
-            latencies.append(time.monotonic() - sent)
-
     try:
-        await asyncio.gather(*(create(first + i) for i in range(count)))
-        deadline = time.monotonic() + DEADLINE_S
-        while (await client.agent.runs.list(state=BUSY, limit=1)).runs:  # type: ignore[arg-type]
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"runs were still unfinished after {DEADLINE_S:.0f} s")
-            await asyncio.sleep(POLL_S)
+        _, latencies = await create_and_finish(client, count, concurrency, first, DEADLINE_S, POLL_S)
         return time.monotonic(), latencies
     finally:
         await client.close()
@@ -289,14 +274,7 @@ def states_of(api: str, token: str) -> dict[str, int]:
 
 def measure(planes: int, args: argparse.Namespace, fake: FakeOpenAI, admin_key: str, scratch: Path) -> Measure:
     database_url = new_database(args.postgres_url)
-    env = server_env(
-        admin_key,
-        database_url,
-        OZ_PROVIDER_BENCH_TYPE="openai_compatible",
-        OZ_PROVIDER_BENCH_BASE_URL=fake.url,
-        OZ_PROVIDER_BENCH_MODEL="m",
-        OZ_DEFAULT_PROVIDER="bench",
-    )
+    env = bench_provider_env(admin_key, database_url, fake.url)
     servers: list[Server] = []
     clients: Clients | None = None
     try:

@@ -46,7 +46,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from _common import Server, Table, discard, ms, server_env, start_server
+from _common import Server, Table, discard, ms, p95, server_env, start_server
 
 TARGET_LATENCY_S = 0.020  # issue 10: one SQLite process keeps these
 TARGET_OPEN_S = 0.300
@@ -116,8 +116,16 @@ return r.top < innerHeight && r.bottom > 0 ? 'yes' : `no: ${Math.round(r.top)} p
 """
 
 
-def p95(values: list[float]) -> float:
-    return statistics.quantiles(values, n=20, method="inclusive")[18] if len(values) > 1 else values[0]
+def browsers_missing() -> str | None:
+    """What is missing to drive chromium (selenium, the browser, its driver), else None."""
+    try:
+        import selenium  # noqa: F401
+    except ImportError:
+        return "selenium is missing: pip install selenium (and apt-get install chromium chromium-driver)"
+    for tool in (CHROMIUM, CHROMEDRIVER):
+        if not Path(tool).exists():
+            return f"{tool} is missing: apt-get install chromium chromium-driver"
+    return None
 
 
 def browser(window: str = "1280,900") -> Any:
@@ -294,15 +302,9 @@ def main() -> int:
     parser.add_argument("--keep", action="store_true", help="keep the temporary data dir (logs, database)")
     args = parser.parse_args()
 
-    try:
-        import selenium  # noqa: F401
-    except ImportError:
-        print("selenium is missing: pip install selenium (and apt-get install chromium chromium-driver)")
+    if problem := browsers_missing():
+        print(problem)
         return 1
-    for tool in (CHROMIUM, CHROMEDRIVER):
-        if not Path(tool).exists():
-            print(f"{tool} is missing: apt-get install chromium chromium-driver")
-            return 1
 
     data_dir = Path(tempfile.mkdtemp(prefix="oz-bench-ws-"))
     db_path = data_dir / "oz.db"

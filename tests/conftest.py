@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import json
 import os
 import secrets
 import socket
@@ -256,6 +257,41 @@ def wait_for(predicate: Any, timeout: float = 10, interval: float = 0.05) -> Any
         if time.monotonic() > deadline:
             pytest.fail(f"condition not met within {timeout} s")
         time.sleep(interval)
+
+
+def follow_events(server: Server, token: str, run_id: str) -> list[tuple[str, dict[str, Any]]]:
+    """Read a run's server-sent events from ``server`` until the stream ends: [(event, data)]."""
+    received: list[tuple[str, dict[str, Any]]] = []
+    event = ""
+    headers = {"Authorization": f"Bearer {token}"}
+    with httpx.stream("GET", f"{server.api}/agent/runs/{run_id}/events", headers=headers, timeout=20) as response:
+        assert response.status_code == 200
+        assert response.headers["content-type"].startswith("text/event-stream")
+        for line in response.iter_lines():
+            if line.startswith("event: "):
+                event = line.removeprefix("event: ")
+            elif line.startswith("data: "):
+                received.append((event, json.loads(line.removeprefix("data: "))))
+    return received
+
+
+def openai_provider_env(fake: Any, **settings: str) -> dict[str, str]:
+    """Settings of a provider ``primary`` (the default) answered by the OpenAI-compatible ``fake``."""
+    return {
+        "OZ_PROVIDER_PRIMARY_TYPE": "openai_compatible",
+        "OZ_PROVIDER_PRIMARY_BASE_URL": fake.url,
+        "OZ_PROVIDER_PRIMARY_MODEL": "primary-model",
+        "OZ_PROVIDER_PRIMARY_API_KEY": "sk-" + secrets.token_hex(8),
+        "OZ_DEFAULT_PROVIDER": "primary",
+        "OZ_SHUTDOWN_GRACE_SECONDS": "1",
+        **settings,
+    }
+
+
+def two_servers(make_server: Any, tmp_path: Path, env: dict[str, str]) -> tuple[Server, Server]:
+    """Control planes A and B on one new database (dropped after both have stopped)."""
+    first = make_server(env, data_dir=tmp_path / "a")
+    return first, make_server(env, database_url=first.database_url, data_dir=tmp_path / "b")
 
 
 @asynccontextmanager

@@ -238,6 +238,24 @@ class Browser:
         self.sees(name)
         return str(self.driver.current_url.rsplit("/", 1)[1])
 
+    def create_agent(self, name: str) -> None:
+        """WS-3: a new agent with only a name, through the agents page."""
+        self.open("/agents")
+        self.click("New agent")
+        self.type("Name (mention it as @name)", name)
+        self.click("Save", within="//div[contains(@class,'q-dialog')]")
+        self.sees("Agent created.")
+
+    def add_member(self, name: str) -> None:
+        """WS-2: pick the agent ``name`` in the open room's member select."""
+        from selenium.webdriver.common.keys import Keys
+
+        self.find("//label[.//*[normalize-space()='Member agents']]", "the members select").click()
+        self.find(
+            f"//div[contains(@class,'q-menu')]//div[contains(@class,'q-item')][normalize-space()={_literal(name)}]"
+        ).click()
+        self.driver.find_element(self.by.TAG_NAME, "body").send_keys(Keys.ESCAPE)
+
 
 def _literal(text: str) -> str:
     """``text`` as an XPath string literal."""
@@ -292,19 +310,13 @@ def test_log_in_and_watch_a_mention_stream(browser: Browser, workspace: App) -> 
     browser.click("Log in")
     browser.until(lambda: browser.driver.current_url == workspace.url + "/", "the rooms view after logging in")
 
-    browser.open("/agents")
-    browser.click("New agent")
-    browser.type("Name (mention it as @name)", "helper")
-    browser.click("Save", within="//div[contains(@class,'q-dialog')]")
-    browser.sees("Agent created.")
+    browser.create_agent("helper")
     browser.find("//div[contains(@class,'q-card')]//div[normalize-space()='helper']", "the helper's card")
     browser.screenshot("agent")
 
     browser.open("/")
     browser.create_room("Design")
-    browser.find("//label[.//*[normalize-space()='Member agents']]", "the members select").click()
-    browser.find("//div[contains(@class,'q-menu')]//div[contains(@class,'q-item')][normalize-space()='helper']").click()
-    browser.driver.find_element(browser.by.TAG_NAME, "body").send_keys(Keys.ESCAPE)
+    browser.add_member("helper")
     browser.sees("helper: idle")
     browser.screenshot("room")
 

@@ -108,13 +108,19 @@ async def settled(reply: Message) -> Message | None:
     return None if reply.state in replies.ACTIVE_REPLY else reply
 
 
-async def test_kill_9_mid_reply_ends_the_reply_as_its_run_says(workspace: Workspace) -> None:
-    """ST-1, ST-3: the process dies while an agent answers; after a restart the reply says what
-    its run says (failed by its lease, with the text streamed before) instead of thinking forever."""
+async def slow_reply(workspace: Workspace) -> tuple[Agent, Message]:
+    """The helper answering slowly, once its reply has streamed some text."""
     workspace.llm.words, workspace.llm.delay = ["slow "] * 200, 0.05
     room, (helper,) = await room_with("helper")
     reply = await ask(room, helper, "@helper take your time")
     await until(lambda: streaming(reply))
+    return helper, reply
+
+
+async def test_kill_9_mid_reply_ends_the_reply_as_its_run_says(workspace: Workspace) -> None:
+    """ST-1, ST-3: the process dies while an agent answers; after a restart the reply says what
+    its run says (failed by its lease, with the text streamed before) instead of thinking forever."""
+    helper, reply = await slow_reply(workspace)
     await workspace.stop(signal.SIGKILL)
     await workspace.start()
     await until(lambda: settled(reply))
@@ -130,10 +136,7 @@ async def test_kill_9_mid_reply_ends_the_reply_as_its_run_says(workspace: Worksp
 async def test_sigterm_mid_reply_retries_the_run_into_the_same_reply(workspace: Workspace) -> None:
     """ST-3: a restart hands the run back instead of cancelling the reply; the next process asks
     the provider again, the answer fills the same reply, and the reply says it was retried and why."""
-    workspace.llm.words, workspace.llm.delay = ["slow "] * 200, 0.05
-    room, (helper,) = await room_with("helper")
-    reply = await ask(room, helper, "@helper take your time")
-    await until(lambda: streaming(reply))
+    _, reply = await slow_reply(workspace)
     await workspace.stop(signal.SIGTERM)
     await reply.refresh_from_db()
     run = await Run.get(id=reply.run_id)

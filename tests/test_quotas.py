@@ -13,7 +13,7 @@ import pytest
 from oz_app import db
 from oz_app.control_plane.quotas import Quotas
 from oz_app.db.models import ProviderSaturation, QuotaUse
-from tests.conftest import TEST_DATABASE, sdk, wait_for
+from tests.conftest import TEST_DATABASE, openai_provider_env, sdk, two_servers, wait_for
 from tests.fake_llm import FakeOpenAI
 
 
@@ -148,24 +148,6 @@ def fake() -> Iterator[FakeOpenAI]:
     server.close()
 
 
-def _provider_env(fake: FakeOpenAI, **settings: str) -> dict[str, str]:
-    return {
-        "OZ_PROVIDER_PRIMARY_TYPE": "openai_compatible",
-        "OZ_PROVIDER_PRIMARY_BASE_URL": fake.url,
-        "OZ_PROVIDER_PRIMARY_MODEL": "primary-model",
-        "OZ_PROVIDER_PRIMARY_API_KEY": "sk-" + secrets.token_hex(8),
-        "OZ_DEFAULT_PROVIDER": "primary",
-        "OZ_SHUTDOWN_GRACE_SECONDS": "1",
-        **settings,
-    }
-
-
-def _two_servers(make_server, tmp_path, env):
-    """Two control planes on one new database (dropped after both have stopped)."""
-    first = make_server(env, data_dir=tmp_path / "a")
-    return first, make_server(env, database_url=first.database_url, data_dir=tmp_path / "b")
-
-
 def _settled(client, run_id, states=("SUCCEEDED", "FAILED")):
     """The run once it has ended, or is waiting QUEUED for a quota with its reason."""
     run = client.agent.runs.retrieve(run_id)
@@ -182,13 +164,13 @@ def _finished(client, run_id):
 def test_two_control_planes_on_one_database_give_a_tenant_its_quota_once(make_server, tmp_path, fake, token):
     """PR-3: with 3 calls per 60 s, 8 runs of one tenant split over two processes on one PostgreSQL
     database send exactly 3 calls to the provider; the other 5 wait QUEUED saying it is rate-limited."""
-    env = _provider_env(
+    env = openai_provider_env(
         fake,
         OZ_PROVIDER_PRIMARY_MSG_LIMIT=str(LIMIT),
         OZ_PROVIDER_PRIMARY_WINDOW_SECONDS="60",
         OZ_QUEUE_ON_SATURATION="true",
     )
-    clients = [sdk(server, token) for server in _two_servers(make_server, tmp_path, env)]
+    clients = [sdk(server, token) for server in two_servers(make_server, tmp_path, env)]
     ids = [clients[i % 2].agent.run(prompt=f"job {i}").run_id for i in range(8)]
     runs = [wait_for(lambda run_id=run_id: _settled(clients[0], run_id), timeout=20) for run_id in ids]
     assert sorted(run.state for run in runs) == ["QUEUED"] * (8 - LIMIT) + ["SUCCEEDED"] * LIMIT
@@ -203,7 +185,7 @@ def test_two_control_planes_on_one_database_give_a_tenant_its_quota_once(make_se
 def test_a_429_seen_by_one_control_plane_is_honoured_by_the_other(make_server, tmp_path, fake, token):
     """PR-3: a provider that answered 429 to one process is not called by another process, for any
     tenant, until its Retry-After has passed."""
-    first, second = _two_servers(make_server, tmp_path, _provider_env(fake))
+    first, second = two_servers(make_server, tmp_path, openai_provider_env(fake))
     fake.status, fake.retry_after = 429, "120"
     one = sdk(first, token)
     refused = _finished(one, one.agent.run(prompt="first").run_id)

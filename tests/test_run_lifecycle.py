@@ -8,7 +8,7 @@ from collections import Counter
 
 import pytest
 
-from tests.conftest import events, scripted_provider_env, sdk, wait_for
+from tests.conftest import events, follow_events, scripted_provider_env, sdk, wait_for
 
 
 def _state(client, run_id, *states):
@@ -94,38 +94,19 @@ def test_a_crashed_process_leaves_no_run_stuck(make_server, new_database, tmp_pa
     assert run.status_message.retryable is True
 
 
-def _follow(server, token, run_id):
-    """Read a run's server-sent events until the stream ends: [(event, data)]."""
-    import json
-
-    import httpx
-
-    received, event = [], None
-    headers = {"Authorization": f"Bearer {token}"}
-    with httpx.stream("GET", f"{server.api}/agent/runs/{run_id}/events", headers=headers, timeout=20) as response:
-        assert response.status_code == 200
-        assert response.headers["content-type"].startswith("text/event-stream")
-        for line in response.iter_lines():
-            if line.startswith("event: "):
-                event = line.removeprefix("event: ")
-            elif line.startswith("data: "):
-                received.append((event, json.loads(line.removeprefix("data: "))))
-    return received
-
-
 def test_live_output_streams_while_the_provider_answers(make_server, tmp_path, token):
     """PR-6: a follower sees output chunks as they are produced, then the final state, once each."""
     env = scripted_provider_env(tmp_path, OZ_TEST_CHUNKS="8", OZ_TEST_DELAY="0.05")
     srv = make_server(env)
     client = sdk(srv, token)
     run_id = client.agent.run(prompt="stream please").run_id
-    received = _follow(srv, token, run_id)
+    received = follow_events(srv, token, run_id)
     text = "".join(data["text"] for event, data in received if event == "output")
     assert text == "".join(f"chunk{i} " for i in range(8))
     states = [data["state"] for event, data in received if event == "state"]
     assert states[-1] == "SUCCEEDED"
     assert len([event for event, _ in received if event == "output"]) > 1  # streamed, not one block at the end
-    finished = _follow(srv, token, run_id)  # following a finished run replays it and ends
+    finished = follow_events(srv, token, run_id)  # following a finished run replays it and ends
     # ST-2: the status message is the status only, never a copy of the output
     assert finished == [
         ("output", {"offset": 0, "text": text}),

@@ -147,7 +147,6 @@ def test_two_processes_one_room(tabs: tuple[Browser, Browser], processes: tuple[
     """ST-4, WS-13: a room open in a tab of each of two processes on one PostgreSQL database
     shows a message posted in the other, a reply streaming (partial, then whole) in both, and
     the agent's status set by the other process."""
-    from selenium.webdriver.common.keys import Keys
 
     one, two = tabs
     llm = processes[0].llm
@@ -155,16 +154,10 @@ def test_two_processes_one_room(tabs: tuple[Browser, Browser], processes: tuple[
 
     # Process 1: the first account (the admin), an agent, a room with it as member.
     one.sign_up("ada", password)
-    one.open("/agents")
-    one.click("New agent")
-    one.type("Name (mention it as @name)", "helper")
-    one.click("Save", within="//div[contains(@class,'q-dialog')]")
-    one.sees("Agent created.")
+    one.create_agent("helper")
     one.open("/")
     room_id = one.create_room("Scale")
-    one.find("//label[.//*[normalize-space()='Member agents']]", "the members select").click()
-    one.find("//div[contains(@class,'q-menu')]//div[contains(@class,'q-item')][normalize-space()='helper']").click()
-    one.driver.find_element(one.by.TAG_NAME, "body").send_keys(Keys.ESCAPE)
+    one.add_member("helper")
     one.sees("helper: idle")
     connected(one)
 

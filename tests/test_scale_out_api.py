@@ -12,17 +12,14 @@ Which process executes a run is read from the ``runs`` table's ``claimed_by`` co
 from __future__ import annotations
 
 import asyncio
-import json
-import secrets
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-import httpx
 import pytest
 
-from tests.conftest import TEST_DATABASE, Server, sdk, wait_for
+from tests.conftest import TEST_DATABASE, Server, follow_events, openai_provider_env, sdk, two_servers, wait_for
 from tests.fake_llm import FakeOpenAI
 
 on_postgres = pytest.mark.skipif(TEST_DATABASE != "postgres", reason="processes share a database on PostgreSQL")
@@ -38,36 +35,6 @@ def fake() -> Iterator[FakeOpenAI]:
     server = FakeOpenAI(words=list(WORDS), delay=WORD_DELAY)
     yield server
     server.close()
-
-
-def _two_servers(make_server: Any, tmp_path: Any, fake: FakeOpenAI) -> tuple[Server, Server]:
-    """Control planes A and B on one new database (dropped after both have stopped)."""
-    env = {
-        "OZ_PROVIDER_PRIMARY_TYPE": "openai_compatible",
-        "OZ_PROVIDER_PRIMARY_BASE_URL": fake.url,
-        "OZ_PROVIDER_PRIMARY_MODEL": "primary-model",
-        "OZ_PROVIDER_PRIMARY_API_KEY": "sk-" + secrets.token_hex(8),
-        "OZ_DEFAULT_PROVIDER": "primary",
-        "OZ_SHUTDOWN_GRACE_SECONDS": "1",
-    }
-    first = make_server(env, data_dir=tmp_path / "a")
-    return first, make_server(env, database_url=first.database_url, data_dir=tmp_path / "b")
-
-
-def _follow(server: Server, token: str, run_id: str) -> list[tuple[str, dict[str, Any]]]:
-    """Read a run's server-sent events from ``server`` until the stream ends: [(event, data)]."""
-    received: list[tuple[str, dict[str, Any]]] = []
-    event = ""
-    headers = {"Authorization": f"Bearer {token}"}
-    with httpx.stream("GET", f"{server.api}/agent/runs/{run_id}/events", headers=headers, timeout=20) as response:
-        assert response.status_code == 200
-        assert response.headers["content-type"].startswith("text/event-stream")
-        for line in response.iter_lines():
-            if line.startswith("event: "):
-                event = line.removeprefix("event: ")
-            elif line.startswith("data: "):
-                received.append((event, json.loads(line.removeprefix("data: "))))
-    return received
 
 
 def _placed(received: list[tuple[str, dict[str, Any]]]) -> str:
@@ -113,14 +80,14 @@ def test_runs_created_in_one_control_plane_stream_through_both(make_server, tmp_
     ``claimed_by`` and must be A or B). Both followers receive the whole output, chunk by chunk
     (more than one chunk: it streamed), placed by offset without a gap, equal to the output the
     API shows at the end, and then SUCCEEDED."""
-    a, b = _two_servers(make_server, tmp_path, fake)
+    a, b = two_servers(make_server, tmp_path, openai_provider_env(fake))
     client = sdk(a, token)
     with ThreadPoolExecutor(2 * RUNS) as pool:
         follows = {}
         for index in range(RUNS):
             run_id = client.agent.run(prompt=f"scale out {index}").run_id
             for server in (a, b):
-                follows[run_id, server.url] = pool.submit(_follow, server, token, run_id)
+                follows[run_id, server.url] = pool.submit(follow_events, server, token, run_id)
         received = {key: future.result(timeout=60) for key, future in follows.items()}
 
     executors = {run_id: _executor((a, b), run_id) for run_id, _ in received}
@@ -143,7 +110,7 @@ def test_a_run_cancelled_through_the_other_control_plane_stops_where_it_executes
     provider's request is aborted (the fake sees the client go) within 2 s, the run ends CANCELLED
     keeping the output streamed so far (a part of the answer, which then stops growing), no other
     provider call is made, and a follower on the cancelling process sees the output and CANCELLED."""
-    a, b = _two_servers(make_server, tmp_path, fake)
+    a, b = two_servers(make_server, tmp_path, openai_provider_env(fake))
     creator = sdk(a, token)
     run_id = creator.agent.run(prompt="long answer").run_id
     wait_for(lambda: creator.agent.runs.retrieve(run_id).output.count("word") >= 3, timeout=10)
@@ -152,7 +119,7 @@ def test_a_run_cancelled_through_the_other_control_plane_stops_where_it_executes
     client = sdk(other, token)
 
     with ThreadPoolExecutor(1) as pool:
-        follower = pool.submit(_follow, other, token, run_id)
+        follower = pool.submit(follow_events, other, token, run_id)
         time.sleep(0.3)  # the follower is connected (were it later, it would still be sent all)
         cancelled_at = time.monotonic()
         assert client.agent.runs.cancel(run_id) == run_id

@@ -89,16 +89,10 @@ def test_two_people_share_a_server_and_nothing_else(two_browsers: tuple[Browser,
     ann.sees("bob")  # in People
     assert "mine" not in ann.text() and "127.0.0.1:9/" not in ann.driver.page_source
 
-    ann.open("/agents")
-    ann.click("New agent")
-    ann.type("Name (mention it as @name)", "helper")
-    ann.click("Save", within=DIALOG)
-    ann.sees("Agent created.")
+    ann.create_agent("helper")
     ann.open("/")
     room_id = ann.create_room("Secret plans")
-    ann.find("//label[.//*[normalize-space()='Member agents']]", "the members select").click()
-    ann.find("//div[contains(@class,'q-menu')]//div[contains(@class,'q-item')][normalize-space()='helper']").click()
-    ann.driver.find_element(ann.by.TAG_NAME, "body").send_keys(Keys.ESCAPE)
+    ann.add_member("helper")
     message = ann.find("//input[@placeholder='Message — @name to ask an agent']", "the message input")
     message.send_keys(f"@helper {PAYLOAD}")
     message.send_keys(Keys.ENTER)
