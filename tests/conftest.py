@@ -415,7 +415,7 @@ def mounts() -> Iterator[Mounts]:
 def fill(folder: Path) -> Path:
     """Write a file in ``folder`` until its disk is full."""
     filler = folder / "filler"
-    with filler.open("wb") as handle:
+    with filler.open("wb", buffering=0) as handle:  # unbuffered: nothing is left to fail at close
         try:
             while True:
                 handle.write(b"\0" * 65536)

@@ -231,3 +231,48 @@ def test_processes_starting_together_on_a_new_postgres_database_all_start(tmp_pa
         for server in servers:
             server.stop()
         drop_postgres_database(url)
+
+
+async def test_upgrading_a_used_database_keeps_agents_room_members_artifacts_and_runs(urls, tmp_path, monkeypatch):
+    """CP-10, CP-12: the API migration makes agents and artifacts ownable without a user; on
+    SQLite that rebuilds both tables. A database in use before it keeps every agent (now also
+    owned by its user's tenant), every room membership, artifact and run."""
+    url = urls[0]
+    before = tmp_path / "migrations"
+    folder = before / dialect_of(url) / "models"
+    folder.mkdir(parents=True)
+    for source in (oz_app.db.migration_location(url) / "models").glob("[0-6]_*.py"):
+        (folder / source.name).write_text(source.read_text())
+    monkeypatch.setattr(oz_app.db, "MIGRATIONS_DIR", before)
+    stamp = "'2026-01-01T00:00:00+00:00'"
+    rows = [
+        f'INSERT INTO "users" ("id","username","password_hash","role","disabled","created_at") '
+        f"VALUES ('u1','ann','',  'admin', {'false' if 'postgres' in url else 0}, {stamp})",
+        'INSERT INTO "agents" ("id","owner_id","name","color","icon","harness","model","system_prompt",'
+        f"\"repository\",\"status\",\"created_at\") VALUES ('a1','u1','helper','#fff','x','default','','be kind','',"
+        f"'idle',{stamp})",
+        f'INSERT INTO "rooms" ("id","owner_id","name","description","paused","created_at") '
+        f"VALUES ('r1','u1','room','',{'false' if 'postgres' in url else 0},{stamp})",
+        'INSERT INTO "room_members" ("rooms_id","agent_id") VALUES (\'r1\',\'a1\')',
+        'INSERT INTO "artifacts" ("id","room_id","kind","title","url","content","created_at") '
+        f"VALUES ('f1','r1','plan','The plan','','# plan',{stamp})",
+        'INSERT INTO "runs" ("id","tenant","title","prompt","state","agent_config","output","artifacts",'
+        f"\"execution_location\",\"attempts\",\"created_at\",\"updated_at\") VALUES ('run1','user:u1','t','p',"
+        f"'SUCCEEDED','{{}}','out','[]','LOCAL','[]',{stamp},{stamp})",
+    ]
+    try:
+        await oz_app.db.connect(url)
+        for statement in rows:
+            await connections.get("default").execute_query(statement)
+        monkeypatch.undo()
+        assert await oz_app.db.upgrade(url) == oz_app.db._migration_files(url)[7:]
+        agent = await models.Agent.get(id="a1")
+        room = await models.Room.get(id="r1").prefetch_related("members")
+        artifact = await models.Artifact.get(id="f1")
+        run = await models.Run.get(id="run1")
+    finally:
+        await oz_app.db.close()
+    assert (agent.name, agent.system_prompt, agent.owner_id, agent.tenant) == ("helper", "be kind", "u1", "user:u1")
+    assert [member.id for member in room.members] == ["a1"]
+    assert (artifact.title, artifact.content, artifact.room_id) == ("The plan", "# plan", "r1")
+    assert (run.output, run.labels, run.mode, run.source) == ("out", {}, "normal", "API")

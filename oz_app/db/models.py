@@ -38,14 +38,110 @@ class Run(Model):
     updated_at = fields.DatetimeField()
     started_at = fields.DatetimeField(null=True)
     finished_at = fields.DatetimeField(null=True)
+    # What the SDK's RunItem shows and RunListParams filters on (CP-11).
+    labels: dict[str, str] = fields.JSONField(default=dict, description="the run's metadata, immutable")
+    parent_run_id = fields.CharField(max_length=36, null=True)
+    conversation_id = fields.CharField(max_length=36, null=True)
+    mode = fields.CharField(max_length=16, default="normal")
+    source = fields.CharField(max_length=24, default="API")
+    creator = fields.CharField(max_length=64, null=True)
+    executor = fields.CharField(max_length=64, null=True)
+    name = fields.CharField(max_length=500, null=True)
+    skill_spec = fields.CharField(max_length=1000, null=True)
+    schedule_id = fields.CharField(max_length=32, null=True)
+    agent_identity_uid = fields.CharField(max_length=32, null=True)
+    worker_host = fields.CharField(max_length=200, null=True)
+    idle_timeout_minutes = fields.IntField(null=True)
 
     class Meta:
         table = "runs"
         # A tenant's list is ordered by (created_at, id): the index gives that order, no sort.
-        indexes = (("tenant", "created_at", "id"), ("state", "created_at"), ("created_at", "id"))
+        indexes = (
+            ("tenant", "created_at", "id"),
+            ("state", "created_at"),
+            ("created_at", "id"),
+            ("tenant", "updated_at", "id"),
+            ("parent_run_id",),
+            ("conversation_id",),
+            ("schedule_id", "created_at"),
+            ("name", "created_at"),
+            ("skill_spec", "created_at"),
+        )
 
     def __str__(self) -> str:
         return f"Run {self.id} ({self.state})"
+
+
+class RunAncestor(Model):
+    """``ancestor_id`` is the run's parent, or its parent's parent, and so on (CP-11): written
+    once when the run is created, so a PRD's or an orchestration's whole tree is one lookup."""
+
+    id = fields.BigIntField(primary_key=True)
+    run_id = fields.CharField(max_length=36)
+    ancestor_id = fields.CharField(max_length=36)
+    depth = fields.IntField(description="1 for the parent")
+
+    class Meta:
+        table = "run_ancestors"
+        unique_together = (("ancestor_id", "run_id"),)
+
+
+class RunLabel(Model):
+    """One metadata pair of a run, for ``metadata[key]=value`` filters (the run keeps them too)."""
+
+    id = fields.BigIntField(primary_key=True)
+    run_id = fields.CharField(max_length=36)
+    key = fields.CharField(max_length=64)
+    value = fields.CharField(max_length=256)
+
+    class Meta:
+        table = "run_labels"
+        unique_together = (("key", "value", "run_id"),)
+
+
+class StoredFile(Model):
+    """Bytes the API serves through signed links: artifact files, screenshots, handoff attachments."""
+
+    id = fields.CharField(max_length=36, primary_key=True)
+    tenant = fields.CharField(max_length=64, null=True)
+    run_id = fields.CharField(max_length=36, null=True)
+    purpose = fields.CharField(max_length=16, description="artifact, handoff or attachment")
+    filename = fields.CharField(max_length=500)
+    mime_type = fields.CharField(max_length=200, default="application/octet-stream")
+    size_bytes = fields.BigIntField(default=0)
+    data = fields.BinaryField()
+    created_at = fields.DatetimeField()
+
+    class Meta:
+        table = "stored_files"
+        indexes = (("run_id", "purpose"),)
+
+
+class Schedule(Model):
+    """A scheduled agent (CP-6): a cron expression and the run it creates at each tick."""
+
+    id = fields.CharField(max_length=32, primary_key=True)
+    tenant = fields.CharField(max_length=64)
+    name = fields.CharField(max_length=500)
+    cron_schedule = fields.CharField(max_length=200)
+    enabled = fields.BooleanField(default=True)
+    prompt = fields.TextField(default="")
+    title = fields.CharField(max_length=500, default="")
+    agent_config: dict[str, Any] = fields.JSONField(default=dict)
+    agent_uid = fields.CharField(max_length=32, null=True)
+    labels: dict[str, str] = fields.JSONField(default=dict)
+    mode = fields.CharField(max_length=16, default="normal")
+    next_run_at = fields.DatetimeField(null=True)
+    last_ran_at = fields.DatetimeField(null=True)
+    last_spawn_error = fields.TextField(null=True)
+    created_by = fields.CharField(max_length=64, null=True)
+    updated_by = fields.CharField(max_length=64, null=True)
+    created_at = fields.DatetimeField()
+    updated_at = fields.DatetimeField()
+
+    class Meta:
+        table = "schedules"
+        indexes = (("enabled", "next_run_at"), ("tenant", "created_at"))
 
 
 class Environment(Model):
@@ -211,10 +307,20 @@ class LoginAttempt(Model):
 
 
 class Agent(Model):
-    """An AI agent a user set up; every reply it gives is a run of the control plane."""
+    """An AI agent: a workspace user's (``owner``) or an API tenant's identity (CP-12); one table,
+    so an agent made in the UI is usable from the SDK and the other way round. Every reply it
+    gives is a run of the control plane."""
 
     id = fields.CharField(max_length=32, primary_key=True)
-    owner: fields.ForeignKeyRelation[User] = fields.ForeignKeyField("models.User", on_delete=fields.CASCADE)
+    owner: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        "models.User", on_delete=fields.CASCADE, null=True
+    )
+    tenant = fields.CharField(max_length=64, null=True)
+    agent_type = fields.CharField(max_length=16, default="CUSTOM")
+    description = fields.TextField(default="")
+    identity: dict[str, Any] = fields.JSONField(default=dict, description="the SDK's agent settings")
+    secrets_sealed = fields.TextField(default="")
+    updated_at = fields.DatetimeField(null=True)
     name = fields.CharField(max_length=64)
     color = fields.CharField(max_length=32, default="#5c6bc0")
     icon = fields.CharField(max_length=64, default="smart_toy")
@@ -312,10 +418,17 @@ class Task(Model):
 
 
 class Artifact(Model):
-    """A plan, pull request or document produced in a room."""
+    """A plan, pull request, file, screenshot or reference a run or a room produced (CP-13)."""
 
-    id = fields.CharField(max_length=32, primary_key=True)
-    room: fields.ForeignKeyRelation[Room] = fields.ForeignKeyField("models.Room", on_delete=fields.CASCADE)
+    id = fields.CharField(max_length=36, primary_key=True)
+    room: fields.ForeignKeyNullableRelation[Room] = fields.ForeignKeyField(
+        "models.Room", on_delete=fields.CASCADE, null=True
+    )
+    tenant = fields.CharField(max_length=64, null=True)
+    artifact_type = fields.CharField(max_length=24, default="")
+    data: dict[str, Any] = fields.JSONField(default=dict)
+    file_id = fields.CharField(max_length=36, null=True)
+    public = fields.BooleanField(default=False)
     kind = fields.CharField(max_length=16, description="plan, pull_request or document")
     title = fields.CharField(max_length=500)
     url = fields.CharField(max_length=2000, default="")
@@ -325,6 +438,7 @@ class Artifact(Model):
 
     class Meta:
         table = "artifacts"
+        indexes = (("run_id", "artifact_type"), ("artifact_type", "run_id"))
 
 
 class Notification(Model):

@@ -18,6 +18,7 @@ from typing import Any
 from tortoise.transactions import in_transaction
 
 from oz_app.control_plane.service import now
+from oz_app.control_plane.tokens import user_tenant
 from oz_app.db.models import Agent, Artifact, Message, Notification, Room, Task, User
 
 AGENT_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,63}$")
@@ -123,7 +124,9 @@ async def create_agent(user: User, **fields: Any) -> Agent:
         raise Invalid("An agent needs a name.")
     if await Agent.exists(owner=user, name__iexact=clean["name"]):
         raise Invalid(f"You already have an agent called {clean['name']}.")
-    return await Agent.create(id=new_id(), owner=user, created_at=now(), **clean)
+    stamp = now()
+    tenant = user_tenant(user.id)
+    return await Agent.create(id=new_id(), owner=user, tenant=tenant, created_at=stamp, updated_at=stamp, **clean)
 
 
 async def agent_of(user: User, agent_id: str) -> Agent:
