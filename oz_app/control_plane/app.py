@@ -21,6 +21,7 @@ from oz_app.control_plane import environments, provider_config, runs, service, t
 from oz_app.control_plane.executor import Executor
 from oz_app.control_plane.http import Authenticator, RequestContextMiddleware, install_error_handlers
 from oz_app.control_plane.provider_config import ProviderCatalog
+from oz_app.control_plane.run_create import RunCreator
 from oz_app.control_plane.worker_hub import WorkerHub
 from oz_app.secrets import Vault, load_or_create_key
 from oz_app.storage import space_problem
@@ -41,6 +42,7 @@ class ControlPlane:
         self.bus = Bus()
         self.catalog = ProviderCatalog(settings, self.vault)
         self.runs = service.RunService(self.bus, manager.hook)
+        self.creator = RunCreator(self.runs)
         self.executor = Executor(settings, manager, self.owner, self.runs, self.catalog)
         self.hub = WorkerHub(settings, self.vault, self.runs)
         self._sweeper: asyncio.Task[None] | None = None
@@ -62,7 +64,7 @@ class ControlPlane:
 
     def router(self) -> APIRouter:
         router = APIRouter(prefix=API_PREFIX)
-        router.include_router(runs.build_router(self.auth, self.runs))
+        router.include_router(runs.build_router(self.auth, self.runs, self.creator))
         router.include_router(environments.build_router(self.auth, self.vault))
         router.include_router(self.hub.router())
         router.include_router(

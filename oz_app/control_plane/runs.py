@@ -11,15 +11,15 @@ from typing import Annotated, Any
 import orjson
 from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, Response, StreamingResponse
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 from tortoise import connections
 from tortoise.filters import escape_like
 
 from oz_app.bus import Bus, run_topic, unseen
 from oz_app.control_plane import service
 from oz_app.control_plane.http import ApiError, Caller
-from oz_app.control_plane.inputs import Text, as_utc, check_json, text_problem
-from oz_app.db.models import RUN_STATES, TERMINAL_STATES, Environment, Run
+from oz_app.control_plane.inputs import Text, as_utc, text_problem
+from oz_app.control_plane.run_create import RunCreate, RunCreator, request_of
+from oz_app.db.models import RUN_STATES, TERMINAL_STATES, Run
 
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
@@ -28,23 +28,6 @@ NO_ENVIRONMENT = "empty-environment"
 MAX_QUERY_CHARS = 1000  # q: a search in titles and prompts
 # Ids longer than their column can name no record; refused before they reach the database.
 RunId = Annotated[Text, Path(max_length=36)]
-
-
-class RunConfigIn(BaseModel):
-    """The SDK's ``AmbientAgentConfig``; fields we do not use are kept as given (as storable JSON)."""
-
-    model_config = ConfigDict(extra="allow")
-    environment_id: Text | None = Field(None, max_length=32)
-    model_id: Text | None = Field(None, max_length=200)
-    name: Text | None = Field(None, max_length=500)
-    base_prompt: Text | None = Field(None, max_length=100_000)
-
-
-class RunCreate(BaseModel):
-    model_config = ConfigDict(extra="allow")
-    prompt: Text = Field(min_length=1, max_length=500_000, pattern=r"\S")
-    title: Text | None = Field(None, max_length=500)
-    config: Annotated[RunConfigIn | None, BeforeValidator(check_json)] = None
 
 
 def _query(name: str, schema: dict[str, Any], description: str) -> dict[str, Any]:
@@ -67,45 +50,62 @@ LIST_PARAMETERS = [
 
 
 def run_item(run: Run) -> dict[str, Any]:
-    """A run in the SDK's ``RunItem`` shape (plus ``output`` and ``provider``)."""
-    return _item(
-        run.id, run.title, run.prompt, run.state, run.created_at.isoformat(), run.updated_at.isoformat(),
-        run.started_at.isoformat() if run.started_at else None, _run_time(run.started_at, run.finished_at),
-        run.agent_config, run.artifacts, run.status_message, run.error_code, run.retryable, run.session_link,
-        run.execution_location, run.output, run.provider, run.provider_model, run.attempts,
-    )  # fmt: skip
+    """A run in the SDK's ``RunItem`` shape (plus ``output``, ``provider``, ``mode`` and ``attempts``)."""
+    return _item({column: getattr(run, column) for column in LIST_COLUMNS})
 
 
-def _item(
-    run_id: str, title: str, prompt: str, state: str, created_at: str, updated_at: str, started_at: str | None,
-    run_time: str | None, agent_config: Any, artifacts: Any, status_message: str | None, error_code: str | None,
-    retryable: bool | None, session_link: str | None, execution_location: str, output: str, provider: str | None,
-    provider_model: str | None, attempts: Any,
-) -> dict[str, Any]:  # fmt: skip
+def _profile(uid: str | None, agent: bool = False) -> dict[str, Any] | None:
+    """A principal as the SDK's ``UserProfile``: a workspace user, or a token's tenant or an agent."""
+    if not uid:
+        return None
+    person = uid.startswith("user:") and not agent
+    return {"uid": uid, "type": "user" if person else "service_account"}
+
+
+def _item(stored: dict[str, Any]) -> dict[str, Any]:
+    """The item of one run from its stored values (objects or raw database values alike)."""
+    run_id, tenant, status_message = stored["id"], stored["tenant"], stored["status_message"]
     status = None
     if status_message:
-        status = {"message": status_message, "error_code": error_code, "retryable": retryable}
+        retryable = stored["retryable"]
+        status = {
+            "message": status_message,
+            "error_code": stored["error_code"],
+            "retryable": None if retryable is None else bool(retryable),
+        }
+    started_at = _stored_time(stored["started_at"])
+    config = _stored_json(stored["agent_config"]) or {}
+    skill_spec = stored["skill_spec"]
+    agent = stored["agent_identity_uid"]
     return {
         "run_id": run_id,
         "task_id": run_id,
-        "title": title,
-        "prompt": prompt,
-        "state": state,
-        "created_at": created_at,
-        "updated_at": updated_at,
-        "started_at": started_at,
-        "agent_config": agent_config,
-        "artifacts": artifacts,
+        "title": stored["title"],
+        "prompt": stored["prompt"],
+        "state": stored["state"],
+        "created_at": _stored_iso(stored["created_at"]),
+        "updated_at": _stored_iso(stored["updated_at"]),
+        "started_at": None if started_at is None else started_at.isoformat(),
+        "agent_config": config,
+        "agent_skill": {"full_path": skill_spec, "name": config.get("name")} if skill_spec else None,
+        "artifacts": _stored_json(stored["artifacts"]),
         "status_message": status,
-        "session_link": session_link,
-        "execution_location": execution_location,
-        "run_time": run_time,
+        "session_link": stored["session_link"],
+        "execution_location": stored["execution_location"],
+        "run_time": _run_time(started_at, _stored_time(stored["finished_at"])),
         "is_run_type_cancellable": True,
-        "source": "API",
-        "output": output,
-        "provider": provider,
-        "provider_model": provider_model,
-        "attempts": attempts,
+        "source": stored["source"],
+        "metadata": _stored_json(stored["labels"]) or {},
+        "parent_run_id": stored["parent_run_id"],
+        "conversation_id": stored["conversation_id"],
+        "creator": _profile(stored["creator"]),
+        "executor": _profile(agent, agent=True) if agent else _profile(stored["executor"]),
+        "scope": {"type": "User" if tenant.startswith("user:") else "Team", "uid": tenant},
+        "mode": stored["mode"],
+        "output": stored["output"],
+        "provider": stored["provider"],
+        "provider_model": stored["provider_model"],
+        "attempts": _stored_json(stored["attempts"]),
     }
 
 
@@ -116,11 +116,12 @@ def _run_time(started_at: datetime | None, finished_at: datetime | None) -> str 
     return f"PT{seconds:.3f}S"
 
 
-# What a list reads, in the order row_item unpacks it.
+# What an item is made of, read straight from the table by a list.
 LIST_COLUMNS = (
-    "id", "title", "prompt", "state", "created_at", "updated_at", "started_at", "finished_at", "agent_config",
-    "artifacts", "status_message", "error_code", "retryable", "session_link", "execution_location", "output",
-    "provider", "provider_model", "attempts",
+    "id", "tenant", "title", "prompt", "state", "created_at", "updated_at", "started_at", "finished_at",
+    "agent_config", "artifacts", "status_message", "error_code", "retryable", "session_link", "execution_location",
+    "output", "provider", "provider_model", "attempts", "labels", "parent_run_id", "conversation_id", "mode",
+    "source", "creator", "executor", "skill_spec", "agent_identity_uid",
 )  # fmt: skip
 LIST_SELECT = "SELECT " + ",".join(f'"{column}"' for column in LIST_COLUMNS) + ' FROM "runs"'
 
@@ -158,18 +159,7 @@ def _stored_json(value: Any) -> Any:
 def row_item(row: Sequence[Any]) -> dict[str, Any]:
     """A row of :data:`LIST_COLUMNS` (a ``sqlite3.Row`` or an asyncpg ``Record``) exactly as
     :func:`run_item` shows the run; building a Run object costs more than the rest of a list."""
-    (
-        run_id, title, prompt, state, created_at, updated_at, started_at, finished_at, agent_config, artifacts,
-        status_message, error_code, retryable, session_link, execution_location, output, provider, provider_model,
-        attempts,
-    ) = row  # fmt: skip
-    return _item(
-        run_id, title, prompt, state, _stored_iso(created_at), _stored_iso(updated_at),  # type: ignore[arg-type]
-        _stored_iso(started_at), _run_time(_stored_time(started_at), _stored_time(finished_at)),
-        _stored_json(agent_config), _stored_json(artifacts), status_message, error_code,
-        None if retryable is None else bool(retryable), session_link, execution_location, output, provider,
-        provider_model, _stored_json(attempts),
-    )  # fmt: skip
+    return _item(dict(zip(LIST_COLUMNS, row, strict=True)))
 
 
 class _Sql:
@@ -255,29 +245,6 @@ def _timestamp(request: Request, name: str) -> datetime | None:
 KEEPALIVE_SECONDS = 15.0
 
 
-async def create_run(
-    runs: service.RunService, caller: Caller, prompt: str, title: str | None, config: dict[str, Any]
-) -> Run:
-    """Store a new run: QUEUED for an executor, or PENDING for workers when it names
-    an environment the caller may use. Its announcement wakes whoever takes it, in every process."""
-    environment_id = config.get("environment_id")
-    if environment_id:
-        environment = await Environment.get_or_none(id=environment_id)
-        if environment is None or not caller.can_see(environment.tenant):
-            raise ApiError(404, f"Environment {environment_id} was not found.")
-    first_line = (prompt.strip().splitlines() or [""])[0][:80]
-    return await runs.create(
-        tenant=caller.tenant,
-        title=title or config.get("name") or first_line,
-        prompt=prompt,
-        state="PENDING" if environment_id else "QUEUED",
-        agent_config=config,
-        environment_id=environment_id,
-        model_id=config.get("model_id"),
-        execution_location="REMOTE" if environment_id else "LOCAL",
-    )
-
-
 class _Follower:
     """What one follower has been sent of a run: its output and state."""
 
@@ -349,7 +316,7 @@ async def _sse(run_id: str, bus: Bus) -> AsyncIterator[bytes]:
         yield b": keep-alive\n\n" if kind == "idle" else f"event: {kind}\ndata: {json.dumps(event)}\n\n".encode()
 
 
-def build_router(auth: Any, runs: service.RunService) -> APIRouter:
+def build_router(auth: Any, runs: service.RunService, creator: RunCreator) -> APIRouter:
     """The runs endpoints."""
     router = APIRouter(tags=["runs"])
     CallerDep = Annotated[Caller, Depends(auth)]
@@ -361,8 +328,7 @@ def build_router(auth: Any, runs: service.RunService) -> APIRouter:
         return run
 
     async def create(body: RunCreate, caller: CallerDep) -> dict[str, Any]:
-        config = body.config.model_dump(exclude_none=True) if body.config else {}
-        run = await create_run(runs, caller, body.prompt, body.title, config)
+        run = await creator.create(caller, request_of(body))
         return {"run_id": run.id, "task_id": run.id, "state": run.state}
 
     router.add_api_route("/agent/runs", create, methods=["POST"], status_code=201, summary="Create a run")

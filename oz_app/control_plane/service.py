@@ -13,12 +13,13 @@ from __future__ import annotations
 import os
 import socket
 import uuid
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from loguru import logger
 from tortoise import connections
+from tortoise.transactions import in_transaction
 
 from oz_app.bus import RUNS_TOPIC, Bus, run_topic
 from oz_app.db.models import TERMINAL_STATES, Run
@@ -236,9 +237,16 @@ class RunService:
         if state:  # plugins hear of state changes they can name
             self.hook.oz_run_event(run_id=run_id, state=state, event={"tenant": tenant, **event})
 
-    async def create(self, **fields: Any) -> Run:
+    async def create(self, related: Callable[[str], Awaitable[None]] | None = None, **fields: Any) -> Run:
+        """Store a new run, and with ``related`` the rows that belong to it, in one transaction."""
         stamp = now()
-        run = await Run.create(id=str(uuid.uuid4()), created_at=stamp, updated_at=stamp, **fields)
+        run_id = str(uuid.uuid4())
+        if related is None:
+            run = await Run.create(id=run_id, created_at=stamp, updated_at=stamp, **fields)
+        else:
+            async with in_transaction():
+                run = await Run.create(id=run_id, created_at=stamp, updated_at=stamp, **fields)
+                await related(run_id)
         self.announce(run.id, run.state, tenant=run.tenant)
         return run
 

@@ -8,6 +8,7 @@ from typing import Any
 from oz_app.config import Settings
 from oz_app.control_plane import runs
 from oz_app.control_plane.http import Caller, tenant_of
+from oz_app.control_plane.run_create import RunRequest
 from oz_app.control_plane.tokens import user_tenant
 from oz_app.db.models import Run
 from oz_app.hookspecs import hookimpl
@@ -30,7 +31,8 @@ class LocalRunner:
     async def start(
         self, prompt: str, *, title: str | None = None, config: dict[str, Any] | None = None, owner: str | None = None
     ) -> str:
-        run = await runs.create_run(self.plane.runs, self._caller(owner), prompt, title, config or {})
+        request = RunRequest(prompt=prompt, title=title, config=dict(config or {}), source="WEB_APP")
+        run = await self.plane.creator.create(self._caller(owner), request)
         return run.id
 
     @staticmethod
