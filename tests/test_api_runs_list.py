@@ -18,9 +18,9 @@ from tortoise import connections
 from tortoise.expressions import Q
 
 from oz_app import db
-from oz_app.control_plane import runs, service
+from oz_app.control_plane import run_items, run_list, runs, service
 from oz_app.control_plane.http import tenant_of
-from oz_app.db.models import Run
+from oz_app.db.models import Run, RunAncestor, RunLabel
 from oz_app.plugins import new_manager
 from tests.conftest import ADMIN_KEY, drop_postgres_database, in_process_app, new_postgres_database
 
@@ -117,7 +117,7 @@ async def test_a_listed_row_reads_exactly_like_the_run(url, monkeypatch):
                 'UPDATE "runs" SET "created_at"=?, "finished_at"=?, "started_at"=? WHERE "id"=?',
                 ["2026-01-31 12:00:00.5", "2026-01-31 12:00:02", "2026-01-31 12:00:01", naive.id],
             )
-        _, rows = await connection.execute_query(runs.LIST_SELECT + ' ORDER BY "id"')
+        _, rows = await connection.execute_query(run_items.LIST_SELECT + ' ORDER BY "id"')
         stored = {run.id: run for run in await Run.all()}
         assert len(rows) == len(stored) >= 6
         for row in rows:
@@ -141,7 +141,7 @@ async def _orm_list(tenant: str | None, params: dict[str, Any]) -> list[str]:
     if states := params.get("state"):
         query = query.filter(state__in=states)
     environment_id = params.get("environment_id")
-    if environment_id == runs.NO_ENVIRONMENT:
+    if environment_id == run_list.NO_ENVIRONMENT:
         query = query.filter(environment_id__isnull=True)
     elif environment_id:
         query = query.filter(environment_id=environment_id)
@@ -152,9 +152,26 @@ async def _orm_list(tenant: str | None, params: dict[str, Any]) -> list[str]:
     if before := params.get("created_before"):
         query = query.filter(created_at__lt=datetime.fromisoformat(before).astimezone(UTC))
     if text := params.get("q"):
-        query = query.filter(Q(title__icontains=text) | Q(prompt__icontains=text))
+        query = query.filter(Q(title__icontains=text) | Q(prompt__icontains=text) | Q(skill_spec__icontains=text))
+    for name in ("name", "source", "execution_location", "creator", "schedule_id"):
+        if name in params:
+            query = query.filter(**{name: params[name]})
+    if "skill" in params:
+        query = query.filter(skill_spec=params["skill"])
+    if after := params.get("updated_after"):
+        query = query.filter(updated_at__gt=datetime.fromisoformat(after).astimezone(UTC))
+    for key, value in params.items():
+        if key.startswith("metadata["):
+            labelled = RunLabel.filter(key=key[9:-1], value=value).values_list("run_id", flat=True)
+            query = query.filter(id__in=await labelled)
+    if ancestor := params.get("ancestor_run_id"):
+        below = RunAncestor.filter(ancestor_id=ancestor).values_list("run_id", flat=True)
+        query = query.filter(id__in=await below)
     sort_by = params.get("sort_by", "created_at")
     prefix = "-" if params.get("sort_order", "desc") == "desc" else ""
+    if sort_by == "agent":
+        ordered = await query.order_by(f"{prefix}skill_spec", f"{prefix}id")
+        return [run.id for run in ordered if run.skill_spec] + [run.id for run in ordered if not run.skill_spec]
     return list(await query.order_by(f"{prefix}{sort_by}", f"{prefix}id").values_list("id", flat=True))
 
 
@@ -176,8 +193,23 @@ async def test_filters_sorts_and_cursors_find_what_the_orm_found(tmp_path):
                 model_id="m1" if i % 2 else None,
                 created_at=base + timedelta(seconds=i // 3),  # three runs share each timestamp
                 updated_at=base + timedelta(seconds=(40 - i) // 4),
+                skill_spec=[None, "a/r:SKILL.md", "b/r:x/SKILL.md", "a/r:SKILL.md"][i % 4],
+                name="nightly" if i % 6 == 0 else None,
+                source="SCHEDULED_AGENT" if i % 4 == 1 else "API",
+                schedule_id="sched1" if i % 4 == 1 else None,
+                execution_location="REMOTE" if i % 3 == 0 else "LOCAL",
+                creator=tenant_of(theirs if i % 5 == 4 else mine),
+                labels={"team": "core" if i % 2 else "ops", "n": str(i % 3)},
             )
             for i in range(40)
+        )
+        every = await Run.all().order_by("created_at", "id")
+        await RunLabel.bulk_create(
+            RunLabel(run_id=run.id, key=key, value=value) for run in every for key, value in run.labels.items()
+        )
+        root = every[0].id  # runs 5, 10, 15 ... are below it, 10, 20 ... two levels down
+        await RunAncestor.bulk_create(
+            [RunAncestor(run_id=run.id, ancestor_id=root, depth=1 + (i % 10 == 0)) for i, run in enumerate(every)][5::5]
         )
         middle = (base + timedelta(seconds=6)).astimezone(timezone(timedelta(hours=2))).isoformat()
         queries: list[dict[str, Any]] = [
@@ -185,7 +217,7 @@ async def test_filters_sorts_and_cursors_find_what_the_orm_found(tmp_path):
             {"state": ["FAILED"]},
             {"state": ["FAILED", "PENDING"]},
             {"environment_id": "env1"},
-            {"environment_id": runs.NO_ENVIRONMENT},
+            {"environment_id": run_list.NO_ENVIRONMENT},
             {"model_id": "m1"},
             {"created_after": (base + timedelta(seconds=4)).isoformat()},
             {"created_before": (base + timedelta(seconds=8)).isoformat()},
@@ -197,7 +229,19 @@ async def test_filters_sorts_and_cursors_find_what_the_orm_found(tmp_path):
             {"sort_by": "updated_at"},
             {"sort_by": "updated_at", "sort_order": "asc", "model_id": "m1"},
             {"sort_by": "title"},
-            {"sort_by": "title", "sort_order": "asc", "environment_id": runs.NO_ENVIRONMENT},
+            {"sort_by": "title", "sort_order": "asc", "environment_id": run_list.NO_ENVIRONMENT},
+            {"sort_by": "agent"},
+            {"sort_by": "agent", "sort_order": "asc", "state": ["FAILED", "PENDING"]},
+            {"name": "nightly"},
+            {"source": "SCHEDULED_AGENT", "schedule_id": "sched1"},
+            {"execution_location": "REMOTE", "sort_by": "agent"},
+            {"creator": tenant_of(mine)},
+            {"skill": "a/r:SKILL.md"},
+            {"q": "x/skill"},
+            {"updated_after": (base + timedelta(seconds=5)).isoformat()},
+            {"metadata[team]": "core"},
+            {"metadata[team]": "core", "metadata[n]": "1", "sort_order": "asc"},
+            {"ancestor_run_id": root},
         ]
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://test/api/v1") as client:

@@ -1,183 +1,26 @@
-"""``/agent/runs``: create, list, get, cancel (CP-2, CP-3, CP-4)."""
+"""``/agent/runs``: create, list, get, follow, cancel (CP-2, CP-3, CP-4, CP-11)."""
 
 import asyncio
-import base64
-import binascii
 import json
-from collections.abc import AsyncIterator, Sequence
-from datetime import UTC, datetime
+from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
 import orjson
 from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, Response, StreamingResponse
-from tortoise import connections
-from tortoise.filters import escape_like
 
 from oz_app.bus import Bus, run_topic, unseen
-from oz_app.control_plane import service
+from oz_app.control_plane import run_list, service
 from oz_app.control_plane.http import ApiError, Caller
-from oz_app.control_plane.inputs import Text, as_utc, text_problem
+from oz_app.control_plane.inputs import Text
 from oz_app.control_plane.run_create import RunCreate, RunCreator, request_of
-from oz_app.db.models import RUN_STATES, TERMINAL_STATES, Run
+from oz_app.control_plane.run_items import row_item, run_item
+from oz_app.db.models import TERMINAL_STATES, Run
 
-DEFAULT_LIMIT = 20
-MAX_LIMIT = 100
-SORT_FIELDS = ("created_at", "updated_at", "title")
-NO_ENVIRONMENT = "empty-environment"
-MAX_QUERY_CHARS = 1000  # q: a search in titles and prompts
+__all__ = ["build_router", "follow_run", "row_item", "run_item"]
+
 # Ids longer than their column can name no record; refused before they reach the database.
 RunId = Annotated[Text, Path(max_length=36)]
-
-
-def _query(name: str, schema: dict[str, Any], description: str) -> dict[str, Any]:
-    return {"name": name, "in": "query", "required": False, "schema": schema, "description": description}
-
-
-# The list reads its query itself (faster than FastAPI's parameters); this documents it.
-LIST_PARAMETERS = [
-    _query("limit", {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT}, f"page size (default {DEFAULT_LIMIT})"),
-    _query("cursor", {"type": "string", "maxLength": 2000}, "next_cursor of the previous page"),
-    _query("state", {"type": "array", "items": {"enum": sorted(RUN_STATES)}}, "only runs in these states"),
-    _query("environment_id", {"type": "string", "maxLength": 32}, f"{NO_ENVIRONMENT!r} for runs without one"),
-    _query("model_id", {"type": "string", "maxLength": 200}, "only runs of this model"),
-    _query("created_after", {"type": "string", "format": "date-time"}, "RFC 3339, with a time zone"),
-    _query("created_before", {"type": "string", "format": "date-time"}, "RFC 3339, with a time zone"),
-    _query("q", {"type": "string", "maxLength": MAX_QUERY_CHARS}, "text in the title or prompt, any case"),
-    _query("sort_by", {"enum": list(SORT_FIELDS)}, "created_at (default), updated_at or title"),
-    _query("sort_order", {"enum": ["asc", "desc"]}, "desc (default) or asc"),
-]
-
-
-def run_item(run: Run) -> dict[str, Any]:
-    """A run in the SDK's ``RunItem`` shape (plus ``output``, ``provider``, ``mode`` and ``attempts``)."""
-    return _item({column: getattr(run, column) for column in LIST_COLUMNS})
-
-
-def _profile(uid: str | None, agent: bool = False) -> dict[str, Any] | None:
-    """A principal as the SDK's ``UserProfile``: a workspace user, or a token's tenant or an agent."""
-    if not uid:
-        return None
-    person = uid.startswith("user:") and not agent
-    return {"uid": uid, "type": "user" if person else "service_account"}
-
-
-def _item(stored: dict[str, Any]) -> dict[str, Any]:
-    """The item of one run from its stored values (objects or raw database values alike)."""
-    run_id, tenant, status_message = stored["id"], stored["tenant"], stored["status_message"]
-    status = None
-    if status_message:
-        retryable = stored["retryable"]
-        status = {
-            "message": status_message,
-            "error_code": stored["error_code"],
-            "retryable": None if retryable is None else bool(retryable),
-        }
-    started_at = _stored_time(stored["started_at"])
-    config = _stored_json(stored["agent_config"]) or {}
-    skill_spec = stored["skill_spec"]
-    agent = stored["agent_identity_uid"]
-    return {
-        "run_id": run_id,
-        "task_id": run_id,
-        "title": stored["title"],
-        "prompt": stored["prompt"],
-        "state": stored["state"],
-        "created_at": _stored_iso(stored["created_at"]),
-        "updated_at": _stored_iso(stored["updated_at"]),
-        "started_at": None if started_at is None else started_at.isoformat(),
-        "agent_config": config,
-        "agent_skill": {"full_path": skill_spec, "name": config.get("name")} if skill_spec else None,
-        "artifacts": _stored_json(stored["artifacts"]),
-        "status_message": status,
-        "session_link": stored["session_link"],
-        "execution_location": stored["execution_location"],
-        "run_time": _run_time(started_at, _stored_time(stored["finished_at"])),
-        "is_run_type_cancellable": True,
-        "source": stored["source"],
-        "metadata": _stored_json(stored["labels"]) or {},
-        "parent_run_id": stored["parent_run_id"],
-        "conversation_id": stored["conversation_id"],
-        "creator": _profile(stored["creator"]),
-        "executor": _profile(agent, agent=True) if agent else _profile(stored["executor"]),
-        "scope": {"type": "User" if tenant.startswith("user:") else "Team", "uid": tenant},
-        "mode": stored["mode"],
-        "output": stored["output"],
-        "provider": stored["provider"],
-        "provider_model": stored["provider_model"],
-        "attempts": _stored_json(stored["attempts"]),
-    }
-
-
-def _run_time(started_at: datetime | None, finished_at: datetime | None) -> str | None:
-    if started_at is None:
-        return None
-    seconds = max(0.0, ((finished_at or service.now()) - started_at).total_seconds())
-    return f"PT{seconds:.3f}S"
-
-
-# What an item is made of, read straight from the table by a list.
-LIST_COLUMNS = (
-    "id", "tenant", "title", "prompt", "state", "created_at", "updated_at", "started_at", "finished_at",
-    "agent_config", "artifacts", "status_message", "error_code", "retryable", "session_link", "execution_location",
-    "output", "provider", "provider_model", "attempts", "labels", "parent_run_id", "conversation_id", "mode",
-    "source", "creator", "executor", "skill_spec", "agent_identity_uid",
-)  # fmt: skip
-LIST_SELECT = "SELECT " + ",".join(f'"{column}"' for column in LIST_COLUMNS) + ' FROM "runs"'
-
-
-def _stored_time(value: Any) -> datetime | None:
-    """A stored timestamp as Tortoise reads it: SQLite gives text, asyncpg a datetime; either
-    way it ends up aware, in UTC."""
-    if value is None:
-        return None
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
-def _stored_iso(value: Any) -> str | None:
-    """``_stored_time(value).isoformat()``. Text exactly as Tortoise writes a UTC time to SQLite,
-    ``2026-01-31 12:00:00[.123456]+00:00`` (no fraction when it is zero), is that already but for
-    the "T", and is taken as is: a page has sixty timestamps and isoformat() is not cheap."""
-    if (
-        isinstance(value, str)
-        and value[10:11] == " "
-        and value.endswith("+00:00")
-        and (len(value) == 25 or (len(value) == 32 and value[19] == "." and value[20:26] != "000000"))
-    ):
-        return f"{value[:10]}T{value[11:]}"
-    stamp = _stored_time(value)
-    return None if stamp is None else stamp.isoformat()
-
-
-def _stored_json(value: Any) -> Any:
-    """A JSON column: text on SQLite (and from asyncpg without a codec), decoded as Tortoise does."""
-    return orjson.loads(value) if isinstance(value, (str, bytes)) else value
-
-
-def row_item(row: Sequence[Any]) -> dict[str, Any]:
-    """A row of :data:`LIST_COLUMNS` (a ``sqlite3.Row`` or an asyncpg ``Record``) exactly as
-    :func:`run_item` shows the run; building a Run object costs more than the rest of a list."""
-    return _item(dict(zip(LIST_COLUMNS, row, strict=True)))
-
-
-class _Sql:
-    """A WHERE clause and its values, with the connection's placeholders ("?" or "$1")."""
-
-    def __init__(self, numbered: bool) -> None:
-        self.numbered = numbered
-        self.clauses: list[str] = []
-        self.values: list[Any] = []
-
-    def param(self, value: Any) -> str:
-        self.values.append(value)
-        return f"${len(self.values)}" if self.numbered else "?"
-
-
-def _encode_cursor(sort_by: str, order: str, item: dict[str, Any]) -> str:
-    raw = {"s": sort_by, "o": order, "v": item[sort_by], "i": item["run_id"]}
-    return base64.urlsafe_b64encode(json.dumps(raw, separators=(",", ":")).encode()).decode().rstrip("=")
 
 
 def _json_response(content: dict[str, Any]) -> Response:
@@ -188,58 +31,6 @@ def _json_response(content: dict[str, Any]) -> Response:
     except orjson.JSONEncodeError:
         return JSONResponse(content)
     return Response(body, media_type="application/json")
-
-
-def _decode_cursor(cursor: str, sort_by: str, order: str) -> tuple[Any, str]:
-    invalid = ApiError(400, "The cursor is not valid; use the next_cursor of a previous page.")
-    try:
-        raw = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-        if raw["s"] != sort_by or raw["o"] != order:
-            raise ApiError(400, "The cursor belongs to a different sort order; start again without a cursor.")
-        value, last_id = raw["v"], raw["i"]
-        if not isinstance(value, str) or not isinstance(last_id, str) or text_problem(value + last_id):
-            raise invalid
-        if sort_by == "title":
-            return value, last_id
-        stamp = datetime.fromisoformat(value)
-    except (ValueError, KeyError, TypeError, binascii.Error, UnicodeDecodeError) as exc:
-        raise invalid from exc
-    # A cursor this API wrote is aware; Tortoise took any other timestamp as UTC.
-    utc = stamp.replace(tzinfo=UTC) if stamp.tzinfo is None else as_utc(stamp)
-    if utc is None:
-        raise invalid
-    return utc, last_id
-
-
-def _one(request: Request, name: str, max_length: int = 100) -> str | None:
-    """The query parameter ``name``, given at most once, as text of at most ``max_length`` characters."""
-    values = request.query_params.getlist(name)
-    if len(values) > 1:
-        raise ApiError(400, f"Give {name} at most once.")
-    if not values:
-        return None
-    value = values[0]
-    if len(value) > max_length:
-        raise ApiError(400, f"{name} is longer than {max_length} characters.")
-    if (problem := text_problem(value)) is not None:
-        raise ApiError(400, f"{name} {problem}.")
-    return value
-
-
-def _timestamp(request: Request, name: str) -> datetime | None:
-    raw = _one(request, name)
-    if raw is None:
-        return None
-    try:
-        value = datetime.fromisoformat(raw)
-    except ValueError as exc:
-        raise ApiError(400, f"{name} must be an RFC 3339 timestamp such as 2026-01-31T12:00:00Z.") from exc
-    if value.tzinfo is None:
-        raise ApiError(400, f"{name} must include a time zone, e.g. a trailing Z.")
-    utc = as_utc(value)  # SQLite compares stored UTC timestamps as text
-    if utc is None:
-        raise ApiError(400, f"{name} is out of range: in UTC it falls outside the years 1 to 9999.")
-    return utc
 
 
 KEEPALIVE_SECONDS = 15.0
@@ -337,69 +128,10 @@ def build_router(auth: Any, runs: service.RunService, creator: RunCreator) -> AP
     @router.get(
         "/agent/runs",
         summary="List runs, newest first, with cursor pagination",
-        openapi_extra={"parameters": LIST_PARAMETERS},
+        openapi_extra={"parameters": run_list.LIST_PARAMETERS},
     )
     async def list_runs(request: Request, caller: CallerDep) -> Response:
-        raw_limit = _one(request, "limit")
-        try:
-            limit = DEFAULT_LIMIT if raw_limit is None else int(raw_limit)
-        except ValueError:
-            raise ApiError(400, f"limit must be a whole number between 1 and {MAX_LIMIT}.") from None
-        if not 1 <= limit <= MAX_LIMIT:
-            raise ApiError(400, f"limit must be a whole number between 1 and {MAX_LIMIT}.")
-        sort_by = _one(request, "sort_by") or "created_at"
-        if sort_by not in SORT_FIELDS:
-            raise ApiError(400, f"sort_by must be one of {', '.join(SORT_FIELDS)}.")
-        order = (_one(request, "sort_order") or "desc").lower()
-        if order not in ("asc", "desc"):
-            raise ApiError(400, "sort_order must be asc or desc.")
-        states = request.query_params.getlist("state")
-        unknown = [state for state in states if state not in RUN_STATES]
-        if unknown:
-            raise ApiError(400, f"Unknown state {unknown[0]!r}; use one of {', '.join(sorted(RUN_STATES))}.")
-
-        # Plain SQL and rows straight into items: Tortoise's query builder and Run objects cost
-        # more than the rest of a list request. The same filters as Run.filter(...) would write.
-        connection = connections.get("default")
-        sql = _Sql(numbered=connection.capabilities.dialect == "postgres")
-        where = sql.clauses
-        if not caller.is_admin:
-            where.append(f'"tenant"={sql.param(caller.tenant)}')
-        if states:
-            where.append(f'"state" IN ({",".join(sql.param(state) for state in states)})')
-        environment_id = _one(request, "environment_id", max_length=32)
-        if environment_id == NO_ENVIRONMENT:
-            where.append('"environment_id" IS NULL')
-        elif environment_id:
-            where.append(f'"environment_id"={sql.param(environment_id)}')
-        if model_id := _one(request, "model_id", max_length=200):
-            where.append(f'"model_id"={sql.param(model_id)}')
-        if after := _timestamp(request, "created_after"):
-            where.append(f'"created_at">{sql.param(after)}')
-        if before := _timestamp(request, "created_before"):
-            where.append(f'"created_at"<{sql.param(before)}')
-        if text := _one(request, "q", max_length=MAX_QUERY_CHARS):
-            pattern = f"%{escape_like(text)}%"
-            title = f"UPPER(CAST(\"title\" AS VARCHAR)) LIKE UPPER({sql.param(pattern)}) ESCAPE '\\'"
-            prompt = f"UPPER(CAST(\"prompt\" AS VARCHAR)) LIKE UPPER({sql.param(pattern)}) ESCAPE '\\'"
-            where.append(f"({title} OR {prompt})")
-        if cursor := _one(request, "cursor", max_length=2000):
-            value, last_id = _decode_cursor(cursor, sort_by, order)
-            op = "<" if order == "desc" else ">"
-            past = f'"{sort_by}"{op}{sql.param(value)}'
-            tied = f'"{sort_by}"={sql.param(value)} AND "id"{op}{sql.param(last_id)}'
-            where.append(f"({past} OR ({tied}))")
-        direction = order.upper()
-        statement = (
-            LIST_SELECT
-            + (" WHERE " + " AND ".join(where) if where else "")
-            + f' ORDER BY "{sort_by}" {direction},"id" {direction} LIMIT {sql.param(limit + 1)}'
-        )
-        _, rows = await connection.execute_query(statement, sql.values)
-        has_next = len(rows) > limit
-        items = [row_item(row) for row in rows[:limit]]
-        next_cursor = _encode_cursor(sort_by, order, items[-1]) if has_next else None
-        return _json_response({"runs": items, "page_info": {"has_next_page": has_next, "next_cursor": next_cursor}})
+        return _json_response(await run_list.list_runs(request, caller))
 
     @router.get("/agent/runs/{run_id}", summary="Get one run")
     async def get_run(run_id: RunId, caller: CallerDep) -> dict[str, Any]:
