@@ -17,7 +17,7 @@ from starlette.middleware.cors import CORSMiddleware
 from oz_app import __version__, db
 from oz_app.bus import RUNS_TOPIC, Bus
 from oz_app.config import Settings
-from oz_app.control_plane import environments, provider_config, runs, service, tokens
+from oz_app.control_plane import environments, provider_config, redirects, runs, service, tokens
 from oz_app.control_plane.executor import Executor
 from oz_app.control_plane.http import Authenticator, RequestContextMiddleware, install_error_handlers
 from oz_app.control_plane.provider_config import ProviderCatalog
@@ -66,6 +66,7 @@ class ControlPlane:
         router = APIRouter(prefix=API_PREFIX)
         router.include_router(runs.build_router(self.auth, self.runs, self.creator))
         router.include_router(environments.build_router(self.auth, self.vault))
+        router.include_router(redirects.build_router())
         router.include_router(self.hub.router())
         router.include_router(
             provider_config.build_router(self.auth, self.catalog, self.vault, self.executor.provider_types)

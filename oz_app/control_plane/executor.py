@@ -18,7 +18,7 @@ import pluggy
 from loguru import logger
 
 from oz_app.config import ProviderSettings, Settings
-from oz_app.control_plane import service
+from oz_app.control_plane import conversation, service
 from oz_app.control_plane.inputs import storable
 from oz_app.control_plane.output import OutputStream
 from oz_app.control_plane.provider_config import ProviderCatalog
@@ -64,6 +64,12 @@ def harness_of(agent_config: dict[str, Any]) -> str:
         if model.startswith(prefix):
             return name
     return model or "default"
+
+
+def _harness_model(run: Run) -> str:
+    """``config.harness.model_id``: the model a third-party harness is asked to use (SDK)."""
+    harness = run.agent_config.get("harness") or {}
+    return str(harness.get("model_id") or "") if isinstance(harness, dict) and harness.get("type") != "oz" else ""
 
 
 def provider_key_for(harness: str, settings: Settings) -> str:
@@ -175,6 +181,7 @@ class Executor:
         for run_id in lost:
             self.cancel_local(run_id)
         await self.runs.recover("LOCAL")
+        await self.runs.end_idle("LOCAL")
         self.wake()
 
     def provider_chain(self, harness: str, providers: dict[str, ProviderSettings]) -> list[str]:
@@ -279,12 +286,15 @@ class Executor:
         self, run: Run, key: str, settings: ProviderSettings, attempts: list[dict[str, Any]]
     ) -> ProviderError | None:
         """One provider call. None when the run has ended; the error when the next provider should try."""
-        model = settings.model or run.model_id or ""
+        model = _harness_model(run) or settings.model or run.model_id or ""
         attempt = {"provider": key, "model": model, "started_at": service.now().isoformat(), "outcome": "answering"}
         attempts.append(attempt)
         await self.runs.start_attempt(run.id, attempts)
         request = CompletionRequest(
-            run_id=run.id, prompt=run.prompt, model=model, system_prompt=str(run.agent_config.get("base_prompt") or "")
+            run_id=run.id,
+            prompt=await conversation.prompt_for(run),
+            model=model,
+            system_prompt=str(run.agent_config.get("base_prompt") or ""),
         )
         stream = OutputStream(run.id, self.owner, self.runs)
         try:
@@ -326,8 +336,8 @@ class Executor:
     async def _end(self, run: Run, stream: OutputStream | None, state: str, changes: dict[str, Any]) -> None:
         """End the run; the output not written yet goes with the end, in the same write (ST-2)."""
         leftover = await stream.close() if stream is not None else ""
-        if stream is not None:
-            changes["output"] = stream.text
+        if stream is not None:  # after what earlier executions said (a follow-up's answer comes after)
+            changes["output"] = run.output + stream.text
         if await self.runs.transition(run.id, ["INPROGRESS"], state, tenant=run.tenant, **changes) and leftover:
             self.runs.announce_output(run.id, len(changes["output"]) - len(leftover), leftover)
 

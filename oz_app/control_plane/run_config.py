@@ -86,8 +86,8 @@ class RunConfig(BaseModel):
 
     @model_validator(mode="after")
     def _consistent(self) -> RunConfig:
-        if self.skill_spec and self.skills:
-            raise ValueError("give skill_spec or skills, not both")
+        if self.skill_spec and self.skills and self.skill_spec != self.skills[0]:
+            raise ValueError("give skill_spec or skills, not both")  # a config read back has both, alike
         if self.worker_host == "warp":  # the SDK's word for "no self-hosted worker"
             self.worker_host = None
         if self.worker_host and not self.environment_id:

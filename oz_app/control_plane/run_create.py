@@ -112,7 +112,9 @@ class RunCreator:
         if not prompt.strip() and not skill and conversation is None:
             raise ApiError(422, "Invalid request: prompt is required unless a skill or a conversation_id is given.")
         first_line = (prompt.strip().splitlines() or [""])[0][:80]
+        run_id = str(uuid.uuid4())
         fields = {
+            "id": run_id,
             "tenant": caller.tenant,
             "title": request.title or config.get("name") or first_line or skill or "Follow-up",
             "prompt": prompt,
@@ -123,7 +125,7 @@ class RunCreator:
             "execution_location": "REMOTE" if environment_id else "LOCAL",
             "labels": labels,
             "parent_run_id": parent,
-            "conversation_id": conversation or str(uuid.uuid4()),
+            "conversation_id": conversation or run_id,  # a new conversation is named after its first run
             "mode": request.mode,
             "source": request.source,
             "creator": caller.tenant,

@@ -51,6 +51,7 @@ def _item(stored: dict[str, Any]) -> dict[str, Any]:
         "agent_skill": {"full_path": skill_spec, "name": config.get("name")} if skill_spec else None,
         "artifacts": _stored_json(stored["artifacts"]),
         "status_message": status,
+        "session_id": run_id,  # a run is its own live session (see redirects.py)
         "session_link": stored["session_link"],
         "execution_location": stored["execution_location"],
         "run_time": _run_time(started_at, _stored_time(stored["finished_at"])),
@@ -63,6 +64,10 @@ def _item(stored: dict[str, Any]) -> dict[str, Any]:
         "executor": _profile(agent, agent=True) if agent else _profile(stored["executor"]),
         "scope": {"type": "User" if tenant.startswith("user:") else "Team", "uid": tenant},
         "mode": stored["mode"],
+        "followups": [
+            {"message": turn.get("message"), "mode": turn.get("mode"), "sent_at": turn.get("at")}
+            for turn in _stored_json(stored["turns"]) or []
+        ],
         "output": stored["output"],
         "provider": stored["provider"],
         "provider_model": stored["provider_model"],
@@ -82,7 +87,7 @@ LIST_COLUMNS = (
     "id", "tenant", "title", "prompt", "state", "created_at", "updated_at", "started_at", "finished_at",
     "agent_config", "artifacts", "status_message", "error_code", "retryable", "session_link", "execution_location",
     "output", "provider", "provider_model", "attempts", "labels", "parent_run_id", "conversation_id", "mode",
-    "source", "creator", "executor", "skill_spec", "agent_identity_uid",
+    "source", "creator", "executor", "skill_spec", "agent_identity_uid", "turns",
 )  # fmt: skip
 LIST_SELECT = "SELECT " + ",".join(f'"{column}"' for column in LIST_COLUMNS) + ' FROM "runs"'
 

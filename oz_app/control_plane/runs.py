@@ -3,11 +3,12 @@
 import asyncio
 import json
 from collections.abc import AsyncIterator
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import orjson
 from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, Response, StreamingResponse
+from pydantic import BaseModel, ConfigDict, Field
 
 from oz_app.bus import Bus, run_topic, unseen
 from oz_app.control_plane import run_list, service
@@ -21,6 +22,14 @@ __all__ = ["build_router", "follow_run", "row_item", "run_item"]
 
 # Ids longer than their column can name no record; refused before they reach the database.
 RunId = Annotated[Text, Path(max_length=36)]
+
+
+class FollowupIn(BaseModel):
+    """The SDK's ``RunSubmitFollowupParams``."""
+
+    model_config = ConfigDict(extra="forbid")
+    message: Text = Field(min_length=1, max_length=500_000, pattern=r"\S")
+    mode: Literal["normal", "plan", "orchestrate"] | None = None
 
 
 def _json_response(content: dict[str, Any]) -> Response:
@@ -147,6 +156,14 @@ def build_router(auth: Any, runs: service.RunService, creator: RunCreator) -> AP
             media_type="text/event-stream",
             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
         )
+
+    @router.post("/agent/runs/{run_id}/followups", summary="Send a follow-up message to a run")
+    async def follow_up(run_id: RunId, body: FollowupIn, caller: CallerDep) -> dict[str, Any]:
+        """The run answers it: at once if it ended (it is reopened), after its current execution if
+        it is executing, together with its prompt if it has not started. The agent sees the earlier turns."""
+        run = await visible_run(run_id, caller)
+        state = await runs.follow_up(run.id, body.message, body.mode or "normal")
+        return {"run_id": run.id, "state": state}
 
     @router.post("/agent/runs/{run_id}/cancel", response_class=PlainTextResponse, summary="Cancel a run")
     async def cancel(run_id: RunId, caller: CallerDep) -> str:

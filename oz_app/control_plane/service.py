@@ -19,9 +19,11 @@ from typing import Any
 
 from loguru import logger
 from tortoise import connections
+from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
 from oz_app.bus import RUNS_TOPIC, Bus, run_topic
+from oz_app.control_plane.conversation import new_turn
 from oz_app.db.models import TERMINAL_STATES, Run
 
 ACTIVE_STATES = ("QUEUED", "PENDING", "CLAIMED", "INPROGRESS")
@@ -82,6 +84,7 @@ async def claim_batch(
     limit: int,
     execution_location: str = "LOCAL",
     to_state: str = "INPROGRESS",
+    worker: str | None = None,
 ) -> list[Run]:
     """Claim up to ``limit`` of the oldest runs waiting in ``from_state`` for ``owner``, with one
     compare-and-set ``UPDATE`` for all of them; returns the runs won, as they are after the claim.
@@ -90,11 +93,10 @@ async def claim_batch(
     for a whole batch instead of two per run: claiming no longer limits how fast runs start.
     """
     while True:
-        candidates = await (
-            Run.filter(state=from_state, execution_location=execution_location, claimed_by__isnull=True)
-            .order_by("created_at", "id")
-            .limit(limit)
-        )
+        waiting = Run.filter(state=from_state, execution_location=execution_location, claimed_by__isnull=True)
+        if worker is not None:  # a run pinned to another worker (config.worker_host) is not this one's
+            waiting = waiting.filter(Q(worker_host__isnull=True) | Q(worker_host=worker))
+        candidates = await waiting.order_by("created_at", "id").limit(limit)
         if not candidates:
             return []
         stamp = now()
@@ -189,7 +191,8 @@ INTERRUPTED = "the process executing it stopped"
 async def hand_back(owner: str, run_ids: Iterable[str]) -> list[str]:
     """At shutdown, return unfinished local runs to the queue so a process resumes them (ST-3).
     The attempt that was answering is kept in ``attempts`` as ``interrupted``, so the run, and
-    the reply it is, say it was retried and why; the output starts again from nothing."""
+    the reply it is, say it was retried and why; the output starts again from where this execution
+    began (nothing, or the end of the answer before a follow-up)."""
     handed = []
     for run in await Run.filter(id__in=list(run_ids), claimed_by=owner, state__in=HELD_STATES):
         attempts = [
@@ -200,10 +203,16 @@ async def hand_back(owner: str, run_ids: Iterable[str]) -> list[str]:
         ]
         if await transition(
             run.id, [run.state], "QUEUED", owner, claimed_by=None, lease_expires_at=None, started_at=None,
-            output="", attempts=attempts, status_message=HANDED_BACK,
+            output=run.output[: answered_until(run)], attempts=attempts, status_message=HANDED_BACK,
         ):  # fmt: skip
             handed.append(run.id)
     return handed
+
+
+def answered_until(run: Run) -> int:
+    """Where the current execution's output starts: after the answers before the last follow-up."""
+    offsets = [turn["offset"] for turn in run.turns or [] if turn.get("offset") is not None]
+    return max(offsets, default=0)
 
 
 async def sweep_retention(days: int) -> int:
@@ -215,6 +224,18 @@ async def sweep_retention(days: int) -> int:
     if deleted:
         logger.info("retention: deleted {} runs finished before {}", deleted, cutoff.isoformat())
     return deleted
+
+
+def _reopened(status: str) -> dict[str, Any]:
+    """What a run that ended no longer has once it is reopened for a follow-up."""
+    return {
+        "status_message": status,
+        "error_code": None,
+        "retryable": None,
+        "finished_at": None,
+        "claimed_by": None,
+        "lease_expires_at": None,
+    }
 
 
 class RunService:
@@ -240,7 +261,7 @@ class RunService:
     async def create(self, related: Callable[[str], Awaitable[None]] | None = None, **fields: Any) -> Run:
         """Store a new run, and with ``related`` the rows that belong to it, in one transaction."""
         stamp = now()
-        run_id = str(uuid.uuid4())
+        run_id = fields.pop("id", None) or str(uuid.uuid4())
         if related is None:
             run = await Run.create(id=run_id, created_at=stamp, updated_at=stamp, **fields)
         else:
@@ -258,7 +279,45 @@ class RunService:
         if not await transition(run_id, from_states, to_state, holder, **changes):
             return False
         self.announce(run_id, to_state, tenant=tenant, status_message=changes.get("status_message"))
+        if to_state in TERMINAL_STATES and to_state != "CANCELLED":
+            await self._answer_waiting_followups(run_id)
         return True
+
+    async def follow_up(self, run_id: str, message: str, mode: str) -> str:
+        """Add a follow-up to a run (CP-11) and return its state after: an ended run is reopened to
+        answer it; an executing one answers it when its current execution ends; a waiting one
+        answers it with its prompt."""
+        async with in_transaction():
+            run = await Run.select_for_update().get(id=run_id)
+            executing = run.state in ("CLAIMED", "INPROGRESS")
+            turn = new_turn(message, mode, now().isoformat(), None if executing else len(run.output))
+            changes: dict[str, Any] = {"turns": [*(run.turns or []), turn], "updated_at": now()}
+            state = run.state
+            if executing:
+                changes["followups_waiting"] = run.followups_waiting + 1
+            elif run.state in TERMINAL_STATES:
+                state = changes["state"] = "PENDING" if run.execution_location == "REMOTE" else "QUEUED"
+                changes.update(_reopened("A follow-up is waiting to be answered."))
+            await Run.filter(id=run_id).update(**changes)
+        self.announce(run_id, state, tenant=run.tenant)
+        return state
+
+    async def _answer_waiting_followups(self, run_id: str) -> None:
+        """A run that ended with follow-ups sent while it executed starts again to answer them."""
+        if not await Run.filter(id=run_id, followups_waiting__gt=0).exists():
+            return
+        async with in_transaction():
+            run = await Run.select_for_update().filter(id=run_id, followups_waiting__gt=0).first()
+            if run is None or run.state not in TERMINAL_STATES:
+                return
+            turns = [
+                {**turn, "offset": len(run.output)} if turn.get("offset") is None else turn for turn in run.turns or []
+            ]
+            state = "PENDING" if run.execution_location == "REMOTE" else "QUEUED"
+            await Run.filter(id=run_id).update(
+                state=state, turns=turns, followups_waiting=0, updated_at=now(), **_reopened("Answering a follow-up.")
+            )
+        self.announce(run_id, state, tenant=run.tenant)
 
     async def cancel(self, run_id: str, reason: str) -> bool:
         """Cancel an active run; False if it had already ended. Its output so far is already stored,
@@ -308,6 +367,33 @@ class RunService:
             for run_id, state, tenant in await Run.filter(id__in=recovered).values_list("id", "state", "tenant"):
                 self.announce(str(run_id), str(state), tenant=str(tenant))
         return recovered
+
+    async def end_idle(self, execution_location: str) -> list[str]:
+        """End the executing runs that produced nothing for their ``config.idle_timeout_minutes``
+        (CP-11); whoever executes one stops when it next renews its lease."""
+        executing = Run.filter(
+            state__in=("CLAIMED", "INPROGRESS"),
+            execution_location=execution_location,
+            idle_timeout_minutes__isnull=False,
+        )
+        ended = []
+        for run_id, updated_at, minutes, tenant in await executing.values_list(
+            "id", "updated_at", "idle_timeout_minutes", "tenant"
+        ):
+            stamp = now()
+            quiet_since = stamp - timedelta(minutes=minutes)
+            if updated_at > quiet_since:
+                continue
+            message = f"Ended: no output for {minutes} min (config.idle_timeout_minutes)."
+            still_idle = Run.filter(id=run_id, state__in=("CLAIMED", "INPROGRESS"), updated_at__lte=quiet_since)
+            changed = await still_idle.update(
+                state="FAILED", status_message=message, retryable=False, finished_at=stamp, updated_at=stamp,
+                lease_expires_at=None,
+            )  # fmt: skip
+            if changed:
+                ended.append(run_id)
+                self.announce(run_id, "FAILED", tenant=tenant, status_message=message)
+        return ended
 
     async def hand_back(self, owner: str, run_ids: Iterable[str]) -> list[str]:
         handed = await hand_back(owner, run_ids)

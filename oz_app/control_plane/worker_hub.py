@@ -19,6 +19,7 @@ from loguru import logger
 
 from oz_app.config import Settings
 from oz_app.control_plane import service
+from oz_app.control_plane.conversation import prompt_for
 from oz_app.control_plane.inputs import storable
 from oz_app.control_plane.output import OutputStream
 from oz_app.control_plane.service import RunService
@@ -40,6 +41,7 @@ class WorkerConnection:
     running: set[str] = field(default_factory=set)
     full: bool = False
     outputs: dict[str, OutputStream] = field(default_factory=dict)
+    earlier: dict[str, str] = field(default_factory=dict)  # a run's output before this execution
 
     @property
     def free(self) -> int:
@@ -195,7 +197,9 @@ class WorkerHub:
         if stream is not None:
             await stream.close()
             streamed = stream.text
-        output = storable(str(data.get("output") or streamed))
+        earlier = connection.earlier.pop(run_id, "")  # what the run said before a follow-up
+        output = earlier + storable(str(data.get("output") or streamed))
+        streamed = earlier + streamed
         if kind == "task_completed":
             changes: dict[str, Any] = {
                 "output": output,
@@ -225,6 +229,7 @@ class WorkerHub:
                 if time.monotonic() - last_recovery > self.heartbeat_seconds:
                     last_recovery = time.monotonic()
                     await self.runs.recover("REMOTE")
+                    await self.runs.end_idle("REMOTE")
                 for connection in list(self.workers.values()):
                     while connection.free and connection.worker_id in self.workers:
                         if not await self._assign_one(connection):
@@ -245,6 +250,7 @@ class WorkerHub:
             1,
             execution_location="REMOTE",
             to_state="CLAIMED",
+            worker=connection.worker_id,
         )
         if not claimed:
             return False
@@ -257,15 +263,16 @@ class WorkerHub:
             )
             return True
         connection.running.add(run_id)
+        connection.earlier[run_id] = run.output
         try:
-            await connection.send("task_assignment", self._assignment(run, environment))
+            await connection.send("task_assignment", self._assignment(run, environment, await prompt_for(run)))
         except Exception:
             connection.running.discard(run_id)
             await self.runs.transition(run_id, ["CLAIMED"], "PENDING", claimed_by=None, lease_expires_at=None)
             raise
         return True
 
-    def _assignment(self, run: Run, environment: Environment) -> dict[str, Any]:
+    def _assignment(self, run: Run, environment: Environment, prompt: str) -> dict[str, Any]:
         env_vars: dict[str, str] = self.vault.open(environment.env_vars_sealed)
         model_id = run.model_id or ""
         return {
@@ -273,13 +280,13 @@ class WorkerHub:
             "task": {
                 "id": run.id,
                 "title": run.title,
-                "task_definition": {"prompt": run.prompt},
+                "task_definition": {"prompt": prompt},
                 "agent_config_snapshot": {"environment_id": environment.id, "model_id": model_id},
             },
             "docker_image": environment.docker_image,
             "sidecar_image": self.settings.worker_sidecar_image,
             "env_vars": {
-                "OZ_TASK_PROMPT": run.prompt,
+                "OZ_TASK_PROMPT": prompt,
                 "OZ_MODEL_ID": model_id,
                 "OZ_ENV_REPOS": "\n".join(environment.repos),
                 "OZ_ENV_SETUP_COMMANDS": "\n".join(environment.setup_commands),

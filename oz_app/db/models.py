@@ -52,6 +52,8 @@ class Run(Model):
     agent_identity_uid = fields.CharField(max_length=32, null=True)
     worker_host = fields.CharField(max_length=200, null=True)
     idle_timeout_minutes = fields.IntField(null=True)
+    turns: list[dict[str, Any]] | None = fields.JSONField(null=True, description="follow-up messages, in order")
+    followups_waiting = fields.IntField(default=0, description="follow-ups sent while it executed")
 
     class Meta:
         table = "runs"
