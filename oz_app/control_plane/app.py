@@ -17,7 +17,7 @@ from starlette.middleware.cors import CORSMiddleware
 from oz_app import __version__, db
 from oz_app.bus import RUNS_TOPIC, Bus
 from oz_app.config import Settings
-from oz_app.control_plane import environments, provider_config, redirects, runs, service, tokens
+from oz_app.control_plane import environments, provider_config, redirects, runs, schedules, service, tokens
 from oz_app.control_plane.executor import Executor
 from oz_app.control_plane.http import Authenticator, RequestContextMiddleware, install_error_handlers
 from oz_app.control_plane.provider_config import ProviderCatalog
@@ -45,6 +45,7 @@ class ControlPlane:
         self.creator = RunCreator(self.runs)
         self.executor = Executor(settings, manager, self.owner, self.runs, self.catalog)
         self.hub = WorkerHub(settings, self.vault, self.runs)
+        self.scheduler = schedules.Scheduler(self.bus, self.creator)
         self._sweeper: asyncio.Task[None] | None = None
         self._side_tasks: set[asyncio.Task[None]] = set()
 
@@ -67,6 +68,7 @@ class ControlPlane:
         router.include_router(runs.build_router(self.auth, self.runs, self.creator))
         router.include_router(environments.build_router(self.auth, self.vault))
         router.include_router(redirects.build_router())
+        router.include_router(schedules.build_router(self.auth, self.creator, self.bus))
         router.include_router(self.hub.router())
         router.include_router(
             provider_config.build_router(self.auth, self.catalog, self.vault, self.executor.provider_types)
@@ -84,6 +86,7 @@ class ControlPlane:
             logger.warning("recovered {} runs left behind by a stopped process", len(recovered))
         self.executor.start()
         self.hub.start()
+        self.scheduler.start()
         self._sweeper = asyncio.create_task(self._sweep_forever(), name="oz-retention")
         self.manager.hook.oz_startup(context={"settings": self.settings, "part": "control-plane"})
 
@@ -93,6 +96,7 @@ class ControlPlane:
             self._sweeper.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._sweeper
+        await self.scheduler.stop()
         await self.hub.stop()
         await self.executor.stop(self.settings.shutdown_grace_seconds)
         self.manager.hook.oz_shutdown(context={"settings": self.settings, "part": "control-plane"})

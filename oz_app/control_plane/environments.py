@@ -87,6 +87,22 @@ def _new_id() -> str:
     return "".join(secrets.choice(_ALPHABET) for _ in range(22))
 
 
+def cloud_config(environment: Environment) -> dict[str, Any]:
+    """An environment as the SDK's ``CloudEnvironmentConfig`` (no secrets in it)."""
+    github_repos = []
+    for spec in environment.repos:
+        path = spec.removesuffix(".git").rstrip("/")
+        owner, _, repo = path.rpartition("/")
+        github_repos.append({"owner": owner.rpartition("/")[2].rpartition(":")[2], "repo": repo})
+    return {
+        "name": environment.name,
+        "description": environment.description,
+        "docker_image": environment.docker_image,
+        "github_repos": github_repos,
+        "setup_commands": environment.setup_commands,
+    }
+
+
 def build_router(auth: Any, vault: Vault) -> APIRouter:
     router = APIRouter(tags=["environments"])
     CallerDep = Annotated[Caller, Depends(auth)]
@@ -113,20 +129,9 @@ def build_router(auth: Any, vault: Vault) -> APIRouter:
         }
 
     def sdk_shape(environment: Environment) -> dict[str, Any]:
-        github_repos = []
-        for spec in environment.repos:
-            path = spec.removesuffix(".git").rstrip("/")
-            owner, _, repo = path.rpartition("/")
-            github_repos.append({"owner": owner.rpartition("/")[2].rpartition(":")[2], "repo": repo})
         return {
             "uid": environment.id,
-            "config": {
-                "name": environment.name,
-                "description": environment.description,
-                "docker_image": environment.docker_image,
-                "github_repos": github_repos,
-                "setup_commands": environment.setup_commands,
-            },
+            "config": cloud_config(environment),
             "last_updated": environment.updated_at.isoformat(),
             "setup_failed": False,
             "scope": {"type": "Team"}

@@ -10,10 +10,12 @@ SQLite or on PostgreSQL, by one process or several.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import uuid
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Iterator
+from contextvars import ContextVar
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -29,6 +31,12 @@ from oz_app.db.models import TERMINAL_STATES, Run
 ACTIVE_STATES = ("QUEUED", "PENDING", "CLAIMED", "INPROGRESS")
 # States in which a run can be held by a claimer; QUEUED is held while it waits for a provider (PR-5).
 HELD_STATES = ["QUEUED", "CLAIMED", "INPROGRESS"]
+
+
+# Announcements held back while a caller's transaction is open (see RunService.deferred_announcements).
+_held_announcements: ContextVar[list[tuple[tuple[Any, ...], dict[str, Any]]] | None] = ContextVar(
+    "held_announcements", default=None
+)
 
 
 def now() -> datetime:
@@ -251,12 +259,30 @@ class RunService:
         self, run_id: str, state: str = "", *, tenant: str | None = None, reset: bool = False, **event: Any
     ) -> None:
         """A run changed state (``""``: changed somehow; read it). ``reset``: its output starts again."""
+        held = _held_announcements.get()
+        if held is not None:
+            held.append(((run_id, state), {"tenant": tenant, "reset": reset, **event}))
+            return
         if reset:
             self.bus.publish(run_topic(run_id), type="reset")
         self.bus.publish(run_topic(run_id), type="state", state=state)
         self.bus.publish(RUNS_TOPIC, run_id=run_id, state=state, tenant=tenant)
         if state:  # plugins hear of state changes they can name
             self.hook.oz_run_event(run_id=run_id, state=state, event={"tenant": tenant, **event})
+
+    @contextlib.contextmanager
+    def deferred_announcements(self) -> Iterator[None]:
+        """Hold back the announcements made inside, and make them on leaving without an error.
+        Put it around a transaction that creates runs, so that nobody (another process's
+        executor, a plugin) hears of a run before it is committed, or of one rolled back."""
+        held: list[tuple[tuple[Any, ...], dict[str, Any]]] = []
+        token = _held_announcements.set(held)
+        try:
+            yield
+        finally:
+            _held_announcements.reset(token)
+        for args, kwargs in held:
+            self.announce(*args, **kwargs)
 
     async def create(self, related: Callable[[str], Awaitable[None]] | None = None, **fields: Any) -> Run:
         """Store a new run, and with ``related`` the rows that belong to it, in one transaction."""
