@@ -103,7 +103,7 @@ def parse_skill(data: bytes) -> tuple[str, str, str]:
     try:
         meta = yaml.safe_load("".join(lines[1:end]))
     except yaml.YAMLError as exc:
-        raise MalformedSkill(f"the front matter is not valid YAML: {' '.join(str(exc).split())}") from None
+        raise MalformedSkill(f"the front matter is not valid YAML: {_yaml_reason(exc)}") from None
     if not isinstance(meta, dict):
         raise MalformedSkill("the front matter must be a mapping with name and description")
     values = []
@@ -119,6 +119,14 @@ def parse_skill(data: bytes) -> tuple[str, str, str]:
     if len(values[0]) > 200:
         raise MalformedSkill("the name is longer than 200 characters")
     return values[0], values[1], body
+
+
+def _yaml_reason(exc: yaml.YAMLError) -> str:
+    """The problem and its line in SKILL.md (the front matter starts on line 2)."""
+    if isinstance(exc, yaml.MarkedYAMLError) and exc.problem:
+        mark = exc.problem_mark
+        return exc.problem + (f" (line {mark.line + 2})" if mark is not None else "")
+    return " ".join(str(exc).split())
 
 
 def read_skill(repo: Repo, path: str, data: bytes | None) -> Skill:
@@ -155,9 +163,18 @@ async def git(*args: str, env: dict[str, str], stdin: bytes | None = None, limit
         await process.wait()
         raise FetchError(f"git did not finish within {limit:.0f} s") from None
     if process.returncode != 0:
-        lines = [line for line in err.decode(errors="replace").splitlines() if line.strip()]
-        raise FetchError(lines[-1].strip() if lines else f"git exited with status {process.returncode}")
+        raise FetchError(_git_reason(err.decode(errors="replace"), process.returncode))
     return out
+
+
+def _git_reason(stderr: str, status: int | None) -> str:
+    """git's first fatal or error line (what went wrong), else its last line."""
+    lines = [line.strip() for line in stderr.splitlines() if line.strip()]
+    for line in lines:
+        for prefix in ("fatal: ", "error: "):
+            if line.startswith(prefix):
+                return "git: " + line.removeprefix(prefix)
+    return "git: " + lines[-1] if lines else f"git exited with status {status}"
 
 
 @dataclass
