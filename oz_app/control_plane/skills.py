@@ -272,10 +272,12 @@ class SkillLibrary:
         at = 0
         while at < len(out):
             header_end = out.index(b"\n", at)
-            oid, _, size = out[at:header_end].decode().split()
-            start = header_end + 1
-            blobs[oid] = out[start : start + int(size)]
-            at = start + int(size) + 1
+            header = out[at:header_end].decode().split()
+            at = header_end + 1
+            if len(header) == 3:  # "<oid> blob <size>"; a missing object is "<oid> missing"
+                size = int(header[2])
+                blobs[header[0]] = out[at : at + size]
+                at += size + 1
         return blobs
 
     async def listing(self, caller: Caller, keep: Callable[[Repo], bool], refresh: bool = False) -> Listing:
