@@ -111,6 +111,7 @@ class Settings:
     session_days: int = 7
     trusted_proxies: str = ""
     tenant_tokens: str = "any"  # any | issued (SEC-4)
+    local_repos_dir: Path | None = None  # file:// repositories allowed under it (CP-12); None: none
 
     @property
     def is_postgres(self) -> bool:
@@ -252,6 +253,10 @@ def load_settings(env: Mapping[str, str] | None = None, **overrides: Any) -> Set
     public_url = text("OZ_PUBLIC_URL").rstrip("/")
     if public_url and not re.match(r"^https?://[^/\s]+(/\S*)?$", public_url):
         problems.append(f"OZ_PUBLIC_URL must be an http:// or https:// address, not {public_url!r}.")
+    local_repos = text("OZ_LOCAL_REPOS_DIR")
+    local_repos_dir = Path(local_repos).expanduser().resolve() if local_repos else None
+    if local_repos_dir is not None and not local_repos_dir.is_dir():
+        problems.append(f"OZ_LOCAL_REPOS_DIR must be a folder, and {local_repos_dir} is not one.")
     settings = Settings(
         data_dir=data_dir,
         database_url=database_url,
@@ -296,6 +301,7 @@ def load_settings(env: Mapping[str, str] | None = None, **overrides: Any) -> Set
         session_days=integer("OZ_SESSION_DAYS", 7, 1, 3650),
         trusted_proxies=text("OZ_TRUSTED_PROXIES"),
         tenant_tokens=tenant_tokens,
+        local_repos_dir=local_repos_dir,
     )
     if problems:
         raise ConfigError(problems)

@@ -17,7 +17,17 @@ from starlette.middleware.cors import CORSMiddleware
 from oz_app import __version__, db
 from oz_app.bus import RUNS_TOPIC, Bus
 from oz_app.config import Settings
-from oz_app.control_plane import environments, provider_config, redirects, runs, schedules, service, tokens
+from oz_app.control_plane import (
+    environments,
+    identities,
+    provider_config,
+    redirects,
+    runs,
+    schedules,
+    service,
+    skills,
+    tokens,
+)
 from oz_app.control_plane.executor import Executor
 from oz_app.control_plane.http import Authenticator, RequestContextMiddleware, install_error_handlers
 from oz_app.control_plane.provider_config import ProviderCatalog
@@ -46,6 +56,10 @@ class ControlPlane:
         self.executor = Executor(settings, manager, self.owner, self.runs, self.catalog)
         self.hub = WorkerHub(settings, self.vault, self.runs)
         self.scheduler = schedules.Scheduler(self.bus, self.creator)
+        self.skills = skills.SkillLibrary(settings.data_dir / "skills", settings.local_repos_dir)
+        skills.install(self.skills)  # runs of a skill and agents' skills find them here
+        self.creator.identity_defaults = identities.identity_defaults
+        self.creator.resolve_skill = skills.skill_for_run
         self._sweeper: asyncio.Task[None] | None = None
         self._side_tasks: set[asyncio.Task[None]] = set()
 
@@ -66,7 +80,7 @@ class ControlPlane:
     def router(self) -> APIRouter:
         router = APIRouter(prefix=API_PREFIX)
         router.include_router(runs.build_router(self.auth, self.runs, self.creator))
-        router.include_router(environments.build_router(self.auth, self.vault))
+        router.include_router(environments.build_router(self.auth, self.vault, self.settings.local_repos_dir))
         router.include_router(redirects.build_router())
         router.include_router(schedules.build_router(self.auth, self.creator, self.bus))
         router.include_router(self.hub.router())
@@ -74,6 +88,8 @@ class ControlPlane:
             provider_config.build_router(self.auth, self.catalog, self.vault, self.executor.provider_types)
         )
         router.include_router(tokens.build_router(self.auth.admin))
+        router.include_router(identities.build_router(self.auth, self.vault))
+        router.include_router(skills.build_router(self.auth, self.skills))
         return router
 
     async def start(self) -> None:

@@ -4,6 +4,7 @@ Environment variable values are secrets: sealed at rest, shown only to the owner
 never logged.
 """
 
+import pathlib
 import re
 import secrets
 import string
@@ -25,15 +26,29 @@ _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _OWNER_REPO = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9._-]+$")
 _HTTP_REPO = re.compile(r"^https?://[A-Za-z0-9.-]+(:\d+)?(/[A-Za-z0-9._~%-]+)+/?$")
 _SSH_REPO = re.compile(r"^(ssh://)?[A-Za-z0-9._-]+@[A-Za-z0-9.-]+(:\d+)?[:/][A-Za-z0-9._~/-]+$")
+_FILE_REPO = re.compile(r"^file:///[A-Za-z0-9._~/-]+$")  # only under OZ_LOCAL_REPOS_DIR (CP-12)
 _IMAGE = re.compile(r"^[a-z0-9][a-z0-9._/:@-]*$")
+REPO_FORMS = "use owner/repo, an https URL or an ssh URL"
 EnvironmentId = Annotated[Text, Path(max_length=32)]  # longer names no environment
 
 
-def valid_repo(spec: str) -> bool:
-    """owner/repo, an http(s) URL or an ssh URL; nothing option-like (``-...``) or with spaces."""
+def valid_repo(spec: str, local_root: pathlib.Path | None = None) -> bool:
+    """owner/repo, an http(s) URL or an ssh URL; nothing option-like (``-...``) or with spaces.
+    A ``file://`` URL only when it names a folder under ``local_root`` (``OZ_LOCAL_REPOS_DIR``)."""
     if spec.startswith("-") or ".." in spec:
         return False
+    if _FILE_REPO.fullmatch(spec):
+        return local_root is not None and pathlib.Path(spec.removeprefix("file://")).resolve().is_relative_to(
+            local_root
+        )
     return any(pattern.fullmatch(spec) for pattern in (_OWNER_REPO, _HTTP_REPO, _SSH_REPO))
+
+
+def _check_local_repos(repos: list[str] | None, local_root: pathlib.Path | None) -> None:
+    """The field validator lets ``file://`` URLs through; here they must lie under ``local_root``."""
+    for spec in repos or []:
+        if not valid_repo(spec, local_root):
+            raise ApiError(422, f"Invalid request: repos: {spec!r} is not a repository: {REPO_FORMS}.")
 
 
 class _EnvironmentFields(BaseModel):
@@ -49,8 +64,8 @@ class _EnvironmentFields(BaseModel):
     @classmethod
     def _repos(cls, repos: list[str] | None) -> list[str] | None:
         for spec in repos or []:
-            if not valid_repo(spec):
-                raise ValueError(f"{spec!r} is not a repository: use owner/repo, an https URL or an ssh URL")
+            if not (valid_repo(spec) or _FILE_REPO.fullmatch(spec)):
+                raise ValueError(f"{spec!r} is not a repository: {REPO_FORMS}")
         return repos
 
     @field_validator("env_vars")
@@ -103,7 +118,7 @@ def cloud_config(environment: Environment) -> dict[str, Any]:
     }
 
 
-def build_router(auth: Any, vault: Vault) -> APIRouter:
+def build_router(auth: Any, vault: Vault, local_repos: pathlib.Path | None = None) -> APIRouter:
     router = APIRouter(tags=["environments"])
     CallerDep = Annotated[Caller, Depends(auth)]
 
@@ -160,6 +175,7 @@ def build_router(auth: Any, vault: Vault) -> APIRouter:
     async def create(body: EnvironmentCreate, caller: CallerDep) -> dict[str, Any]:
         if body.scope == "global" and not caller.is_admin:
             raise ApiError(403, "Only the admin can create a global environment.")
+        _check_local_repos(body.repos, local_repos)
         stamp = service.now()
         environment = await Environment.create(
             id=_new_id(),
@@ -187,6 +203,7 @@ def build_router(auth: Any, vault: Vault) -> APIRouter:
     @router.patch("/environments/{environment_id}", summary="Change an environment")
     async def update(environment_id: EnvironmentId, body: EnvironmentUpdate, caller: CallerDep) -> dict[str, Any]:
         environment = await writable(environment_id, caller)
+        _check_local_repos(body.repos, local_repos)
         changes = body.model_dump(exclude_none=True)
         if "env_vars" in changes:
             environment.env_vars_sealed = vault.seal(changes.pop("env_vars"))

@@ -23,9 +23,9 @@ from oz_app.db.models import Environment, Run, RunAncestor, RunLabel
 
 MAX_DEPTH = 10  # a run may have at most this many ancestors
 
-# Hooks other modules fill in: a named agent's run defaults and a skill's (name, base prompt).
+# Hooks other modules fill in: a named agent's run defaults and a skill's (id, name, base prompt).
 IdentityDefaults = Callable[[Caller, str], Awaitable[dict[str, Any]]]
-SkillResolver = Callable[[Caller, str], Awaitable[tuple[str, str]]]
+SkillResolver = Callable[[Caller, str], Awaitable[tuple[str, str, str]]]
 
 
 class RunCreate(BaseModel):
@@ -103,9 +103,8 @@ class RunCreator:
         if config.get("mcp_servers") and not environment_id:
             raise ApiError(400, "config.mcp_servers go to a harness in a worker's container: give environment_id.")
         prompt = request.prompt
-        skill = request.skill or config.get("skill_spec")
+        skill = request.skill or config.get("skill_spec") or next(iter(config.get("skills") or []), None)
         if skill:
-            config["skill_spec"] = skill
             config = {**config, **await self._skill(caller, skill, config)}
         parent, ancestors, labels = await self._lineage(caller, request)
         conversation = await self._conversation(caller, request.conversation_id)
@@ -150,8 +149,8 @@ class RunCreator:
     async def _skill(self, caller: Caller, spec: str, config: dict[str, Any]) -> dict[str, Any]:
         if self.resolve_skill is None:
             raise ApiError(400, f"Skill {spec!r} cannot be run: this control plane lists no skills.")
-        name, base_prompt = await self.resolve_skill(caller, spec)
-        extra: dict[str, Any] = {"name": config.get("name") or name}
+        spec_id, name, base_prompt = await self.resolve_skill(caller, spec)
+        extra: dict[str, Any] = {"name": config.get("name") or name, "skill_spec": spec_id}
         if base_prompt:
             extra["base_prompt"] = "\n\n".join(part for part in (base_prompt, config.get("base_prompt")) if part)
         return extra
