@@ -16,7 +16,7 @@ from tortoise import connections
 from tortoise.filters import escape_like
 
 from oz_app.bus import Bus, run_topic, unseen
-from oz_app.control_plane import service
+from oz_app.control_plane import artifacts, service
 from oz_app.control_plane.http import ApiError, Caller
 from oz_app.control_plane.inputs import Text, as_utc, check_json, text_problem
 from oz_app.db.models import RUN_STATES, TERMINAL_STATES, Environment, Run
@@ -432,12 +432,15 @@ def build_router(auth: Any, runs: service.RunService) -> APIRouter:
         _, rows = await connection.execute_query(statement, sql.values)
         has_next = len(rows) > limit
         items = [row_item(row) for row in rows[:limit]]
+        await artifacts.attach_artifacts(items)
         next_cursor = _encode_cursor(sort_by, order, items[-1]) if has_next else None
         return _json_response({"runs": items, "page_info": {"has_next_page": has_next, "next_cursor": next_cursor}})
 
     @router.get("/agent/runs/{run_id}", summary="Get one run")
     async def get_run(run_id: RunId, caller: CallerDep) -> dict[str, Any]:
-        return run_item(await visible_run(run_id, caller))
+        item = run_item(await visible_run(run_id, caller))
+        await artifacts.attach_artifacts([item])
+        return item
 
     @router.get("/agent/runs/{run_id}/events", summary="Follow a run live (server-sent events)")
     async def follow(run_id: RunId, caller: CallerDep) -> StreamingResponse:
