@@ -17,7 +17,7 @@ from starlette.middleware.cors import CORSMiddleware
 from oz_app import __version__, db
 from oz_app.bus import RUNS_TOPIC, Bus
 from oz_app.config import Settings
-from oz_app.control_plane import environments, provider_config, runs, service, tokens
+from oz_app.control_plane import artifacts, environments, provider_config, runs, service, tokens
 from oz_app.control_plane.executor import Executor
 from oz_app.control_plane.http import Authenticator, RequestContextMiddleware, install_error_handlers
 from oz_app.control_plane.provider_config import ProviderCatalog
@@ -37,6 +37,7 @@ class ControlPlane:
         self.manager = manager
         self.owner = service.process_owner()
         self.vault = Vault(load_or_create_key(settings.data_dir, settings.secret_key))
+        self.links = artifacts.FileLinks(self.vault.derive("file links"), settings.public_url)
         self.auth = Authenticator(settings.admin_api_key, settings.tenant_tokens)
         self.bus = Bus()
         self.catalog = ProviderCatalog(settings, self.vault)
@@ -63,6 +64,7 @@ class ControlPlane:
     def router(self) -> APIRouter:
         router = APIRouter(prefix=API_PREFIX)
         router.include_router(runs.build_router(self.auth, self.runs))
+        router.include_router(artifacts.build_router(self.auth, self.links))
         router.include_router(environments.build_router(self.auth, self.vault))
         router.include_router(self.hub.router())
         router.include_router(
@@ -151,5 +153,9 @@ def build_api(plane: ControlPlane) -> FastAPI:
             allow_headers=["*"],
             expose_headers=["X-Request-Id"],
         )
-    app.add_middleware(RequestContextMiddleware, max_body_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        RequestContextMiddleware,
+        max_body_bytes=settings.max_body_bytes,
+        larger_bodies={artifacts.UPLOAD_PATH: artifacts.MAX_FILE_BYTES},
+    )
     return app
