@@ -16,14 +16,17 @@ from typing import Any
 import httpx
 import oz_agent_sdk
 import pytest
+from oz_agent_sdk import AsyncOzAPI
 from oz_agent_sdk.types.agent_get_artifact_response import (
     FileArtifactResponse,
     PlanArtifactResponse,
     ScreenshotArtifactResponse,
 )
 
+from oz_app.control_plane import tokens
 from oz_app.control_plane.artifacts import MAX_FILE_BYTES, FileLinks
 from oz_app.secrets import Vault
+from oz_app.workspace import accounts
 from tests.conftest import (
     ADMIN_KEY,
     TEST_DATABASE,
@@ -35,6 +38,8 @@ from tests.conftest import (
     start_server,
 )
 from tests.test_worker_hub import FakeWorker, _environment, _state
+from tests.test_workspace import AGENT_KEY, RETRIES, Tabs, llm, make_room, tabs, workspace_env  # noqa: F401 (fixtures)
+from tests.test_workspace_tenancy import member_room, reply_in
 
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256))
 
@@ -290,3 +295,62 @@ async def test_a_bad_reported_artifact_is_skipped_and_the_rest_kept(plane: Serve
     assert [(a.artifact_type, a.data.url) for a in artifacts] == [
         ("PULL_REQUEST", "https://github.com/acme/api/pull/8")
     ]
+
+
+async def test_room_artifacts_reach_their_owner_through_the_sdk(tabs: Tabs) -> None:  # noqa: F811
+    """CP-13, WS-7: what agents post to a room through the agent API is the room owner's: their
+    personal token reads the plan, pull request and document (a markdown file) on the run they
+    name, through the SDK; another member's token gets 404 and cannot attach to their run; the
+    room's Artifacts page shows them all."""
+    await accounts.sign_up("root", "correct horse battery", policy="open")  # the first account: the admin
+    bob, room = await member_room(tabs, "bob")
+    ann, _ = await member_room(tabs, "ann")
+    await tabs.workspace.conductor.post(room, "bob", "@helper hi")
+    run_id = (await reply_in(room)).run_id
+    web = tabs.user.http_client
+    agent = {"X-Agent-Key": AGENT_KEY}
+    posted = [
+        {"kind": "plan", "title": "The plan", "content": "# Plan\n\nstep 1", "run_id": run_id},
+        {"kind": "pull_request", "title": "PR 7", "url": "https://git.example/pr/7", "branch": "b7", "run_id": run_id},
+        {"kind": "document", "title": "Design notes", "content": "## Notes\n", "run_id": run_id},
+    ]
+    for body in posted:
+        response = await web.post(f"/internal/agent/rooms/{room.id}/artifacts", json=body, headers=agent)
+        assert response.status_code == 201, response.text
+    _, bob_token = await tokens.create_token(bob, "sdk")
+    _, ann_token = await tokens.create_token(ann, "sdk")
+    bob_sdk = AsyncOzAPI(api_key=bob_token, base_url=f"{web.base_url}/api/v1", http_client=web, max_retries=0)
+    listed = (await bob_sdk.agent.runs.retrieve(run_id)).artifacts
+    assert [a.artifact_type for a in listed] == ["PLAN", "PULL_REQUEST", "FILE"]
+    plan = await bob_sdk.agent.get_artifact(listed[0].data.artifact_uid)
+    assert (plan.data.content, plan.data.title) == ("# Plan\n\nstep 1", "The plan")
+    assert (listed[1].data.url, listed[1].data.branch) == ("https://git.example/pr/7", "b7")
+    document = await bob_sdk.agent.get_artifact(listed[2].data.artifact_uid)
+    assert (document.data.filename, document.data.content_type) == ("Design-notes.md", "text/markdown")
+    assert (await web.get(document.data.download_url)).content == b"## Notes"  # the workspace trims text
+
+    ann_sdk = AsyncOzAPI(api_key=ann_token, base_url=f"{web.base_url}/api/v1", http_client=web, max_retries=0)
+    with pytest.raises(oz_agent_sdk.NotFoundError):
+        await ann_sdk.agent.get_artifact(plan.artifact_uid)
+    _, ann_room = await member_room(tabs, "ann2")
+    intrusion = {"kind": "plan", "title": "Mine now", "run_id": run_id}
+    refused = await web.post(f"/internal/agent/rooms/{ann_room.id}/artifacts", json=intrusion, headers=agent)
+    assert refused.status_code == 422 and len((await bob_sdk.agent.runs.retrieve(run_id)).artifacts) == 3
+
+
+async def test_the_artifacts_page_shows_every_room_kind(tabs: Tabs) -> None:  # noqa: F811
+    """CP-13, WS-7: the room's Artifacts page shows plans, pull requests and documents as before."""
+    room = await make_room(tabs)
+    for body in (
+        {"kind": "plan", "title": "The plan", "content": "step 1"},
+        {"kind": "pull_request", "title": "PR 7", "url": "https://git.example/pr/7"},
+        {"kind": "document", "title": "Design notes", "content": "notes"},
+    ):
+        response = await tabs.user.http_client.post(
+            f"/internal/agent/rooms/{room.id}/artifacts", json=body, headers={"X-Agent-Key": AGENT_KEY}
+        )
+        assert response.status_code == 201 and response.json()["artifact_uid"]
+    await tabs.user.open(f"/rooms/{room.id}")
+    for title in ("The plan", "PR 7", "Design notes"):
+        await tabs.user.should_see(marker=f"artifact-{title}", retries=RETRIES)
+    await tabs.user.should_see("notes", retries=RETRIES)
