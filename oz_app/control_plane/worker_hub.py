@@ -16,6 +16,7 @@ from typing import Any
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from loguru import logger
+from tortoise.transactions import in_transaction
 
 from oz_app.config import Settings
 from oz_app.control_plane import service
@@ -210,10 +211,16 @@ class WorkerHub:
             changes = {"output": output, "status_message": message, "error_code": "environment_setup_failed"}
             changes["retryable"] = False
             state = "FAILED"
-        if await self.runs.transition(run_id, ["CLAIMED", "INPROGRESS"], state, connection.worker_id, **changes):
+        # The artifacts are stored with the result, in one transaction: whoever sees the run
+        # ended finds them (CP-13); it is announced once committed.
+        async with in_transaction():
+            moved = await service.transition(run_id, ["CLAIMED", "INPROGRESS"], state, connection.worker_id, **changes)
+            if moved:
+                await _store_artifacts(run_id, data.get("artifacts"))
+        if moved:
+            self.runs.announce(run_id, state, status_message=changes.get("status_message"))
             if output.startswith(streamed):
                 self.runs.announce_output(run_id, len(streamed), output[len(streamed) :])
-            await _store_artifacts(run_id, data.get("artifacts"))
         connection.running.discard(run_id)
         connection.full = False
         self.wake()
