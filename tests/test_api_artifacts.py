@@ -25,6 +25,8 @@ from oz_agent_sdk.types.agent_get_artifact_response import (
 
 from oz_app.control_plane import tokens
 from oz_app.control_plane.artifacts import MAX_FILE_BYTES, FileLinks
+from oz_app.control_plane.service import now
+from oz_app.db.models import Artifact
 from oz_app.secrets import Vault
 from oz_app.workspace import accounts
 from tests.conftest import (
@@ -300,8 +302,8 @@ async def test_a_bad_reported_artifact_is_skipped_and_the_rest_kept(plane: Serve
 async def test_room_artifacts_reach_their_owner_through_the_sdk(tabs: Tabs) -> None:  # noqa: F811
     """CP-13, WS-7: what agents post to a room through the agent API is the room owner's: their
     personal token reads the plan, pull request and document (a markdown file) on the run they
-    name, through the SDK; another member's token gets 404 and cannot attach to their run; the
-    room's Artifacts page shows them all."""
+    name, through the SDK, as well as one stored before CP-13; another member's token gets 404 and
+    cannot attach to their run."""
     await accounts.sign_up("root", "correct horse battery", policy="open")  # the first account: the admin
     bob, room = await member_room(tabs, "bob")
     ann, _ = await member_room(tabs, "ann")
@@ -332,6 +334,13 @@ async def test_room_artifacts_reach_their_owner_through_the_sdk(tabs: Tabs) -> N
     ann_sdk = AsyncOzAPI(api_key=ann_token, base_url=f"{web.base_url}/api/v1", http_client=web, max_retries=0)
     with pytest.raises(oz_agent_sdk.NotFoundError):
         await ann_sdk.agent.get_artifact(plan.artifact_uid)
+    # A room artifact stored before CP-13 (no tenant, no type) is still its room owner's alone.
+    old = await Artifact.create(
+        id="legacy-1", room=room, kind="document", title="Old", content="# old", created_at=now()
+    )
+    assert (await bob_sdk.agent.get_artifact(old.id)).data.content == "# old"
+    with pytest.raises(oz_agent_sdk.NotFoundError):
+        await ann_sdk.agent.get_artifact(old.id)
     _, ann_room = await member_room(tabs, "ann2")
     intrusion = {"kind": "plan", "title": "Mine now", "run_id": run_id}
     refused = await web.post(f"/internal/agent/rooms/{ann_room.id}/artifacts", json=intrusion, headers=agent)
