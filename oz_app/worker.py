@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import mimetypes
 import os
 import random
 import signal
@@ -22,7 +23,7 @@ import aiohttp
 from loguru import logger
 
 from oz_app.config import Settings
-from oz_app.worker_backend import BackendError, RunResult
+from oz_app.worker_backend import BackendError, LeftFile, RunResult
 
 PROTOCOL_VERSION = 1
 WS_PATH = "/api/v1/selfhosted/worker/ws"
@@ -30,6 +31,8 @@ DEFAULT_SERVER = "http://127.0.0.1:8080"
 MAX_OUTPUT_CHARS = 1_000_000  # results carry at most the last million characters of output
 SHUTDOWN_REPORT_SECONDS = 10.0
 SHUTDOWN_MESSAGE = "The worker shut down while the run was executing; start the run again."
+UPLOAD_TIMEOUT_SECONDS = 120
+ARTIFACT_FOLDERS = {"artifacts": "FILE", "screenshots": "SCREENSHOT"}
 
 
 class GiveUp(Exception):
@@ -44,6 +47,13 @@ def worker_url(server: str, worker_id: str) -> str:
         raise GiveUp(f"--server must look like http://host:port or ws://host:port, not {server!r}.")
     path = parts.path if parts.path.endswith(WS_PATH) else parts.path + WS_PATH
     return urlunsplit((scheme, parts.netloc, path, f"worker_id={quote(worker_id, safe='')}", ""))
+
+
+def api_url(server: str) -> str:
+    """The control plane's ``/api/v1`` for ``server`` given as ``http(s)://`` or ``ws(s)://``."""
+    parts = urlsplit(server.strip().rstrip("/"))
+    scheme = {"ws": "http", "wss": "https"}.get(parts.scheme, parts.scheme)
+    return urlunsplit((scheme, parts.netloc, parts.path.removesuffix(WS_PATH) + "/api/v1", "", ""))
 
 
 def _tail(text: str) -> str:
@@ -68,6 +78,7 @@ class Worker:
         self.worker_id = worker_id
         self.server_url = server_url
         self.url = worker_url(server_url, worker_id)
+        self.api_url = api_url(server_url)
         self.backend = backend
         self.backend_name = backend_name
         self.capacity = max(1, max_concurrent_runs)
@@ -83,6 +94,7 @@ class Worker:
         self._stop = asyncio.Event()
         self._stopping = False
         self._side_tasks: set[asyncio.Task[Any]] = set()
+        self._http: aiohttp.ClientSession | None = None
 
     # --- public ------------------------------------------------------------------------------
 
@@ -108,6 +120,7 @@ class Worker:
         code = 0
         timeout = aiohttp.ClientTimeout(total=None, sock_connect=10)
         async with aiohttp.ClientSession(headers=headers, timeout=timeout) as session:
+            self._http = session
             try:
                 await self._connect_loop(session)
             except GiveUp as exc:
@@ -361,9 +374,44 @@ class Worker:
             wake.set()
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(forwarder, 5)
+        if result.files and task_id not in self._cancel_requested:
+            await self._hand_over_files(task_id, result)
         await self._deliver(self._result_frame(task_id, result))
         self._runs.pop(task_id, None)
         self._cancel_requested.discard(task_id)
+
+    async def _hand_over_files(self, task_id: str, result: RunResult) -> None:
+        """Upload the files the run left (CP-13): handoff files become its attachments, the others
+        its FILE or SCREENSHOT artifacts, reported with the result. A file that cannot be uploaded
+        is logged and left out; the result goes out anyway."""
+        for left in result.files:
+            kind = ARTIFACT_FOLDERS.get(left.folder)
+            file_id = await self._upload(task_id, "artifact" if kind else "handoff", left)
+            if file_id and kind:
+                result.artifacts.append({"artifact_type": kind, "file_id": file_id, "data": {"filepath": left.path}})
+
+    async def _upload(self, task_id: str, purpose: str, left: LeftFile) -> str | None:
+        """POST one file to ``/selfhosted/runs/{id}/files``; its id, or None when it failed."""
+        name = left.path.rsplit("/", 1)[-1]
+        url = f"{self.api_url}/selfhosted/runs/{quote(task_id, safe='')}/files"
+        content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+        if self._http is None:
+            return None
+        try:
+            async with self._http.post(
+                url,
+                params={"purpose": purpose, "filename": name},
+                data=left.data,
+                headers={"Content-Type": content_type},
+                timeout=aiohttp.ClientTimeout(total=UPLOAD_TIMEOUT_SECONDS),
+            ) as response:
+                if response.status == 201:
+                    return str((await response.json())["file_id"])
+                reason = f"{response.status} {(await response.text())[:300]}"
+        except (aiohttp.ClientError, OSError, TimeoutError, ValueError, KeyError) as exc:
+            reason = repr(exc)
+        logger.warning("run {}: the {} file {} was not uploaded: {}", task_id, purpose, left.path, reason)
+        return None
 
     def _result_frame(self, task_id: str, result: RunResult) -> dict[str, Any]:
         output = _tail(result.output)
@@ -382,6 +430,7 @@ class Worker:
             }
             return {"type": "task_completed", "data": data}
         data = {"task_id": task_id, "message": result.message, "output": output, "exit_code": result.exit_code}
+        data["artifacts"] = result.artifacts
         return {"type": "task_failed", "data": data}
 
     async def _drain_runs(self) -> None:

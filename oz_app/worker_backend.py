@@ -10,6 +10,23 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
+# Folders under /workspace/.oz whose files a run leaves for the control plane (CP-13): the
+# sidecar makes them and names them to the harness as OZ_HANDOFF_DIR, OZ_ARTIFACTS_DIR and
+# OZ_SCREENSHOTS_DIR. Handoff files become the run's handoff attachments; the others its FILE
+# and SCREENSHOT artifacts.
+LEFT_FOLDERS = ("handoff", "artifacts", "screenshots")
+MAX_LEFT_FILES = 50  # per run, all folders together
+MAX_LEFT_FILE_BYTES = 25 * 1024 * 1024  # the control plane's upload limit
+
+
+@dataclass
+class LeftFile:
+    """A file a run left in one of :data:`LEFT_FOLDERS`, read once its container has ended."""
+
+    folder: str
+    path: str  # relative to the folder, "/"-separated
+    data: bytes
+
 
 class BackendError(Exception):
     """A run cannot be executed (missing image, engine unreachable): one sentence for the user."""
@@ -25,6 +42,7 @@ class RunResult:
     message: str = ""
     artifacts: list[dict[str, Any]] = field(default_factory=list)
     session_link: str = ""
+    files: list[LeftFile] = field(default_factory=list)
 
 
 class WorkerBackend(Protocol):

@@ -1,7 +1,9 @@
 #!/bin/sh
 # The oz sidecar (WK-3): mounted read-only at /agent in the task container and run as its
 # entrypoint. It prepares /workspace from the environment, runs the harness CLI, and leaves
-# /workspace/.oz/agent_output.txt and /workspace/.oz/result.json behind for the worker.
+# /workspace/.oz/agent_output.txt and /workspace/.oz/result.json behind for the worker. Files the
+# harness writes to $OZ_HANDOFF_DIR, $OZ_ARTIFACTS_DIR and $OZ_SCREENSHOTS_DIR (folders of
+# /workspace/.oz) become the run's handoff attachments, FILE and SCREENSHOT artifacts (CP-13).
 #
 # Inputs (all optional): OZ_ENV_VARS (NAME=value lines), OZ_ENV_REPOS (owner/repo or URL
 # lines), OZ_ENV_SETUP_COMMANDS (shell command lines), OZ_MODEL_ID, OZ_TASK_PROMPT,
@@ -71,6 +73,17 @@ for entry in ${OZ_ENV_VARS:-}; do
     IFS=$NL
 done
 IFS=$saved_ifs
+
+# --- folders for files the run leaves -------------------------------------------------------
+# Set after the environment's variables, so that these names always mean what the worker reads.
+OZ_HANDOFF_DIR=$OZ_DIR/handoff
+OZ_ARTIFACTS_DIR=$OZ_DIR/artifacts
+OZ_SCREENSHOTS_DIR=$OZ_DIR/screenshots
+export OZ_HANDOFF_DIR OZ_ARTIFACTS_DIR OZ_SCREENSHOTS_DIR
+mkdir -p "$OZ_HANDOFF_DIR" "$OZ_ARTIFACTS_DIR" "$OZ_SCREENSHOTS_DIR" || {
+    say "error: cannot create the folders in $OZ_DIR; the image must allow writing to $WORKSPACE."
+    exit 70
+}
 
 # --- repositories ----------------------------------------------------------------------
 repo_urls=''

@@ -2,7 +2,8 @@
 
 The task image is ``FROM scratch`` with the host's static busybox and a fake ``claude`` that
 prints its prompt, a pull-request URL, a branch and a session link. Prompts starting with
-``sleep`` sleep 30 s, ``nap`` sleeps 2 s, ``fail`` exits 3.
+``sleep`` sleep 30 s, ``nap`` sleeps 2 s, ``fail`` exits 3, ``leave`` leaves a handoff file (and a
+symbolic link to a file of the host), two files and a screenshot for the worker to upload.
 """
 
 from __future__ import annotations
@@ -30,6 +31,13 @@ case "$2" in
 sleep*) echo "sleeping"; sleep 30 ;;
 nap*) echo "napping"; sleep 2 ;;
 fail*) echo "it went wrong"; exit 3 ;;
+leave*)
+    echo "# where I stopped" >"$OZ_HANDOFF_DIR/notes.md"
+    ln -s /etc/hostname "$OZ_HANDOFF_DIR/host-file"
+    echo "report" >"$OZ_ARTIFACTS_DIR/report.txt"
+    mkdir "$OZ_ARTIFACTS_DIR/sub" && echo "deep" >"$OZ_ARTIFACTS_DIR/sub/deep.txt"
+    printf 'PNG' >"$OZ_SCREENSHOTS_DIR/shot.png"
+    ;;
 esac
 echo "prompt: $2"
 echo "model: $OZ_MODEL_ID"

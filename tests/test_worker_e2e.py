@@ -1,5 +1,5 @@
 """Runs through the real control plane, the real `oz-app --worker` and the real Docker engine
-(CP-4, WK-1, WK-3, WK-5, WK-7, WK-8)."""
+(CP-4, CP-13, WK-1, WK-3, WK-5, WK-7, WK-8)."""
 
 from __future__ import annotations
 
@@ -113,6 +113,29 @@ def test_a_run_executes_in_a_container_and_ends_with_output_and_artifacts(make_s
     assert artifact.artifact_type == "PULL_REQUEST"
     assert artifact.data.url == "https://github.com/acme/widgets/pull/42"
     assert artifact.data.branch == "oz/fix-widgets"
+
+
+def test_files_a_run_leaves_are_listed_and_downloadable_through_the_sdk(make_server, worker, engine, token):
+    """CP-13: what the harness leaves in $OZ_HANDOFF_DIR becomes the run's handoff attachments,
+    in $OZ_ARTIFACTS_DIR and $OZ_SCREENSHOTS_DIR its FILE and SCREENSHOT artifacts, each
+    downloadable; a symbolic link (here to a file of the worker's host) is never followed."""
+    srv = make_server()
+    worker(srv)
+    client = sdk(srv, token)
+    env_id = _environment(srv, token, engine["image"])
+    run = _ended(client, client.agent.run(prompt="leave files", config={"environment_id": env_id}).run_id)
+    assert run.state == "SUCCEEDED", run.status_message
+    [notes] = client.agent.runs.list_handoff_attachments(run.run_id).attachments
+    assert (notes.filename, notes.mime_type) == ("notes.md", "text/markdown")
+    assert httpx.get(notes.download_url).content == b"# where I stopped\n"
+    left = {a.data.filepath: a for a in run.artifacts if a.artifact_type in ("FILE", "SCREENSHOT")}
+    assert set(left) == {"report.txt", "sub/deep.txt", "shot.png"}
+    deep = client.agent.get_artifact(left["sub/deep.txt"].data.artifact_uid)
+    assert deep.artifact_type == "FILE" and deep.data.filename == "deep.txt"
+    assert httpx.get(deep.data.download_url).content == b"deep\n"
+    shot = client.agent.get_artifact(left["shot.png"].data.artifact_uid)
+    assert (shot.artifact_type, shot.data.content_type) == ("SCREENSHOT", "image/png")
+    assert httpx.get(shot.data.download_url).content == b"PNG"
 
 
 def test_a_failing_setup_command_fails_the_run_with_the_reason(make_server, worker, engine, token):

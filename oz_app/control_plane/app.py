@@ -18,6 +18,7 @@ from oz_app import __version__, db
 from oz_app.bus import RUNS_TOPIC, Bus
 from oz_app.config import Settings
 from oz_app.control_plane import (
+    artifacts,
     environments,
     identities,
     provider_config,
@@ -48,6 +49,7 @@ class ControlPlane:
         self.manager = manager
         self.owner = service.process_owner()
         self.vault = Vault(load_or_create_key(settings.data_dir, settings.secret_key))
+        self.links = artifacts.FileLinks(self.vault.derive("file links"), settings.public_url)
         self.auth = Authenticator(settings.admin_api_key, settings.tenant_tokens)
         self.bus = Bus()
         self.catalog = ProviderCatalog(settings, self.vault)
@@ -80,6 +82,7 @@ class ControlPlane:
     def router(self) -> APIRouter:
         router = APIRouter(prefix=API_PREFIX)
         router.include_router(runs.build_router(self.auth, self.runs, self.creator))
+        router.include_router(artifacts.build_router(self.auth, self.links))
         router.include_router(environments.build_router(self.auth, self.vault, self.settings.local_repos_dir))
         router.include_router(redirects.build_router())
         router.include_router(schedules.build_router(self.auth, self.creator, self.bus))
@@ -174,5 +177,9 @@ def build_api(plane: ControlPlane) -> FastAPI:
             allow_headers=["*"],
             expose_headers=["X-Request-Id"],
         )
-    app.add_middleware(RequestContextMiddleware, max_body_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        RequestContextMiddleware,
+        max_body_bytes=settings.max_body_bytes,
+        larger_bodies={artifacts.UPLOAD_PATH: artifacts.MAX_FILE_BYTES},
+    )
     return app

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hmac
+import re
 import sqlite3
 import time
 import uuid
@@ -41,11 +42,22 @@ def error_response(status: int, message: str, headers: Mapping[str, str] | None 
 
 class RequestContextMiddleware:
     """Gives every request an id (the caller's ``X-Request-Id`` if sane), refuses oversized
-    bodies with 413, and logs one line per request with its id."""
+    bodies with 413, and logs one line per request with its id. ``larger_bodies`` maps a path
+    pattern (a full match) to the limit of its bodies, for routes that take files."""
 
-    def __init__(self, app: ASGIApp, max_body_bytes: int) -> None:
+    def __init__(
+        self, app: ASGIApp, max_body_bytes: int, larger_bodies: Mapping[re.Pattern[str], int] | None = None
+    ) -> None:
         self.app = app
         self.max_body_bytes = max_body_bytes
+        self.larger_bodies = dict(larger_bodies or {})
+
+    def limit_for(self, path: str) -> int:
+        """The largest body a request to ``path`` may send."""
+        for pattern, limit in self.larger_bodies.items():
+            if pattern.fullmatch(path):
+                return max(limit, self.max_body_bytes)
+        return self.max_body_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -59,13 +71,14 @@ class RequestContextMiddleware:
         status: int | None = None  # set once the answer starts
         received = 0
         too_large = False
+        limit = self.limit_for(scope["path"])
 
         async def limited_receive() -> Message:
             nonlocal received, too_large
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_body_bytes:
+                if received > limit:
                     too_large = True
                     raise _BodyTooLarge
             return message
@@ -73,7 +86,7 @@ class RequestContextMiddleware:
         async def send_unless_too_large(message: Message) -> None:
             if too_large:  # whatever the app answered to a cut-off body, the caller gets the 413
                 if message["type"] == "http.response.start":
-                    await self._too_large(scope, receive, send_with_id)
+                    await self._too_large(limit, scope, receive, send_with_id)
                 return
             await send_with_id(message)
 
@@ -88,13 +101,13 @@ class RequestContextMiddleware:
         try:
             with logger.contextualize(request_id=request_id):
                 declared = headers.get(b"content-length")
-                if declared is not None and (not declared.isdigit() or int(declared) > self.max_body_bytes):
-                    await self._too_large(scope, receive, send_with_id)
+                if declared is not None and (not declared.isdigit() or int(declared) > limit):
+                    await self._too_large(limit, scope, receive, send_with_id)
                     return
                 try:
                     await self.app(scope, limited_receive, send_unless_too_large)
                 except _BodyTooLarge:
-                    await self._too_large(scope, receive, send_with_id)
+                    await self._too_large(limit, scope, receive, send_with_id)
                 except Exception as exc:
                     # Answered here, inside the request's context, so that the log line and the
                     # answer carry the request id (Starlette's last-resort handler runs outside it).
@@ -112,8 +125,8 @@ class RequestContextMiddleware:
         finally:
             request_id_var.reset(token)
 
-    async def _too_large(self, scope: Scope, receive: Receive, send: Send) -> None:
-        response = error_response(413, f"The request body is larger than the limit of {self.max_body_bytes} bytes.")
+    async def _too_large(self, limit: int, scope: Scope, receive: Receive, send: Send) -> None:
+        response = error_response(413, f"The request body is larger than the limit of {limit} bytes.")
         await response(scope, receive, send)
 
 

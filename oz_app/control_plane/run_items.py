@@ -63,6 +63,7 @@ def _item(stored: dict[str, Any]) -> dict[str, Any]:
         "creator": _profile(stored["creator"]),
         "executor": _profile(agent, agent=True) if agent else _profile(stored["executor"]),
         "scope": {"type": "User" if tenant.startswith("user:") else "Team", "uid": tenant},
+        "schedule_id": stored["schedule_id"],  # replaced by the schedule itself (runs._add_related)
         "mode": stored["mode"],
         "followups": [
             {"message": turn.get("message"), "mode": turn.get("mode"), "sent_at": turn.get("at")}
@@ -87,7 +88,7 @@ LIST_COLUMNS = (
     "id", "tenant", "title", "prompt", "state", "created_at", "updated_at", "started_at", "finished_at",
     "agent_config", "artifacts", "status_message", "error_code", "retryable", "session_link", "execution_location",
     "output", "provider", "provider_model", "attempts", "labels", "parent_run_id", "conversation_id", "mode",
-    "source", "creator", "executor", "skill_spec", "agent_identity_uid", "turns",
+    "source", "creator", "executor", "skill_spec", "agent_identity_uid", "turns", "schedule_id",
 )  # fmt: skip
 LIST_SELECT = "SELECT " + ",".join(f'"{column}"' for column in LIST_COLUMNS) + ' FROM "runs"'
 

@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse, PlainTextResponse, Response, Streami
 from pydantic import BaseModel, ConfigDict, Field
 
 from oz_app.bus import Bus, run_topic, unseen
-from oz_app.control_plane import run_list, service
+from oz_app.control_plane import artifacts, run_list, schedules, service
 from oz_app.control_plane.http import ApiError, Caller
 from oz_app.control_plane.inputs import Text
 from oz_app.control_plane.run_create import RunCreate, RunCreator, request_of
@@ -30,6 +30,14 @@ class FollowupIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     message: Text = Field(min_length=1, max_length=500_000, pattern=r"\S")
     mode: Literal["normal", "plan", "orchestrate"] | None = None
+
+
+async def _add_related(items: list[dict[str, Any]]) -> None:
+    """What run items show from other tables: their artifacts and the schedule that made them."""
+    await artifacts.attach_artifacts(items)
+    made_by = await schedules.schedules_of([item["schedule_id"] for item in items if item["schedule_id"]])
+    for item in items:
+        item["schedule"] = made_by.get(item.pop("schedule_id") or "")
 
 
 def _json_response(content: dict[str, Any]) -> Response:
@@ -140,11 +148,15 @@ def build_router(auth: Any, runs: service.RunService, creator: RunCreator) -> AP
         openapi_extra={"parameters": run_list.LIST_PARAMETERS},
     )
     async def list_runs(request: Request, caller: CallerDep) -> Response:
-        return _json_response(await run_list.list_runs(request, caller))
+        page = await run_list.list_runs(request, caller)
+        await _add_related(page["runs"])
+        return _json_response(page)
 
     @router.get("/agent/runs/{run_id}", summary="Get one run")
     async def get_run(run_id: RunId, caller: CallerDep) -> dict[str, Any]:
-        return run_item(await visible_run(run_id, caller))
+        item = run_item(await visible_run(run_id, caller))
+        await _add_related([item])
+        return item
 
     @router.get("/agent/runs/{run_id}/events", summary="Follow a run live (server-sent events)")
     async def follow(run_id: RunId, caller: CallerDep) -> StreamingResponse:

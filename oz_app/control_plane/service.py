@@ -306,7 +306,7 @@ class RunService:
             return False
         self.announce(run_id, to_state, tenant=tenant, status_message=changes.get("status_message"))
         if to_state in TERMINAL_STATES and to_state != "CANCELLED":
-            await self._answer_waiting_followups(run_id)
+            await self.answer_waiting_followups(run_id)
         return True
 
     async def follow_up(self, run_id: str, message: str, mode: str) -> str:
@@ -328,7 +328,7 @@ class RunService:
         self.announce(run_id, state, tenant=run.tenant)
         return state
 
-    async def _answer_waiting_followups(self, run_id: str) -> None:
+    async def answer_waiting_followups(self, run_id: str) -> None:
         """A run that ended with follow-ups sent while it executed starts again to answer them."""
         if not await Run.filter(id=run_id, followups_waiting__gt=0).exists():
             return

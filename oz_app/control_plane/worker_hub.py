@@ -16,9 +16,11 @@ from typing import Any
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from loguru import logger
+from tortoise.transactions import in_transaction
 
 from oz_app.config import Settings
 from oz_app.control_plane import service
+from oz_app.control_plane.artifacts import ArtifactError, add_artifacts
 from oz_app.control_plane.conversation import prompt_for
 from oz_app.control_plane.inputs import storable
 from oz_app.control_plane.output import OutputStream
@@ -29,6 +31,7 @@ from oz_app.secrets import Vault
 PROTOCOL_VERSION = 1
 HELLO_TIMEOUT_SECONDS = 10
 DISPATCH_POLL_SECONDS = 0.5
+MAX_REPORTED_ARTIFACTS = 100  # per result; more is a runaway agent
 
 
 @dataclass
@@ -203,7 +206,6 @@ class WorkerHub:
         if kind == "task_completed":
             changes: dict[str, Any] = {
                 "output": output,
-                "artifacts": data.get("artifacts") or [],
                 "session_link": data.get("session_link") or None,
                 "status_message": None,
             }
@@ -213,9 +215,17 @@ class WorkerHub:
             changes = {"output": output, "status_message": message, "error_code": "environment_setup_failed"}
             changes["retryable"] = False
             state = "FAILED"
-        if await self.runs.transition(run_id, ["CLAIMED", "INPROGRESS"], state, connection.worker_id, **changes):
+        # The artifacts are stored with the result, in one transaction: whoever sees the run
+        # ended finds them (CP-13); it is announced once committed.
+        async with in_transaction():
+            moved = await service.transition(run_id, ["CLAIMED", "INPROGRESS"], state, connection.worker_id, **changes)
+            if moved:
+                await _store_artifacts(run_id, data.get("artifacts"))
+        if moved:
+            self.runs.announce(run_id, state, status_message=changes.get("status_message"))
             if output.startswith(streamed):
                 self.runs.announce_output(run_id, len(streamed), output[len(streamed) :])
+            await self.runs.answer_waiting_followups(run_id)
         connection.running.discard(run_id)
         connection.full = False
         self.wake()
@@ -293,6 +303,21 @@ class WorkerHub:
                 "OZ_ENV_VARS": "\n".join(f"{name}={value}" for name, value in env_vars.items()),
             },
         }
+
+
+async def _store_artifacts(run_id: str, reported: Any) -> None:
+    """Keep what the run reported as artifact rows (CP-13), once, after its result was applied.
+    One bad item is logged and skipped: it must not cost the run its other artifacts."""
+    if not isinstance(reported, list) or not reported:
+        return
+    run = await Run.filter(id=run_id).only("id", "tenant").first()
+    if run is None:
+        return
+    for item in reported[:MAX_REPORTED_ARTIFACTS]:
+        try:
+            await add_artifacts(run.id, run.tenant, [item])
+        except ArtifactError as exc:
+            logger.warning("run {}: an artifact the worker reported was not stored: {}", run_id, exc)
 
 
 async def _refuse(websocket: WebSocket, code: int, message: str) -> None:

@@ -48,6 +48,7 @@ class ArtifactIn(BaseModel):
     url: StrictStr = ""
     content: StrictStr = ""
     run_id: StrictStr | None = Field(None, max_length=36)
+    branch: StrictStr = Field("", max_length=500)
 
 
 class NotificationIn(BaseModel):
@@ -111,7 +112,14 @@ def build_router(workspace: Workspace) -> APIRouter:
         except service.Invalid as exc:
             raise refused(exc) from None
         workspace.live.publish(room_topic(room.id), kind="artifacts")
-        return {"id": artifact.id, "kind": artifact.kind, "title": artifact.title, "url": artifact.url}
+        return {
+            "id": artifact.id,
+            "artifact_uid": artifact.id,
+            "artifact_type": artifact.artifact_type,
+            "kind": artifact.kind,
+            "title": artifact.title,
+            "url": artifact.url,
+        }
 
     @router.post("/rooms/{room_id}/notifications", status_code=201, summary="Notify the room's owner")
     async def notify(room_id: str, body: NotificationIn) -> dict[str, Any]:

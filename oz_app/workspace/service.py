@@ -17,6 +17,7 @@ from typing import Any
 
 from tortoise.transactions import in_transaction
 
+from oz_app.control_plane import artifacts
 from oz_app.control_plane.service import now
 from oz_app.control_plane.tokens import user_tenant
 from oz_app.db.models import Agent, Artifact, Message, Notification, Room, Task, User
@@ -341,17 +342,30 @@ async def tasks_of(room: Room) -> list[Task]:
 
 
 async def create_artifact(
-    room: Room, kind: str, title: str, *, url: str = "", content: str = "", run_id: str | None = None
+    room: Room,
+    kind: str,
+    title: str,
+    *,
+    url: str = "",
+    content: str = "",
+    run_id: str | None = None,
+    branch: str = "",
 ) -> Artifact:
+    """An artifact of ``room``, owned by the room owner's tenant so that their API token reads it
+    through the SDK too (CP-13): a plan is a PLAN, a pull request a PULL_REQUEST, a document a FILE."""
     kind = _choice(kind, "The kind", ARTIFACT_KINDS)
     title = _text(title, "The title", 500, required=True)
     url = _text(url, "The URL", 2000)
     if url and not re.match(r"^https?://\S+$", url):
         raise Invalid("An artifact's URL starts with http:// or https://.")
     content = _text(content, "The content", 1_000_000)
-    return await Artifact.create(
-        id=new_id(), room=room, kind=kind, title=title, url=url, content=content, run_id=run_id, created_at=now()
-    )
+    owner = user_tenant(room.owner_id)  # type: ignore[attr-defined]
+    try:
+        return await artifacts.add_room_artifact(
+            room.id, owner, kind, title, url=url, content=content, branch=branch, run_id=run_id
+        )
+    except artifacts.ArtifactError as exc:
+        raise Invalid(str(exc)) from None
 
 
 async def artifacts_of(room: Room) -> list[Artifact]:

@@ -21,9 +21,11 @@ import asyncio
 import contextlib
 import hashlib
 import io
+import os
 import re
 import secrets
 import shutil
+import stat
 import tarfile
 import tempfile
 import threading
@@ -37,7 +39,14 @@ import docker.errors
 from loguru import logger
 
 from oz_app.config import Settings
-from oz_app.worker_backend import BackendError, RunResult
+from oz_app.worker_backend import (
+    LEFT_FOLDERS,
+    MAX_LEFT_FILE_BYTES,
+    MAX_LEFT_FILES,
+    BackendError,
+    LeftFile,
+    RunResult,
+)
 
 SIDECAR_DIR = Path(__file__).resolve().parent / "sidecar"
 RESULTS_DIR = "/workspace/.oz"
@@ -110,6 +119,57 @@ def _read_file_from_archive(chunks: Any) -> bytes:
             handle = archive.extractfile(member)
             return handle.read() if handle else b""
     return b""
+
+
+def _read_regular_file(path: Path) -> bytes | None:
+    """The bytes of ``path`` if it is a regular file within the size limit, else None. The folder
+    is this host's and the container wrote it: a symbolic link is never followed (it could name a
+    file of this host), and a FIFO or device is never opened for reading."""
+    try:
+        descriptor = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError:
+        return None
+    with os.fdopen(descriptor, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_LEFT_FILE_BYTES:
+            logger.warning("not uploading {}: not a regular file of at most {} bytes", path, MAX_LEFT_FILE_BYTES)
+            return None
+        return handle.read(MAX_LEFT_FILE_BYTES + 1)[:MAX_LEFT_FILE_BYTES]
+
+
+def left_files_on_disk(results: Path) -> list[LeftFile]:
+    """Files the run left in ``results/<folder>`` for each of LEFT_FOLDERS, in name order, at most
+    MAX_LEFT_FILES; directories reached through symbolic links are not entered."""
+    found: list[LeftFile] = []
+    for folder in LEFT_FOLDERS:
+        base = results / folder
+        if base.is_symlink() or not base.is_dir():
+            continue
+        for directory, subfolders, names in os.walk(base):  # followlinks=False
+            subfolders.sort()
+            for name in sorted(names):
+                data = _read_regular_file(Path(directory) / name)
+                if data is not None:
+                    found.append(LeftFile(folder, (Path(directory) / name).relative_to(base).as_posix(), data))
+    return _at_most(found)
+
+
+def left_files_in_archive(folder: str, chunks: Any) -> list[LeftFile]:
+    """The regular files of a folder copied out of a container (``get_archive``) as LeftFiles."""
+    found = []
+    with tarfile.open(fileobj=io.BytesIO(b"".join(chunks))) as archive:
+        for member in archive.getmembers():
+            if member.isfile() and member.size <= MAX_LEFT_FILE_BYTES and "/" in member.name:
+                handle = archive.extractfile(member)
+                if handle is not None:
+                    found.append(LeftFile(folder, member.name.split("/", 1)[1], handle.read()))
+    return sorted(found, key=lambda left: left.path)
+
+
+def _at_most(found: list[LeftFile]) -> list[LeftFile]:
+    if len(found) > MAX_LEFT_FILES:
+        logger.warning("the run left {} files; uploading the first {}", len(found), MAX_LEFT_FILES)
+    return found[:MAX_LEFT_FILES]
 
 
 def _container_name(task_id: str) -> str:
@@ -344,17 +404,18 @@ class DockerBackend:
             return RunResult("cancelled", output=log_text, exit_code=exit_code)
         output = await asyncio.to_thread(self._agent_output, container, results) or log_text
         artifacts, session_link = extract_artifacts(output)
+        files = await asyncio.to_thread(self._left_files, container, results)
         if timed_out:
             limit = self.settings.worker_run_timeout_seconds
             message = f"The run exceeded its time limit of {limit} s and was stopped."
-            return RunResult("failed", output, exit_code, message, artifacts, session_link)
+            return RunResult("failed", output, exit_code, message, artifacts, session_link, files)
         if exit_code == 0:
-            return RunResult("succeeded", output, 0, "", artifacts, session_link)
+            return RunResult("succeeded", output, 0, "", artifacts, session_link, files)
         if await asyncio.to_thread(self._oom_killed, container):
             message = f"The run ran out of memory (limit {self.settings.worker_memory_limit}, OZ_WORKER_MEMORY_LIMIT)."
         else:
             message = failure_reason(log_text, exit_code)
-        return RunResult("failed", output, exit_code, message, artifacts, session_link)
+        return RunResult("failed", output, exit_code, message, artifacts, session_link, files)
 
     @staticmethod
     def _wait_exit(container: Any) -> int | None:
@@ -376,6 +437,18 @@ class DockerBackend:
             return _read_file_from_archive(chunks).decode("utf-8", "replace")
         except (docker.errors.NotFound, docker.errors.APIError, tarfile.TarError):
             return ""
+
+    @staticmethod
+    def _left_files(container: Any, results: Path) -> list[LeftFile]:
+        """The files the run left for the control plane: from the mounted folder, else (the engine
+        does not share this host's filesystem) copied out of the container."""
+        if (results / OUTPUT_FILE).exists():
+            return left_files_on_disk(results)
+        found: list[LeftFile] = []
+        for folder in LEFT_FOLDERS:
+            with contextlib.suppress(docker.errors.NotFound, docker.errors.APIError, tarfile.TarError):
+                found += left_files_in_archive(folder, container.get_archive(f"{RESULTS_DIR}/{folder}")[0])
+        return _at_most(found)
 
     @staticmethod
     def _oom_killed(container: Any) -> bool:
