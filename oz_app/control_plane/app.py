@@ -17,7 +17,7 @@ from starlette.middleware.cors import CORSMiddleware
 from oz_app import __version__, db
 from oz_app.bus import RUNS_TOPIC, Bus
 from oz_app.config import Settings
-from oz_app.control_plane import environments, provider_config, runs, service, tokens
+from oz_app.control_plane import environments, openapi, provider_config, runs, service, tokens
 from oz_app.control_plane.executor import Executor
 from oz_app.control_plane.http import Authenticator, RequestContextMiddleware, install_error_handlers
 from oz_app.control_plane.provider_config import ProviderCatalog
@@ -152,4 +152,5 @@ def build_api(plane: ControlPlane) -> FastAPI:
             expose_headers=["X-Request-Id"],
         )
     app.add_middleware(RequestContextMiddleware, max_body_bytes=settings.max_body_bytes)
+    openapi.install(app, API_PREFIX)
     return app

@@ -51,18 +51,57 @@ def _query(name: str, schema: dict[str, Any], description: str) -> dict[str, Any
     return {"name": name, "in": "query", "required": False, "schema": schema, "description": description}
 
 
-# The list reads its query itself (faster than FastAPI's parameters); this documents it.
+# The list reads its query itself (faster than FastAPI's parameters); this documents it: every
+# filter of the SDK's RunListParams, with its types and enums (CP-14).
 LIST_PARAMETERS = [
     _query("limit", {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT}, f"page size (default {DEFAULT_LIMIT})"),
     _query("cursor", {"type": "string", "maxLength": 2000}, "next_cursor of the previous page"),
-    _query("state", {"type": "array", "items": {"enum": sorted(RUN_STATES)}}, "only runs in these states"),
+    {
+        **_query("state", {"type": "array", "items": {"type": "string", "enum": sorted(RUN_STATES)}}, "any of"),
+        "style": "form",
+        "explode": True,
+    },
     _query("environment_id", {"type": "string", "maxLength": 32}, f"{NO_ENVIRONMENT!r} for runs without one"),
     _query("model_id", {"type": "string", "maxLength": 200}, "only runs of this model"),
+    _query("name", {"type": "string"}, "only runs whose config.name is this"),
     _query("created_after", {"type": "string", "format": "date-time"}, "RFC 3339, with a time zone"),
     _query("created_before", {"type": "string", "format": "date-time"}, "RFC 3339, with a time zone"),
+    _query("updated_after", {"type": "string", "format": "date-time"}, "RFC 3339, with a time zone"),
     _query("q", {"type": "string", "maxLength": MAX_QUERY_CHARS}, "text in the title or prompt, any case"),
-    _query("sort_by", {"enum": list(SORT_FIELDS)}, "created_at (default), updated_at or title"),
-    _query("sort_order", {"enum": ["asc", "desc"]}, "desc (default) or asc"),
+    _query("ancestor_run_id", {"type": "string", "maxLength": 36}, "only runs descended from this run"),
+    _query(
+        "artifact_type",
+        {"type": "string", "enum": ["PLAN", "PULL_REQUEST", "SCREENSHOT", "FILE", "EXTERNAL_REFERENCE"]},
+        "only runs with such an artifact",
+    ),
+    _query("execution_location", {"type": "string", "enum": ["LOCAL", "REMOTE"]}, "where the run executed"),
+    _query(
+        "source",
+        {
+            "type": "string",
+            "enum": "LINEAR API SLACK LOCAL SCHEDULED_AGENT WEB_APP GITHUB_ACTION CLOUD_MODE CLI JIRA SELF_IMPROVEMENT "
+            "GITHUB_WEBHOOK GITLAB_WEBHOOK AUTOFIX RUN_SCORER ORCHESTRATION".split(),
+        },
+        "what created the run",
+    ),
+    _query("creator", {"type": "string"}, "uid of the user or service account that created the run"),
+    _query("executor", {"type": "string"}, "uid of the user or agent that executed the run"),
+    _query("schedule_id", {"type": "string"}, "only runs started by this schedule"),
+    _query("automation_id", {"type": "string"}, "only runs whose metadata names this automation_id"),
+    _query("factory_uid", {"type": "string"}, "only runs executed by this factory's agents"),
+    _query("skill", {"type": "string"}, "alias of skill_spec"),
+    _query("skill_spec", {"type": "string"}, "only runs of this skill, e.g. owner/repo:path/to/SKILL.md"),
+    {
+        **_query(
+            "metadata",
+            {"type": "object", "additionalProperties": {"type": "string"}, "maxProperties": 5},
+            "exact key/value pairs, e.g. metadata[ticket_id]=VIS-238; several combine with AND",
+        ),
+        "style": "deepObject",
+        "explode": True,
+    },
+    _query("sort_by", {"type": "string", "enum": ["updated_at", "created_at", "title", "agent"]}, "the sort field"),
+    _query("sort_order", {"type": "string", "enum": ["asc", "desc"]}, "desc (default) or asc"),
 ]
 
 
