@@ -27,10 +27,20 @@ from typing import Any
 import httpx
 import pytest
 
+from tests import answers_seen
+
 IN_CI = os.environ.get("CI", "").lower() == "true"
 TEST_DATABASE = os.environ.get("OZ_TEST_DATABASE", "sqlite")
 POSTGRES_URL = os.environ.get("OZ_TEST_POSTGRES_URL", "postgres://postgres:postgres@127.0.0.1:5432/postgres")
 ADMIN_KEY = "test-admin-key-" + secrets.token_hex(8)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    answers_seen.start()  # CP-14: the document must list every answer the tests see
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    answers_seen.check(session)
 
 
 def missing(reason: str) -> None:

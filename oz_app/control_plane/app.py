@@ -21,6 +21,7 @@ from oz_app.control_plane import (
     artifacts,
     environments,
     identities,
+    openapi,
     provider_config,
     redirects,
     runs,
@@ -182,4 +183,5 @@ def build_api(plane: ControlPlane) -> FastAPI:
         max_body_bytes=settings.max_body_bytes,
         larger_bodies={artifacts.UPLOAD_PATH: artifacts.MAX_FILE_BYTES},
     )
+    openapi.install(app, API_PREFIX)
     return app

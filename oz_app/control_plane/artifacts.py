@@ -381,8 +381,11 @@ def build_router(auth: Authenticator, links: FileLinks) -> APIRouter:
             raise ApiError(404, f"Run {run_id} was not found.")
         return run
 
-    @router.get("/agent/artifacts/{uid}", summary="Get an artifact: a plan's content or a file's download link")
-    async def get_artifact(uid: str, request: Request) -> dict[str, Any]:
+    @router.get(
+        "/agent/artifacts/{artifact_uid}", summary="Get an artifact: a plan's content or a file's download link"
+    )
+    async def get_artifact(artifact_uid: str, request: Request) -> dict[str, Any]:
+        uid = artifact_uid
         caller = await auth(request) if request.headers.get("authorization") else None
         artifact = await Artifact.get_or_none(id=_id_or_404(uid, f"Artifact {uid[:MAX_ID]}"))
         visible = artifact is not None and (

@@ -58,15 +58,17 @@ _TIME = {"type": "string", "format": "date-time"}
 LIST_PARAMETERS = [
     _query("limit", {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT}, f"page size (default {DEFAULT_LIMIT})"),
     _query("cursor", {"type": "string", "maxLength": 2000}, "next_cursor of the previous page"),
-    _query("state", {"type": "array", "items": {"enum": sorted(RUN_STATES)}}, "only runs in these states"),
+    _query(
+        "state", {"type": "array", "items": {"type": "string", "enum": sorted(RUN_STATES)}}, "only runs in these states"
+    ),
     _query("environment_id", {"type": "string", "maxLength": 32}, f"{NO_ENVIRONMENT!r} for runs without one"),
     _query("created_after", _TIME, "RFC 3339, with a time zone"),
     _query("created_before", _TIME, "RFC 3339, with a time zone"),
     _query("updated_after", _TIME, "RFC 3339, with a time zone"),
     _query("q", {"type": "string", "maxLength": MAX_QUERY_CHARS}, "text in the title, prompt or skill, any case"),
-    _query("execution_location", {"enum": list(LOCATIONS)}, "where the run executed"),
-    _query("source", {"enum": list(SOURCES)}, "what created the run"),
-    _query("artifact_type", {"enum": list(ARTIFACT_TYPES)}, "runs with an artifact of this type"),
+    _query("execution_location", {"type": "string", "enum": list(LOCATIONS)}, "where the run executed"),
+    _query("source", {"type": "string", "enum": list(SOURCES)}, "what created the run"),
+    _query("artifact_type", {"type": "string", "enum": list(ARTIFACT_TYPES)}, "runs with an artifact of this type"),
     _query("ancestor_run_id", {"type": "string", "maxLength": 36}, "runs below this run (it must be yours)"),
     _query("skill_spec", {"type": "string", "maxLength": 1000}, "runs of this skill (owner/repo:path)"),
     _query("skill", {"type": "string", "maxLength": 1000}, "alias of skill_spec"),
@@ -85,8 +87,12 @@ LIST_PARAMETERS = [
         "schema": {"type": "object", "additionalProperties": {"type": "string"}},
         "description": f"metadata[key]=value pairs, all must match (at most {MAX_LABEL_FILTERS})",
     },
-    _query("sort_by", {"enum": list(SORT_FIELDS)}, "created_at (default), updated_at, title or agent (skill)"),
-    _query("sort_order", {"enum": ["asc", "desc"]}, "desc (default) or asc"),
+    _query(
+        "sort_by",
+        {"type": "string", "enum": list(SORT_FIELDS)},
+        "created_at (default), updated_at, title or agent (skill)",
+    ),
+    _query("sort_order", {"type": "string", "enum": ["asc", "desc"]}, "desc (default) or asc"),
 ]
 
 
