@@ -4,11 +4,26 @@ from __future__ import annotations
 
 from typing import Any
 
-from tortoise import fields
-from tortoise.models import Model
+from tortoise import fields, models
 
 TERMINAL_STATES = frozenset({"SUCCEEDED", "FAILED", "CANCELLED", "ERROR", "BLOCKED"})
 RUN_STATES = frozenset({"QUEUED", "PENDING", "CLAIMED", "INPROGRESS"}) | TERMINAL_STATES
+
+
+class _ModelMeta(models.ModelMeta):
+    """Tortoise reads every model's source for ``#:`` field comments, which these models do not
+    use; on Python 3.11 that parses this whole module once per model, 0.2 s of each start."""
+
+    def __new__(mcs, name: str, bases: tuple[type, ...], attrs: dict[str, Any]) -> models.ModelMeta:
+        attrs.setdefault("_no_comments", True)
+        return super().__new__(mcs, name, bases, attrs)
+
+
+class Model(models.Model, metaclass=_ModelMeta):
+    """Tortoise's model, without the source reading at import."""
+
+    class Meta:
+        abstract = True
 
 
 class Run(Model):
