@@ -26,6 +26,10 @@ class Model(models.Model, metaclass=_ModelMeta):
         abstract = True
 
 
+# Columns of runs a tenant's list is often narrowed by (see Run.Meta.indexes).
+FILTERED_COLUMNS = ("state", "model_id", "environment_id", "name", "schedule_id", "skill_spec")
+
+
 class Run(Model):
     """One execution of a prompt by an agent: in-process (LOCAL) or on a worker (REMOTE)."""
 
@@ -73,16 +77,14 @@ class Run(Model):
     class Meta:
         table = "runs"
         # A tenant's list is ordered by (created_at, id): the index gives that order, no sort.
+        # A filter of a tenant's list that matches few runs reads only those with (tenant, X, created_at, id).
         indexes = (
             ("tenant", "created_at", "id"),
             ("state", "created_at"),
             ("created_at", "id"),
             ("tenant", "updated_at", "id"),
-            ("parent_run_id",),
             ("conversation_id",),
-            ("schedule_id", "created_at"),
-            ("name", "created_at"),
-            ("skill_spec", "created_at"),
+            *(("tenant", column, "created_at", "id") for column in FILTERED_COLUMNS),
         )
 
     def __str__(self) -> str:
