@@ -18,9 +18,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import subprocess
 import sys
-import time
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -168,26 +166,9 @@ if __name__ == "__main__":
 def start_floor(database_url: str, data_dir: Path, env: dict[str, str], timeout: float = 30.0) -> Server:
     """Start the floor app in a process of its own; returns once ``/health`` answered 200.
     (The served process imports neither httpx nor the benchmarks' helpers.)"""
-    import httpx
-    from _common import Server, free_port
+    from _common import free_port, launch
 
     port = free_port()
     log_path = data_dir / f"floor-{port}.log"
     command = [sys.executable, str(Path(__file__)), "--database-url", database_url, "--port", str(port)]
-    url = f"http://127.0.0.1:{port}"
-    with log_path.open("ab") as log, httpx.Client(timeout=1.0) as probe:
-        started = time.perf_counter()
-        process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
-        server = Server(process, url, log_path, 0.0)
-        while time.perf_counter() - started < timeout:
-            if process.poll() is not None:
-                raise RuntimeError(f"the floor app exited with {process.returncode}:\n{log_path.read_text()}")
-            try:
-                if probe.get(url + "/health").status_code == 200:
-                    server.startup_s = time.perf_counter() - started
-                    return server
-            except httpx.TransportError:
-                pass
-            time.sleep(0.005)
-    server.stop()
-    raise RuntimeError(f"the floor app did not become healthy in {timeout} s:\n{log_path.read_text()}")
+    return launch(command, env, f"http://127.0.0.1:{port}", log_path, "the floor app", timeout)
