@@ -113,13 +113,21 @@ def start_server(
     ]  # fmt: skip
     if not control_plane:
         command.remove("--control-plane")
+    return launch(command, env, url, log_path, "the control plane", timeout, cwd)
+
+
+def launch(
+    command: list[str], env: dict[str, str], url: str, log_path: Path, what: str, timeout: float, cwd: Path = ROOT
+) -> Server:
+    """Run ``command`` (a server answering ``url + "/health"``); returns once that answered 200,
+    with the time it took."""
     with log_path.open("ab") as log, httpx.Client(timeout=1.0) as probe:
         started = time.perf_counter()
         process = subprocess.Popen(command, env=env, cwd=cwd, stdout=log, stderr=subprocess.STDOUT)
         server = Server(process, url, log_path, 0.0)
         while time.perf_counter() - started < timeout:
             if process.poll() is not None:
-                raise RuntimeError(f"the control plane exited with {process.returncode}:\n{log_path.read_text()}")
+                raise RuntimeError(f"{what} exited with {process.returncode}:\n{log_path.read_text()}")
             try:
                 if probe.get(url + "/health").status_code == 200:
                     server.startup_s = time.perf_counter() - started
@@ -128,7 +136,7 @@ def start_server(
                 pass
             time.sleep(0.005)
     server.stop()
-    raise RuntimeError(f"the control plane did not become healthy in {timeout} s:\n{log_path.read_text()}")
+    raise RuntimeError(f"{what} did not become healthy in {timeout} s:\n{log_path.read_text()}")
 
 
 def ms(seconds: float) -> str:

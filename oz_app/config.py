@@ -38,6 +38,11 @@ class ConfigError(Exception):
         self.problems = problems
 
 
+# Where the control plane fetches skills from unless OZ_SKILL_REPO_HOSTS says otherwise: a tenant's
+# environment names the repository, so an open list would let it make the server call any host.
+DEFAULT_SKILL_HOSTS = ("github.com", "gitlab.com", "bitbucket.org", "codeberg.org")
+
+
 @dataclass
 class ProviderSettings:
     """One provider from ``OZ_PROVIDER_<KEY>_*``."""
@@ -112,6 +117,7 @@ class Settings:
     trusted_proxies: str = ""
     tenant_tokens: str = "any"  # any | issued (SEC-4)
     local_repos_dir: Path | None = None  # file:// repositories allowed under it (CP-12); None: none
+    skill_repo_hosts: tuple[str, ...] = DEFAULT_SKILL_HOSTS  # hosts GET /agent fetches from; "*": any
 
     @property
     def is_postgres(self) -> bool:
@@ -257,6 +263,7 @@ def load_settings(env: Mapping[str, str] | None = None, **overrides: Any) -> Set
     local_repos_dir = Path(local_repos).expanduser().resolve() if local_repos else None
     if local_repos_dir is not None and not local_repos_dir.is_dir():
         problems.append(f"OZ_LOCAL_REPOS_DIR must be a folder, and {local_repos_dir} is not one.")
+    skill_hosts = tuple(names("OZ_SKILL_REPO_HOSTS")) if "OZ_SKILL_REPO_HOSTS" in values else DEFAULT_SKILL_HOSTS
     settings = Settings(
         data_dir=data_dir,
         database_url=database_url,
@@ -302,6 +309,7 @@ def load_settings(env: Mapping[str, str] | None = None, **overrides: Any) -> Set
         trusted_proxies=text("OZ_TRUSTED_PROXIES"),
         tenant_tokens=tenant_tokens,
         local_repos_dir=local_repos_dir,
+        skill_repo_hosts=skill_hosts,
     )
     if problems:
         raise ConfigError(problems)

@@ -6,8 +6,9 @@
 # /workspace/.oz) become the run's handoff attachments, FILE and SCREENSHOT artifacts (CP-13).
 #
 # Inputs (all optional): OZ_ENV_VARS (NAME=value lines), OZ_ENV_REPOS (owner/repo or URL
-# lines), OZ_ENV_SETUP_COMMANDS (shell command lines), OZ_MODEL_ID, OZ_TASK_PROMPT,
-# OZ_HARNESS_CMD (a command that receives the prompt as its last argument).
+# lines), OZ_ENV_SETUP_COMMANDS (shell command lines), OZ_MODEL_ID, OZ_TASK_PROMPT, OZ_HARNESS,
+# OZ_HARNESS_MODEL, OZ_REASONING_LEVEL, OZ_RUN_MODE, OZ_MCP_CONFIG, OZ_HARNESS_CMD (a command
+# that receives the prompt as its last argument).
 #
 # POSIX sh only: it must run under dash, bash and busybox sh, and needs no /tmp.
 
@@ -158,14 +159,46 @@ done
 IFS=$saved_ifs
 
 # --- the harness -----------------------------------------------------------------------
+# The run's config.harness (OZ_HARNESS: claude, codex or gemini; OZ_HARNESS_MODEL,
+# OZ_REASONING_LEVEL), its mode (OZ_RUN_MODE) and its MCP servers (OZ_MCP_CONFIG, JSON in the
+# {"mcpServers": {...}} shape) reach the CLI as its own flags and files, after the prompt.
 prompt=${OZ_TASK_PROMPT:-}
+harness=${OZ_HARNESS:-}
+if [ -z "$harness" ]; then
+    case ${OZ_MODEL_ID:-} in
+    codex* | gpt*) harness=codex ;;
+    gemini*) harness=gemini ;;
+    *) harness=claude ;;
+    esac
+fi
+model=${OZ_HARNESS_MODEL:-}
+mcp_file=''
+if [ -n "${OZ_MCP_CONFIG:-}" ]; then
+    mcp_file=$OZ_DIR/mcp.json
+    printf '%s\n' "$OZ_MCP_CONFIG" >"$mcp_file"
+fi
 if [ -n "${OZ_HARNESS_CMD:-}" ]; then
     set -- $OZ_HARNESS_CMD "$prompt" # split on purpose: it is a command with arguments
 else
-    case ${OZ_MODEL_ID:-} in
-    codex* | gpt*) set -- codex exec "$prompt" ;;
-    gemini*) set -- gemini -p "$prompt" ;;
-    *) set -- claude -p "$prompt" ;;
+    case $harness in
+    codex)
+        set -- codex exec "$prompt"
+        [ -n "$model" ] && set -- "$@" --model "$model"
+        [ -n "${OZ_REASONING_LEVEL:-}" ] && set -- "$@" -c "model_reasoning_effort=$OZ_REASONING_LEVEL"
+        ;;
+    gemini)
+        set -- gemini -p "$prompt"
+        [ -n "$model" ] && set -- "$@" --model "$model"
+        if [ -n "$mcp_file" ]; then # gemini reads MCP servers from the project's settings
+            mkdir -p "$WORKSPACE/.gemini" && cp "$mcp_file" "$WORKSPACE/.gemini/settings.json"
+        fi
+        ;;
+    *)
+        set -- claude -p "$prompt"
+        [ -n "$model" ] && set -- "$@" --model "$model"
+        [ -n "$mcp_file" ] && set -- "$@" --mcp-config "$mcp_file"
+        [ "${OZ_RUN_MODE:-}" = plan ] && set -- "$@" --permission-mode plan
+        ;;
     esac
 fi
 command -v "$1" >/dev/null 2>&1 ||

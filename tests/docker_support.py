@@ -41,6 +41,9 @@ leave*)
 esac
 echo "prompt: $2"
 echo "model: $OZ_MODEL_ID"
+shift 2
+echo "flags: $*"
+[ -f /workspace/.oz/mcp.json ] && echo "mcp file: $(cat /workspace/.oz/mcp.json)"
 echo "Opened https://github.com/acme/widgets/pull/42"
 echo "branch: oz/fix-widgets"
 echo "session link: https://oz.example/sessions/abc123"

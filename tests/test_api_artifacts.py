@@ -206,7 +206,7 @@ async def test_another_tenant_sees_nothing_and_odd_ids_are_404(plane: Server, to
         intruder.agent.runs.list_handoff_attachments(run_id)
     assert len(sdk(plane, ADMIN_KEY).agent.runs.list_handoff_attachments(run_id).attachments) == 1
     headers = {"Authorization": f"Bearer {token}"}
-    for odd in ("x" * 5000, "%00", "%E2%80%AE", "..", "a'b\"c", "%F0%9F%98%80" * 20, str(uuid.uuid4())):
+    for odd in ("x" * 5000, "%00", "%E2%80%AE", "...", "a'b\"c", "%F0%9F%98%80" * 20, str(uuid.uuid4())):
         for path in (f"/agent/artifacts/{odd}", f"/agent/runs/{odd}/handoff/attachments"):
             response = fetch(plane.api + path, headers=headers)
             assert response.status_code == 404, (path, response.text)

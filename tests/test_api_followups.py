@@ -143,3 +143,35 @@ def test_harness_model_reaches_the_provider(make_server, llm, token):
     run_id = client.agent.run(prompt="hi", config=config).run_id
     wait_for(lambda: _ended(client, run_id))
     assert llm.requests[-1]["body"]["model"] == "gpt-5-codex"
+
+
+async def test_a_worker_run_answers_a_follow_up_with_the_conversation(make_server, token):
+    """CP-11: a follow-up to a worker's run that ended reopens it for a worker, whose prompt holds
+    the earlier turns; the run's output keeps the first answer before the second."""
+    from tests.test_worker_hub import FakeWorker, _environment
+
+    server = make_server({})
+    client = sdk(server, token)
+    run_id = client.agent.run(prompt="Fix the build.", config={"environment_id": _environment(server, token)}).run_id
+    async with FakeWorker(server, worker_id="w-follow") as worker:
+        for answer in ("Fixed it.\n", "Tests added.\n"):
+            assignment = (await worker.receive())["data"]
+            assert assignment["task_id"] == run_id
+            await worker.send("task_claimed", {"task_id": run_id})
+            await worker.send("task_completed", {"task_id": run_id, "output": answer, "exit_code": 0})
+            await wait_async(lambda: client.agent.runs.retrieve(run_id).state == "SUCCEEDED")
+            if answer.startswith("Fixed"):
+                client.agent.runs.submit_followup(run_id, message="Add a test too.")
+    prompt = assignment["task"]["task_definition"]["prompt"]
+    assert "User: Fix the build." in prompt and "Agent: Fixed it." in prompt and prompt.endswith("Add a test too.")
+    assert client.agent.runs.retrieve(run_id).output == "Fixed it.\nTests added.\n"
+
+
+async def wait_async(condition, within: float = 10.0) -> None:
+    import asyncio
+
+    for _ in range(int(within / 0.05)):
+        if condition():
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError("condition not met")

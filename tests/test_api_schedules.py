@@ -150,7 +150,7 @@ BAD_BODIES = {
     "unknown-config": ({"agent_config": {"bogus": True}}, 422, "agent_config.bogus"),
     "refused-config": ({"agent_config": {"runner_id": "r"}}, 400, "agent_config.runner_id is not supported"),
     "unknown-environment": ({"agent_config": {"environment_id": "nope"}}, 404, "Environment nope"),
-    "unknown-agent": ({"agent_uid": "agent1"}, 400, "agent_uid"),
+    "unknown-agent": ({"agent_uid": "agent1"}, 404, "Agent agent1 was not found"),
     "unknown-field": ({"schedule": "daily"}, 422, "schedule"),
     "blank-name": ({"name": " "}, 422, "name"),
     "nul-in-prompt": ({"prompt": "a\u0000"}, 422, "prompt"),

@@ -4,6 +4,7 @@ folder, allowed by ``OZ_LOCAL_REPOS_DIR``), and runs and agents find a skill by 
 
 from __future__ import annotations
 
+import asyncio
 import secrets
 import subprocess
 from collections.abc import Iterator
@@ -203,3 +204,16 @@ async def test_last_run_order_resolve_and_agents_skills(tmp_path: Path, repos: P
         with pytest.raises(oz_agent_sdk.BadRequestError, match="No skill 'tools:nope'"):
             await client.agent.agent.update(agent.uid, skills=["tools:nope"])
         await http.aclose()
+
+
+def test_skills_are_fetched_only_from_the_allowed_hosts(tmp_path: Path) -> None:
+    """CP-12, SEC: a tenant's environment names its repositories, so the server fetches skills
+    only from OZ_SKILL_REPO_HOSTS (GitHub, GitLab, Bitbucket, Codeberg unless set): an address
+    inside the network is reported as not allowed, never fetched."""
+    from oz_app.control_plane.skills import FetchError, SkillLibrary, repo_of
+
+    library = SkillLibrary(tmp_path / "cache")
+    for url in ("http://169.254.169.254/latest/meta-data.git", "ssh://git@intranet:22/ops/x.git", "me@10.0.0.5:x.git"):
+        with pytest.raises(FetchError, match="OZ_SKILL_REPO_HOSTS"):
+            asyncio.run(library.skills_in(repo_of(url)))
+    assert not list((tmp_path / "cache").glob("*"))  # nothing was fetched

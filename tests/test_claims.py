@@ -15,7 +15,7 @@ import pytest
 
 from oz_app import db
 from oz_app.control_plane import service
-from oz_app.db.models import Run
+from oz_app.db.models import Artifact, Run, RunAncestor, RunLabel, StoredFile
 from tests.conftest import drop_postgres_database, new_postgres_database
 
 DIALECTS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
@@ -176,7 +176,8 @@ async def test_recover_expired_leases(url):
 
 
 async def test_sweep_retention_deletes_only_old_terminal_runs(url):
-    """CP-9: retention deletes terminal runs older than the cutoff and nothing else."""
+    """CP-9: retention deletes terminal runs older than the cutoff, with their metadata, lineage,
+    files and artifacts, and nothing else."""
     await db.connect(url)
     try:
         old, recent = timedelta(days=10), timedelta(days=1)
@@ -188,11 +189,23 @@ async def test_sweep_retention_deletes_only_old_terminal_runs(url):
             new_run("PENDING", age=old),
         ]
         await Run.bulk_create(old_done + kept)
+        stamp = service.now()
+        for run in (old_done[0], kept[0]):  # what belongs to a run goes with it, and only then
+            await RunLabel.create(run_id=run.id, key="k", value="v")
+            await RunAncestor.create(run_id=run.id, ancestor_id=kept[1].id, depth=1)
+            await StoredFile.create(
+                id=run.id, run_id=run.id, purpose="handoff", filename="f", data=b"x", created_at=stamp
+            )
+            await Artifact.create(
+                id=run.id, run_id=run.id, artifact_type="PLAN", title="p", kind="plan", created_at=stamp
+            )
 
         assert await service.sweep_retention(0) == 0  # 0 keeps everything
         assert await Run.all().count() == len(old_done) + len(kept)
         assert await service.sweep_retention(7) == len(old_done)
         assert sorted(await Run.all().values_list("id", flat=True)) == sorted(run.id for run in kept)
+        for model in (RunLabel, RunAncestor, StoredFile, Artifact):
+            assert await model.all().values_list("run_id", flat=True) == [kept[0].id], model
         assert await service.sweep_retention(7) == 0
     finally:
         await db.close()

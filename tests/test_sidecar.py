@@ -125,6 +125,31 @@ def test_harness_is_chosen_from_the_model(engine: dict[str, Any], model: str, cl
         assert f"the harness CLI '{cli}' is not installed" in logs
 
 
+def test_the_runs_harness_model_mode_and_mcp_servers_reach_the_cli(engine: dict[str, Any]) -> None:
+    """CP-11: config.harness picks the CLI whatever the model; its model, the run's plan mode and
+    the MCP servers (written to a file the CLI is pointed at) become the CLI's own flags."""
+    mcp = '{"mcpServers": {"fs": {"command": "mcp-fs", "args": ["--root", "/workspace"]}}}'
+    code, logs, files = run_sidecar(
+        engine, OZ_MODEL_ID="gpt-5", OZ_HARNESS="claude", OZ_HARNESS_MODEL="claude-haiku-4-5",
+        OZ_RUN_MODE="plan", OZ_MCP_CONFIG=mcp,
+    )  # fmt: skip
+    assert code == 0, logs
+    output = files[".oz/agent_output.txt"].decode()
+    flags = "--model claude-haiku-4-5 --mcp-config /workspace/.oz/mcp.json --permission-mode plan"
+    assert f"flags: {flags}" in output
+    assert json.loads(output.split("mcp file: ", 1)[1].splitlines()[0]) == json.loads(mcp)
+
+
+@pytest.mark.parametrize("harness", ["codex", "gemini"])
+def test_a_harness_whose_cli_is_missing_fails_naming_it(engine: dict[str, Any], harness: str) -> None:
+    """CP-11: config.harness.type chooses the CLI; a gemini run's MCP servers go to its project settings."""
+    mcp = '{"mcpServers": {"docs": {"url": "https://mcp.example/sse"}}}'
+    code, logs, files = run_sidecar(engine, OZ_MODEL_ID="claude-opus", OZ_HARNESS=harness, OZ_MCP_CONFIG=mcp)
+    assert code == 127 and f"the harness CLI '{harness}' is not installed" in logs
+    if harness == "gemini":
+        assert json.loads(files[".gemini/settings.json"]) == json.loads(mcp)
+
+
 def test_harness_command_override_gets_the_prompt_last(engine: dict[str, Any]) -> None:
     code, _, files = run_sidecar(engine, OZ_HARNESS_CMD="echo custom harness:", OZ_TASK_PROMPT="a $(dangerous) prompt")
     assert code == 0

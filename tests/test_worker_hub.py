@@ -205,3 +205,23 @@ async def test_a_result_delivered_after_reconnecting_is_recorded_once(make_serve
         await worker.send("task_completed", {"task_id": run_id, "output": "finished offline", "artifacts": []})
         run = await _state(client, run_id, "SUCCEEDED")
     assert run.output == "finished offline"
+
+
+def test_the_assignment_carries_the_runs_harness_mode_and_mcp_servers() -> None:
+    """CP-11: what the run's config asks of its harness goes to the sidecar, and nothing unset."""
+    from oz_app.control_plane.worker_hub import harness_inputs
+    from oz_app.db.models import Run
+
+    config = {
+        "harness": {"type": "codex", "model_id": "gpt-5-codex", "reasoning_level": "high"},
+        "mcp_servers": {"fs": {"command": "mcp-fs"}},
+    }
+    inputs = harness_inputs(Run(agent_config=config, mode="plan"))
+    assert inputs == {
+        "OZ_HARNESS": "codex",
+        "OZ_HARNESS_MODEL": "gpt-5-codex",
+        "OZ_REASONING_LEVEL": "high",
+        "OZ_RUN_MODE": "plan",
+        "OZ_MCP_CONFIG": '{"mcpServers": {"fs": {"command": "mcp-fs"}}}',
+    }
+    assert harness_inputs(Run(agent_config={"harness": {"type": "oz"}}, mode="normal")) == {}

@@ -59,7 +59,9 @@ class ControlPlane:
         self.executor = Executor(settings, manager, self.owner, self.runs, self.catalog)
         self.hub = WorkerHub(settings, self.vault, self.runs)
         self.scheduler = schedules.Scheduler(self.bus, self.creator)
-        self.skills = skills.SkillLibrary(settings.data_dir / "skills", settings.local_repos_dir)
+        self.skills = skills.SkillLibrary(
+            settings.data_dir / "skills", settings.local_repos_dir, settings.skill_repo_hosts
+        )
         skills.install(self.skills)  # runs of a skill and agents' skills find them here
         self.creator.identity_defaults = identities.identity_defaults
         self.creator.resolve_skill = skills.skill_for_run

@@ -85,6 +85,19 @@ def request_of(body: RunCreate) -> RunRequest:
     )
 
 
+async def check_environment(caller: Caller, config: dict[str, Any], field: str = "config") -> str | None:
+    """The environment a run's config names, which the caller must see (404 otherwise); MCP
+    servers need one, as they are handed to a harness in a worker's container."""
+    environment_id = config.get("environment_id")
+    if environment_id:
+        environment = await Environment.get_or_none(id=environment_id)
+        if environment is None or not caller.can_see(environment.tenant):
+            raise ApiError(404, f"Environment {environment_id} was not found.")
+    if config.get("mcp_servers") and not environment_id:
+        raise ApiError(400, f"{field}.mcp_servers go to a harness in a worker's container: give environment_id.")
+    return environment_id or None
+
+
 class RunCreator:
     """Checks a :class:`RunRequest` against what the caller can see and stores the run."""
 
@@ -95,13 +108,7 @@ class RunCreator:
 
     async def create(self, caller: Caller, request: RunRequest) -> Run:
         config = await self._config(caller, request)
-        environment_id = config.get("environment_id")
-        if environment_id:
-            environment = await Environment.get_or_none(id=environment_id)
-            if environment is None or not caller.can_see(environment.tenant):
-                raise ApiError(404, f"Environment {environment_id} was not found.")
-        if config.get("mcp_servers") and not environment_id:
-            raise ApiError(400, "config.mcp_servers go to a harness in a worker's container: give environment_id.")
+        environment_id = await check_environment(caller, config)
         prompt = request.prompt
         skill = request.skill or config.get("skill_spec") or next(iter(config.get("skills") or []), None)
         if skill:

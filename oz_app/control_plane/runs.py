@@ -9,13 +9,14 @@ import orjson
 from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, Response, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
+from tortoise import connections
 
 from oz_app.bus import Bus, run_topic, unseen
 from oz_app.control_plane import artifacts, run_list, schedules, service
 from oz_app.control_plane.http import ApiError, Caller
 from oz_app.control_plane.inputs import Text
 from oz_app.control_plane.run_create import RunCreate, RunCreator, request_of
-from oz_app.control_plane.run_items import row_item, run_item
+from oz_app.control_plane.run_items import LIST_SELECT, row_item, run_item
 from oz_app.db.models import TERMINAL_STATES, Run
 
 __all__ = ["build_router", "follow_run", "row_item", "run_item"]
@@ -153,10 +154,17 @@ def build_router(auth: Any, runs: service.RunService, creator: RunCreator) -> AP
         return _json_response(page)
 
     @router.get("/agent/runs/{run_id}", summary="Get one run")
-    async def get_run(run_id: RunId, caller: CallerDep) -> dict[str, Any]:
-        item = run_item(await visible_run(run_id, caller))
+    async def get_run(run_id: RunId, caller: CallerDep) -> Response:
+        # Read as a list reads a page (plain SQL, the row straight into the item): several
+        # times cheaper than a Run object and FastAPI's encoder.
+        connection = connections.get("default")
+        mark = "$1" if connection.capabilities.dialect == "postgres" else "?"
+        _, rows = await connection.execute_query(f'{LIST_SELECT} WHERE "id"={mark}', [run_id])
+        if not rows or not (caller.is_admin or rows[0]["tenant"] == caller.tenant):
+            raise ApiError(404, f"Run {run_id} was not found.")
+        item = row_item(rows[0])
         await _add_related([item])
-        return item
+        return _json_response(item)
 
     @router.get("/agent/runs/{run_id}/events", summary="Follow a run live (server-sent events)")
     async def follow(run_id: RunId, caller: CallerDep) -> StreamingResponse:

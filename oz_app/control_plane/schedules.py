@@ -30,7 +30,7 @@ from oz_app.control_plane.environments import cloud_config
 from oz_app.control_plane.http import ApiError, Caller
 from oz_app.control_plane.inputs import Text, check_json
 from oz_app.control_plane.run_config import parse_config, parse_labels
-from oz_app.control_plane.run_create import RunCreator, RunRequest
+from oz_app.control_plane.run_create import RunCreator, RunRequest, check_environment
 from oz_app.db.models import Environment, Schedule
 
 SCHEDULES_TOPIC = "schedules"  # a schedule was created, changed or resumed: recompute the next wake
@@ -130,13 +130,7 @@ def _agent_config(raw: Any) -> dict[str, Any]:
 async def _check_references(creator: RunCreator, owner: Caller, fields: dict[str, Any]) -> None:
     """What a run of this schedule names must exist for its owner now, not fail at every tick."""
     config, agent_uid = fields["agent_config"], fields["agent_uid"]
-    environment_id = config.get("environment_id")
-    if environment_id:
-        environment = await Environment.get_or_none(id=environment_id)
-        if environment is None or not owner.can_see(environment.tenant):
-            raise ApiError(404, f"Environment {environment_id} was not found.")
-    if config.get("mcp_servers") and not environment_id:
-        raise ApiError(400, "agent_config.mcp_servers go to a harness in a worker's container: give environment_id.")
+    await check_environment(owner, config, "agent_config")
     if agent_uid:
         if creator.identity_defaults is None:
             raise ApiError(400, "agent_uid names an agent, but this control plane has no agents.")

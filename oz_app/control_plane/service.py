@@ -26,7 +26,7 @@ from tortoise.transactions import in_transaction
 
 from oz_app.bus import RUNS_TOPIC, Bus, run_topic
 from oz_app.control_plane.conversation import new_turn
-from oz_app.db.models import TERMINAL_STATES, Run
+from oz_app.db.models import TERMINAL_STATES, Artifact, Run, RunAncestor, RunLabel, StoredFile
 
 ACTIVE_STATES = ("QUEUED", "PENDING", "CLAIMED", "INPROGRESS")
 # States in which a run can be held by a claimer; QUEUED is held while it waits for a provider (PR-5).
@@ -228,7 +228,17 @@ async def sweep_retention(days: int) -> int:
     if days <= 0:
         return 0
     cutoff = now() - timedelta(days=days)
-    deleted = await Run.filter(state__in=list(TERMINAL_STATES), updated_at__lt=cutoff).delete()
+    old = Run.filter(state__in=list(TERMINAL_STATES), updated_at__lt=cutoff)
+    ids = list(await old.values_list("id", flat=True))
+    deleted = 0
+    for start in range(0, len(ids), 500):  # what belongs to a run goes with it, in one transaction
+        batch = ids[start : start + 500]
+        async with in_transaction():
+            await RunLabel.filter(run_id__in=batch).delete()
+            await RunAncestor.filter(run_id__in=batch).delete()
+            await StoredFile.filter(run_id__in=batch).delete()
+            await Artifact.filter(run_id__in=batch, room_id__isnull=True).delete()
+            deleted += await Run.filter(id__in=batch).delete()
     if deleted:
         logger.info("retention: deleted {} runs finished before {}", deleted, cutoff.isoformat())
     return deleted

@@ -26,6 +26,7 @@ from loguru import logger
 from tortoise.expressions import Q
 from tortoise.functions import Max
 
+from oz_app.config import DEFAULT_SKILL_HOSTS
 from oz_app.control_plane.environments import valid_repo
 from oz_app.control_plane.http import ApiError, Caller
 from oz_app.control_plane.inputs import Text, text_problem
@@ -186,12 +187,24 @@ class Listing:
     unavailable: list[dict[str, Any]] = field(default_factory=list)
 
 
+def host_of(url: str) -> str:
+    """The host a repository URL names: ``https://host/...``, ``ssh://user@host:22/...`` or ``user@host:path``."""
+    if "://" in url:
+        address = url.split("://", 1)[1].split("/", 1)[0]
+    else:
+        address = url.split(":", 1)[0]
+    return address.rpartition("@")[2].split(":", 1)[0].lower()
+
+
 class SkillLibrary:
     """Fetches and reads the skills of repositories, cached under ``cache_dir``."""
 
-    def __init__(self, cache_dir: Path, local_root: Path | None = None) -> None:
+    def __init__(
+        self, cache_dir: Path, local_root: Path | None = None, hosts: tuple[str, ...] = DEFAULT_SKILL_HOSTS
+    ) -> None:
         self.cache_dir = cache_dir
         self.local_root = local_root
+        self.hosts = {host.lower() for host in hosts}
         self._locks: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
         self._read: dict[str, tuple[bytes, list[Skill]]] = {}  # cache key -> (commit, skills)
         self._failed: dict[str, tuple[float, str]] = {}  # cache key -> (when, why)
@@ -206,8 +219,12 @@ class SkillLibrary:
 
     async def skills_in(self, repo: Repo, refresh: bool = False) -> list[Skill]:
         """The skills of ``repo``, fetched when not cached or when ``refresh``."""
-        if repo.url.startswith("file://") and not valid_repo(repo.url, self.local_root):
-            raise FetchError("local repositories are allowed only under OZ_LOCAL_REPOS_DIR")
+        if repo.url.startswith("file://"):
+            if not valid_repo(repo.url, self.local_root):
+                raise FetchError("local repositories are allowed only under OZ_LOCAL_REPOS_DIR")
+        elif "*" not in self.hosts and host_of(repo.url) not in self.hosts:
+            allowed = ", ".join(sorted(self.hosts)) or "none"
+            raise FetchError(f"this server fetches skills only from OZ_SKILL_REPO_HOSTS ({allowed})")
         key = hashlib.sha256(repo.url.encode()).hexdigest()[:32]
         folder = self.cache_dir / key
         async with self._locks[key]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hmac
+import json
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -301,6 +302,7 @@ class WorkerHub:
                 "OZ_ENV_REPOS": "\n".join(environment.repos),
                 "OZ_ENV_SETUP_COMMANDS": "\n".join(environment.setup_commands),
                 "OZ_ENV_VARS": "\n".join(f"{name}={value}" for name, value in env_vars.items()),
+                **harness_inputs(run),
             },
         }
 
@@ -318,6 +320,22 @@ async def _store_artifacts(run_id: str, reported: Any) -> None:
             await add_artifacts(run.id, run.tenant, [item])
         except ArtifactError as exc:
             logger.warning("run {}: an artifact the worker reported was not stored: {}", run_id, exc)
+
+
+def harness_inputs(run: Run) -> dict[str, str]:
+    """What the sidecar hands the harness CLI from the run's config (CP-11): harness type, model,
+    reasoning level, the run's mode and its MCP servers; only what is set."""
+    config = run.agent_config or {}
+    harness = config.get("harness") or {}
+    servers = config.get("mcp_servers") or {}
+    values = {
+        "OZ_HARNESS": harness.get("type") if harness.get("type") != "oz" else None,
+        "OZ_HARNESS_MODEL": harness.get("model_id"),
+        "OZ_REASONING_LEVEL": harness.get("reasoning_level"),
+        "OZ_RUN_MODE": run.mode if run.mode != "normal" else None,
+        "OZ_MCP_CONFIG": json.dumps({"mcpServers": servers}) if servers else None,
+    }
+    return {name: str(value) for name, value in values.items() if value}
 
 
 async def _refuse(websocket: WebSocket, code: int, message: str) -> None:

@@ -4,11 +4,30 @@ from __future__ import annotations
 
 from typing import Any
 
-from tortoise import fields
-from tortoise.models import Model
+from tortoise import fields, models
 
 TERMINAL_STATES = frozenset({"SUCCEEDED", "FAILED", "CANCELLED", "ERROR", "BLOCKED"})
 RUN_STATES = frozenset({"QUEUED", "PENDING", "CLAIMED", "INPROGRESS"}) | TERMINAL_STATES
+
+
+class _ModelMeta(models.ModelMeta):
+    """Tortoise reads every model's source for ``#:`` field comments, which these models do not
+    use; on Python 3.11 that parses this whole module once per model, 0.2 s of each start."""
+
+    def __new__(mcs, name: str, bases: tuple[type, ...], attrs: dict[str, Any]) -> models.ModelMeta:
+        attrs.setdefault("_no_comments", True)
+        return super().__new__(mcs, name, bases, attrs)
+
+
+class Model(models.Model, metaclass=_ModelMeta):
+    """Tortoise's model, without the source reading at import."""
+
+    class Meta:
+        abstract = True
+
+
+# Columns of runs a tenant's list is often narrowed by (see Run.Meta.indexes).
+FILTERED_COLUMNS = ("state", "model_id", "environment_id", "name", "schedule_id", "skill_spec")
 
 
 class Run(Model):
@@ -58,16 +77,14 @@ class Run(Model):
     class Meta:
         table = "runs"
         # A tenant's list is ordered by (created_at, id): the index gives that order, no sort.
+        # A filter of a tenant's list that matches few runs reads only those with (tenant, X, created_at, id).
         indexes = (
             ("tenant", "created_at", "id"),
             ("state", "created_at"),
             ("created_at", "id"),
             ("tenant", "updated_at", "id"),
-            ("parent_run_id",),
             ("conversation_id",),
-            ("schedule_id", "created_at"),
-            ("name", "created_at"),
-            ("skill_spec", "created_at"),
+            *(("tenant", column, "created_at", "id") for column in FILTERED_COLUMNS),
         )
 
     def __str__(self) -> str:
