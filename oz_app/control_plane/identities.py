@@ -12,6 +12,7 @@ on-behalf-of, harness secrets, the CREATOR credential strategy) are refused with
 the field, never stored and ignored.
 """
 
+import re
 import uuid
 from typing import Annotated, Any, Literal, Self
 
@@ -25,7 +26,6 @@ from oz_app.control_plane.http import ApiError, Caller
 from oz_app.control_plane.inputs import Text, text_problem
 from oz_app.db.models import Agent, Environment, User
 from oz_app.secrets import Vault
-from oz_app.workspace.service import AGENT_NAME
 
 AgentUid = Annotated[Text, Path(max_length=32)]  # longer ids name no agent
 FactoryUid = Annotated[Text | None, Query(max_length=200)]
@@ -35,6 +35,9 @@ HARNESS_COLUMN = {"oz": "default", "claude": "claude-code", "gemini": "gemini-cl
 SDK_HARNESS = {column: sdk for sdk, column in HARNESS_COLUMN.items()}
 BASE_HARNESSES = {**HARNESS_COLUMN, **{column: column for column in HARNESS_COLUMN.values()}, "custom": "custom"}
 USER_TENANT = "user:"
+
+# A name an agent is mentioned by in a room (@name); the workspace checks it too.
+AGENT_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,63}$")
 
 
 class _Strict(BaseModel):

@@ -18,11 +18,11 @@ from typing import Any
 from tortoise.transactions import in_transaction
 
 from oz_app.control_plane import artifacts
+from oz_app.control_plane.identities import AGENT_NAME
 from oz_app.control_plane.service import now
 from oz_app.control_plane.tokens import user_tenant
 from oz_app.db.models import Agent, Artifact, Message, Notification, Room, Task, User
 
-AGENT_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,63}$")
 USERNAME = re.compile(r"^[A-Za-z0-9_.-]{3,64}$")
 TASK_STATUSES = ("backlog", "in_progress", "done")
 PRIORITIES = ("low", "medium", "high")
