@@ -93,7 +93,7 @@ ANSWERS: dict[tuple[str, str], Answer] = {
     ("GET", "/agent/runs/{run_id}/handoff/attachments"): Answer("list_handoff_attachments", s.HandoffAttachmentList),
     ("POST", "/agent/runs/{run_id}/followups"): Answer("submit_followup", s.FollowupAccepted),
     # the SDK's agent resource
-    ("GET", "/agent"): Answer("list_agent_skills", s.AgentSkillList),
+    ("GET", "/agent"): Answer("list_agent_skills", s.AgentSkillList, errors=_codes(404)),
     ("GET", "/agent/artifacts/{artifact_uid}"): Answer("get_artifact", s.ArtifactResponse, optional_auth=True),
     ("GET", "/files/{file_id}"): Answer(
         "download_file",
@@ -102,19 +102,19 @@ ANSWERS: dict[tuple[str, str], Answer] = {
         errors=_codes(403),
         optional_auth=True,
     ),
-    ("POST", "/selfhosted/runs/{run_id}/files"): Answer("upload_file", s.StoredFileAnswer),
+    ("POST", "/selfhosted/runs/{run_id}/files"): Answer("upload_file", s.StoredFileAnswer, errors=_codes(413, 422)),
     ("GET", "/agent/environments"): Answer("list_cloud_environments", s.CloudEnvironmentList),
-    ("POST", "/agent/schedules"): Answer("create_schedule", s.ScheduledAgentItem),
+    ("POST", "/agent/schedules"): Answer("create_schedule", s.ScheduledAgentItem, errors=_codes(404)),
     ("GET", "/agent/schedules"): Answer("list_schedules", s.ScheduleList),
     ("GET", "/agent/schedules/{schedule_id}"): Answer("get_schedule", s.ScheduledAgentItem),
     ("PUT", "/agent/schedules/{schedule_id}"): Answer("update_schedule", s.ScheduledAgentItem),
     ("DELETE", "/agent/schedules/{schedule_id}"): Answer("delete_schedule", s.ScheduleDeleted),
     ("POST", "/agent/schedules/{schedule_id}/pause"): Answer("pause_schedule", s.ScheduledAgentItem),
     ("POST", "/agent/schedules/{schedule_id}/resume"): Answer("resume_schedule", s.ScheduledAgentItem),
-    ("POST", "/agent/identities"): Answer("create_agent_identity", s.AgentResponse),
+    ("POST", "/agent/identities"): Answer("create_agent_identity", s.AgentResponse, errors=_codes(404, 409)),
     ("GET", "/agent/identities"): Answer("list_agent_identities", s.AgentIdentityList),
     ("GET", "/agent/identities/{uid}"): Answer("get_agent_identity", s.AgentResponse),
-    ("PUT", "/agent/identities/{uid}"): Answer("update_agent_identity", s.AgentResponse),
+    ("PUT", "/agent/identities/{uid}"): Answer("update_agent_identity", s.AgentResponse, errors=_codes(409)),
     ("DELETE", "/agent/identities/{uid}"): Answer("delete_agent_identity"),
     ("GET", "/agent/sessions/{session_uuid}/redirect"): Answer(
         "check_session_redirect", s.SessionRedirect, optional_auth=True
