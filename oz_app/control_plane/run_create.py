@@ -122,7 +122,7 @@ class RunCreator:
         fields = {
             "id": run_id,
             "tenant": caller.tenant,
-            "title": request.title or config.get("name") or first_line or skill or "Follow-up",
+            "title": (request.title or config.get("name") or first_line or skill or "Continued conversation")[:500],
             "prompt": prompt,
             "state": "PENDING" if environment_id else "QUEUED",
             "agent_config": config,

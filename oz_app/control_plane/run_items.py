@@ -35,7 +35,7 @@ def _item(stored: dict[str, Any]) -> dict[str, Any]:
             "retryable": None if retryable is None else bool(retryable),
         }
     started_at = _stored_time(stored["started_at"])
-    config = _stored_json(stored["agent_config"]) or {}
+    config = stored_json(stored["agent_config"]) or {}
     skill_spec = stored["skill_spec"]
     agent = stored["agent_identity_uid"]
     return {
@@ -44,12 +44,12 @@ def _item(stored: dict[str, Any]) -> dict[str, Any]:
         "title": stored["title"],
         "prompt": stored["prompt"],
         "state": stored["state"],
-        "created_at": _stored_iso(stored["created_at"]),
-        "updated_at": _stored_iso(stored["updated_at"]),
+        "created_at": stored_iso(stored["created_at"]),
+        "updated_at": stored_iso(stored["updated_at"]),
         "started_at": None if started_at is None else started_at.isoformat(),
         "agent_config": config,
         "agent_skill": {"full_path": skill_spec, "name": config.get("name")} if skill_spec else None,
-        "artifacts": _stored_json(stored["artifacts"]),
+        "artifacts": stored_json(stored["artifacts"]),
         "status_message": status,
         "session_id": run_id,  # a run is its own live session (see redirects.py)
         "session_link": stored["session_link"],
@@ -57,7 +57,7 @@ def _item(stored: dict[str, Any]) -> dict[str, Any]:
         "run_time": _run_time(started_at, _stored_time(stored["finished_at"])),
         "is_run_type_cancellable": True,
         "source": stored["source"],
-        "metadata": _stored_json(stored["labels"]) or {},
+        "metadata": stored_json(stored["labels"]) or {},
         "parent_run_id": stored["parent_run_id"],
         "conversation_id": stored["conversation_id"],
         "creator": _profile(stored["creator"]),
@@ -67,12 +67,12 @@ def _item(stored: dict[str, Any]) -> dict[str, Any]:
         "mode": stored["mode"],
         "followups": [
             {"message": turn.get("message"), "mode": turn.get("mode"), "sent_at": turn.get("at")}
-            for turn in _stored_json(stored["turns"]) or []
+            for turn in stored_json(stored["turns"]) or []
         ],
         "output": stored["output"],
         "provider": stored["provider"],
         "provider_model": stored["provider_model"],
-        "attempts": _stored_json(stored["attempts"]),
+        "attempts": stored_json(stored["attempts"]),
     }
 
 
@@ -103,7 +103,7 @@ def _stored_time(value: Any) -> datetime | None:
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
-def _stored_iso(value: Any) -> str | None:
+def stored_iso(value: Any) -> str | None:
     """``_stored_time(value).isoformat()``. Text exactly as Tortoise writes a UTC time to SQLite,
     ``2026-01-31 12:00:00[.123456]+00:00`` (no fraction when it is zero), is that already but for
     the "T", and is taken as is: a page has sixty timestamps and isoformat() is not cheap."""
@@ -118,7 +118,7 @@ def _stored_iso(value: Any) -> str | None:
     return None if stamp is None else stamp.isoformat()
 
 
-def _stored_json(value: Any) -> Any:
+def stored_json(value: Any) -> Any:
     """A JSON column: text on SQLite (and from asyncpg without a codec), decoded as Tortoise does."""
     return orjson.loads(value) if isinstance(value, (str, bytes)) else value
 
