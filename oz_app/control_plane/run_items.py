@@ -15,8 +15,9 @@ def run_item(run: Run) -> dict[str, Any]:
     return _item({column: getattr(run, column) for column in LIST_COLUMNS})
 
 
-def _profile(uid: str | None, agent: bool = False) -> dict[str, Any] | None:
-    """A principal as the SDK's ``UserProfile``: a workspace user, or a token's tenant or an agent."""
+def profile(uid: str | None, agent: bool = False) -> dict[str, Any] | None:
+    """A principal as the SDK's ``UserProfile``: a workspace user, or a token's tenant or an agent
+    (runs' creator and executor, schedules' authors)."""
     if not uid:
         return None
     person = uid.startswith("user:") and not agent
@@ -34,7 +35,7 @@ def _item(stored: dict[str, Any]) -> dict[str, Any]:
             "error_code": stored["error_code"],
             "retryable": None if retryable is None else bool(retryable),
         }
-    started_at = _stored_time(stored["started_at"])
+    started_at = stored_time(stored["started_at"])
     config = stored_json(stored["agent_config"]) or {}
     skill_spec = stored["skill_spec"]
     agent = stored["agent_identity_uid"]
@@ -54,14 +55,14 @@ def _item(stored: dict[str, Any]) -> dict[str, Any]:
         "session_id": run_id,  # a run is its own live session (see redirects.py)
         "session_link": stored["session_link"],
         "execution_location": stored["execution_location"],
-        "run_time": _run_time(started_at, _stored_time(stored["finished_at"])),
+        "run_time": _run_time(started_at, stored_time(stored["finished_at"])),
         "is_run_type_cancellable": True,
         "source": stored["source"],
         "metadata": stored_json(stored["labels"]) or {},
         "parent_run_id": stored["parent_run_id"],
         "conversation_id": stored["conversation_id"],
-        "creator": _profile(stored["creator"]),
-        "executor": _profile(agent, agent=True) if agent else _profile(stored["executor"]),
+        "creator": profile(stored["creator"]),
+        "executor": profile(agent, agent=True) if agent else profile(stored["executor"]),
         "scope": {"type": "User" if tenant.startswith("user:") else "Team", "uid": tenant},
         "schedule_id": stored["schedule_id"],  # replaced by the schedule itself (runs._add_related)
         "mode": stored["mode"],
@@ -93,7 +94,7 @@ LIST_COLUMNS = (
 LIST_SELECT = "SELECT " + ",".join(f'"{column}"' for column in LIST_COLUMNS) + ' FROM "runs"'
 
 
-def _stored_time(value: Any) -> datetime | None:
+def stored_time(value: Any) -> datetime | None:
     """A stored timestamp as Tortoise reads it: SQLite gives text, asyncpg a datetime; either
     way it ends up aware, in UTC."""
     if value is None:
@@ -104,7 +105,7 @@ def _stored_time(value: Any) -> datetime | None:
 
 
 def stored_iso(value: Any) -> str | None:
-    """``_stored_time(value).isoformat()``. Text exactly as Tortoise writes a UTC time to SQLite,
+    """``stored_time(value).isoformat()``. Text exactly as Tortoise writes a UTC time to SQLite,
     ``2026-01-31 12:00:00[.123456]+00:00`` (no fraction when it is zero), is that already but for
     the "T", and is taken as is: a page has sixty timestamps and isoformat() is not cheap."""
     if (
@@ -114,7 +115,7 @@ def stored_iso(value: Any) -> str | None:
         and (len(value) == 25 or (len(value) == 32 and value[19] == "." and value[20:26] != "000000"))
     ):
         return f"{value[:10]}T{value[11:]}"
-    stamp = _stored_time(value)
+    stamp = stored_time(value)
     return None if stamp is None else stamp.isoformat()
 
 

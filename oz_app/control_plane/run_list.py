@@ -203,11 +203,13 @@ async def _filters(request: Request, caller: Caller, sql: _Sql) -> None:
         where.append(f'"source"={sql.param(source)}')
     if (skill := _skill(request)) is not None:
         where.append(f'"skill_spec"={sql.param(skill)}')
-    for name, column, op in (("created_after", "created_at", ">"), ("created_before", "created_at", "<")):
+    for name, column, op in (
+        ("created_after", "created_at", ">"),
+        ("created_before", "created_at", "<"),
+        ("updated_after", "updated_at", ">"),
+    ):
         if (stamp := _timestamp(request, name)) is not None:
             where.append(f'"{column}"{op}{sql.param(stamp)}')
-    if (stamp := _timestamp(request, "updated_after")) is not None:
-        where.append(f'"updated_at">{sql.param(stamp)}')
     if text := _one(request, "q", max_length=MAX_QUERY_CHARS):
         pattern = f"%{escape_like(text)}%"
         columns = ('CAST("title" AS VARCHAR)', 'CAST("prompt" AS VARCHAR)', "COALESCE(\"skill_spec\", '')")

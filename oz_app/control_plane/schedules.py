@@ -31,6 +31,7 @@ from oz_app.control_plane.http import ApiError, Caller
 from oz_app.control_plane.inputs import Text, check_json
 from oz_app.control_plane.run_config import parse_config, parse_labels
 from oz_app.control_plane.run_create import RunCreator, RunRequest, check_environment
+from oz_app.control_plane.run_items import profile
 from oz_app.db.models import Environment, Schedule
 
 SCHEDULES_TOPIC = "schedules"  # a schedule was created, changed or resumed: recompute the next wake
@@ -62,13 +63,6 @@ class ScheduleCreate(ScheduleUpdate):
 
     enabled: bool = True
     team: bool | None = None
-
-
-def profile(uid: str | None) -> dict[str, Any] | None:
-    """A tenant as the SDK's ``UserProfile``, as runs show their creator."""
-    if not uid:
-        return None
-    return {"uid": uid, "type": "user" if uid.startswith("user:") else "service_account"}
 
 
 def schedule_item(schedule: Schedule, environment: Environment | None) -> dict[str, Any]:

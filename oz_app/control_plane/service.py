@@ -308,15 +308,30 @@ class RunService:
         return run
 
     async def transition(
-        self, run_id: str, from_states: Iterable[str], to_state: str, holder: str | None = None, **changes: Any
+        self,
+        run_id: str,
+        from_states: Iterable[str],
+        to_state: str,
+        holder: str | None = None,
+        related: Callable[[], Awaitable[None]] | None = None,
+        **changes: Any,
     ) -> bool:
-        """:func:`transition`, announced when it moved the run."""
+        """:func:`transition`, announced when it moved the run. ``related`` writes what belongs to
+        the change (a worker's artifacts) in the same transaction, so whoever sees the run moved
+        finds it."""
         tenant = changes.pop("tenant", None)
-        if not await transition(run_id, from_states, to_state, holder, **changes):
+        if related is None:
+            moved = await transition(run_id, from_states, to_state, holder, **changes)
+        else:
+            async with in_transaction():
+                moved = await transition(run_id, from_states, to_state, holder, **changes)
+                if moved:
+                    await related()
+        if not moved:
             return False
         self.announce(run_id, to_state, tenant=tenant, status_message=changes.get("status_message"))
         if to_state in TERMINAL_STATES and to_state != "CANCELLED":
-            await self.answer_waiting_followups(run_id)
+            await self._answer_waiting_followups(run_id)
         return True
 
     async def follow_up(self, run_id: str, message: str, mode: str) -> str:
@@ -338,7 +353,7 @@ class RunService:
         self.announce(run_id, state, tenant=run.tenant)
         return state
 
-    async def answer_waiting_followups(self, run_id: str) -> None:
+    async def _answer_waiting_followups(self, run_id: str) -> None:
         """A run that ended with follow-ups sent while it executed starts again to answer them."""
         if not await Run.filter(id=run_id, followups_waiting__gt=0).exists():
             return

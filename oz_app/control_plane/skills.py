@@ -30,6 +30,7 @@ from oz_app.config import DEFAULT_SKILL_HOSTS
 from oz_app.control_plane.environments import valid_repo
 from oz_app.control_plane.http import ApiError, Caller
 from oz_app.control_plane.inputs import Text, text_problem
+from oz_app.control_plane.run_items import stored_time
 from oz_app.db.models import Environment, Run
 
 SKILL_FILE = "SKILL.md"
@@ -380,12 +381,7 @@ async def last_runs(caller: Caller, ids: Iterable[str]) -> dict[str, datetime]:
     if not caller.is_admin:
         query = query.filter(tenant=caller.tenant)
     rows = await query.group_by("skill_spec").annotate(last=Max("created_at")).values("skill_spec", "last")
-    return {row["skill_spec"]: _as_time(row["last"]) for row in rows if row["last"] is not None}
-
-
-def _as_time(value: Any) -> datetime:
-    stamp = datetime.fromisoformat(value) if isinstance(value, str) else value
-    return stamp.replace(tzinfo=UTC) if stamp.tzinfo is None else stamp
+    return {row["skill_spec"]: last for row in rows if (last := stored_time(row["last"])) is not None}
 
 
 def skills_view(listing: Listing, last: dict[str, datetime], include_malformed: bool, sort_by: str) -> dict[str, Any]:

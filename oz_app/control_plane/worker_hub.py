@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import hmac
 import json
 import time
@@ -17,7 +18,6 @@ from typing import Any
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from loguru import logger
-from tortoise.transactions import in_transaction
 
 from oz_app.config import Settings
 from oz_app.control_plane import service
@@ -217,16 +217,12 @@ class WorkerHub:
             changes["retryable"] = False
             state = "FAILED"
         # The artifacts are stored with the result, in one transaction: whoever sees the run
-        # ended finds them (CP-13); it is announced once committed.
-        async with in_transaction():
-            moved = await service.transition(run_id, ["CLAIMED", "INPROGRESS"], state, connection.worker_id, **changes)
-            if moved:
-                await _store_artifacts(run_id, data.get("artifacts"))
-        if moved:
-            self.runs.announce(run_id, state, status_message=changes.get("status_message"))
+        # ended finds them (CP-13).
+        store = functools.partial(_store_artifacts, run_id, data.get("artifacts"))
+        holder = connection.worker_id
+        if await self.runs.transition(run_id, ["CLAIMED", "INPROGRESS"], state, holder, related=store, **changes):
             if output.startswith(streamed):
                 self.runs.announce_output(run_id, len(streamed), output[len(streamed) :])
-            await self.runs.answer_waiting_followups(run_id)
         connection.running.discard(run_id)
         connection.full = False
         self.wake()
