@@ -242,6 +242,14 @@ async def _plane(tmp_path: Path) -> AsyncIterator[tuple[Any, Any]]:
             yield app.state.plane, client
 
 
+def _freeze(plane: Any) -> datetime:
+    """Stop the scheduler's clock at now, before a schedule exists: a real minute passing while
+    the test runs must not fire a tick the test did not ask for."""
+    start = datetime.now(UTC)
+    plane.scheduler.clock = lambda: start
+    return start
+
+
 async def _runs_of(schedule_id: str, count: int, within: float = 10) -> list[Run]:
     deadline = time.monotonic() + within
     while True:
@@ -258,11 +266,11 @@ async def test_a_due_schedule_starts_one_run_per_tick(tmp_path):
     config, metadata and mode, with source SCHEDULED_AGENT; history says when it last ran and
     when it runs next. A paused schedule starts nothing."""
     async with _plane(tmp_path) as (plane, client):
+        start = _freeze(plane)
         created = await client.agent.schedules.create(
             name="every minute", cron_schedule="* * * * *", prompt="Check the build",
             agent_config={"model_id": "gpt-5", "name": "builder"}, metadata={"kind": "check"}, mode="plan",
         )  # fmt: skip
-        start = datetime.now(UTC)
         plane.scheduler.clock = lambda: start + timedelta(seconds=61)
         plane.scheduler.wake()
         [run] = await _runs_of(created.id, 1)
@@ -294,6 +302,7 @@ async def test_a_run_that_cannot_be_created_is_reported_and_the_scheduler_goes_o
     (last_spawn_error), moves to its next tick, and the other schedules due with it still run;
     the next successful run clears the error."""
     async with _plane(tmp_path) as (plane, client):
+        start = _freeze(plane)
         environment = await client.post(
             "/environments", cast_to=httpx.Response, body={"name": "py", "docker_image": "python:3.11"}
         )
@@ -303,7 +312,6 @@ async def test_a_run_that_cannot_be_created_is_reported_and_the_scheduler_goes_o
         )
         healthy = await client.agent.schedules.create(name="b healthy", cron_schedule="* * * * *", prompt="p")
         await client.delete(f"/environments/{environment_id}", cast_to=httpx.Response)
-        start = datetime.now(UTC)
         plane.scheduler.clock = lambda: start + timedelta(seconds=61)
         plane.scheduler.wake()
         await _runs_of(healthy.id, 1)
@@ -339,8 +347,8 @@ async def test_a_tick_and_its_run_are_one_transaction(tmp_path):
     the reason recorded: the compare-and-set that records it matches the due tick only because
     the claim was undone. A process that dies between the two leaves the tick due likewise."""
     async with _plane(tmp_path) as (plane, client):
-        created = await client.agent.schedules.create(name="s", cron_schedule="* * * * *", prompt="p")
         await plane.scheduler.stop()  # this test drives the scheduler itself
+        created = await client.agent.schedules.create(name="s", cron_schedule="* * * * *", prompt="p")
         due = (await Schedule.get(id=created.id)).next_run_at
         connection = connections.get("default")
         for statement in REFUSE_RUNS[connection.capabilities.dialect]:
