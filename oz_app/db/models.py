@@ -264,6 +264,8 @@ class User(Model):
     password_hash = fields.CharField(max_length=300, default="", description="scrypt; empty: cannot log in")
     role = fields.CharField(max_length=8, default="member", description="admin or member")
     disabled = fields.BooleanField(default=False)
+    theme = fields.CharField(max_length=8, default="auto", description="auto (the system's), light or dark")
+    notify = fields.BooleanField(default=False, description="browser notifications for mentions and finished runs")
     created_at = fields.DatetimeField()
 
     class Meta:
@@ -349,6 +351,7 @@ class Agent(Model):
     system_prompt = fields.TextField(default="")
     repository = fields.CharField(max_length=2000, default="")
     status = fields.CharField(max_length=16, default="idle", description="idle, running or error")
+    provider = fields.CharField(max_length=64, default="", description="the provider key; empty: the harness's")
     created_at = fields.DatetimeField()
 
     class Meta:
@@ -397,6 +400,7 @@ class Message(Model):
     gather_id = fields.CharField(max_length=32, null=True, description="the gathering this reply answers")
     extra = fields.TextField(default="", description="what the reply's prompt adds (the answers gathered)")
     created_at = fields.DatetimeField()
+    edited_at = fields.DatetimeField(null=True, description="when its author last changed it")
 
     class Meta:
         table = "messages"
@@ -429,11 +433,27 @@ class Task(Model):
     priority = fields.CharField(max_length=8, default="medium", description="low, medium or high")
     assignee_id = fields.CharField(max_length=32, null=True, description="an agent id")
     position = fields.IntField(default=0)
+    run_id = fields.CharField(max_length=36, null=True, description="the assignee's run working on it")
     created_at = fields.DatetimeField()
     updated_at = fields.DatetimeField()
 
     class Meta:
         table = "tasks"
+
+
+class RoomReader(Model):
+    """A person's place in a room: the newest message they have seen (unread counts) and what
+    they had typed but not sent (the draft)."""
+
+    id = fields.BigIntField(primary_key=True)
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField("models.User", on_delete=fields.CASCADE)
+    room: fields.ForeignKeyRelation[Room] = fields.ForeignKeyField("models.Room", on_delete=fields.CASCADE)
+    last_read = fields.BigIntField(default=0, description="the newest message id seen")
+    draft = fields.TextField(default="")
+
+    class Meta:
+        table = "room_readers"
+        unique_together = (("user", "room"),)
 
 
 class Artifact(Model):

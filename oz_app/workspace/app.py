@@ -180,7 +180,7 @@ def setup(settings: Settings, manager: pluggy.PluginManager, *, login: bool) -> 
     app.on_startup(workspace.start)
     app.on_shutdown(workspace.stop)
     app.include_router(agent_api.build_router(workspace))
-    pages.register(workspace)
+    pages.register(workspace, manager)
     return workspace
 
 

@@ -11,6 +11,8 @@ import asyncio
 import re
 from typing import TYPE_CHECKING, Any
 
+from fastapi import Request
+from fastapi.responses import Response
 from nicegui import ui
 from pydantic import ValidationError
 
@@ -21,6 +23,7 @@ from oz_app.db.models import User
 from oz_app.providers import CompletionRequest, ProviderError
 from oz_app.workspace import accounts
 from oz_app.workspace.live import user_topic
+from oz_app.workspace.pages.frame import signed_in
 from oz_app.workspace.service import NotFound
 from oz_app.workspace.widgets import attempt, confirm_text, transient_dialog
 
@@ -342,3 +345,13 @@ class PeopleView:
             if not person.disabled:  # it was just disabled: its open tabs leave now
                 self.workspace.live.publish(user_topic(person.id), kind="signed_out")
         self.listing.refresh()
+
+
+def register(workspace: Workspace) -> None:
+    @ui.page("/settings", title="oz · settings")
+    async def settings_page(request: Request) -> Response | None:
+        user = await signed_in(workspace)
+        if isinstance(user, Response):
+            return user
+        await SettingsView(workspace, user, str(request.base_url)).build()
+        return None

@@ -1,0 +1,125 @@
+"""The runs page (WS-9, SEC-7): one's own runs (an admin's: everyone's), live, with output and Cancel."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING, Any
+
+from fastapi.responses import Response
+from nicegui import ui
+
+from oz_app.bus import RUNS_TOPIC
+from oz_app.db.models import TERMINAL_STATES
+from oz_app.runners import RunnerError
+from oz_app.workspace import accounts
+from oz_app.workspace.pages.frame import signed_in
+from oz_app.workspace.widgets import attempt, listen, transient_dialog
+
+if TYPE_CHECKING:
+    from oz_app.workspace.app import Workspace
+
+RUNS_REDRAW_SECONDS = 0.3
+
+
+def register(workspace: Workspace) -> None:
+    @ui.page("/runs", title="oz · runs")
+    async def runs_page() -> Response | None:
+        user = await signed_in(workspace)
+        if isinstance(user, Response):
+            return user
+
+        # a member sees and acts on their own runs; an admin on everyone's, filtered by user (SEC-7)
+        acting_as = None if user.role == "admin" else user.id
+        shown = {"owner": acting_as}
+
+        @ui.refreshable
+        async def table() -> None:
+            try:
+                runs = await workspace.runner.list(50, owner=shown["owner"])
+            except RunnerError as exc:
+                ui.label(str(exc)).classes("text-red-700")
+                return
+            if not runs:
+                ui.label("No runs yet: mention an agent in a room to start one.").classes("text-gray-600")
+            for run in runs:
+                with ui.card().classes("w-full").mark(f"run-{run['run_id']}"):
+                    with ui.row().classes("items-center w-full gap-3"):
+                        ui.badge(run["state"], color=_state_color(run["state"]))
+                        ui.label(run["title"]).classes("font-bold")
+                        ui.label(run.get("provider") or "no provider").classes("text-gray-600")
+                        ui.label(run["created_at"][:19].replace("T", " ")).classes("text-gray-600")
+                        ui.label(_seconds(run.get("run_time"))).classes("text-gray-600")
+                        ui.space()
+                        ui.button("Output", on_click=lambda r=run: show_output(r)).props("flat").mark(
+                            f"output-{run['run_id']}"
+                        )
+                        if run["state"] not in TERMINAL_STATES:
+                            ui.button("Cancel", on_click=lambda r=run: cancel(r["run_id"])).props(
+                                "flat color=red"
+                            ).mark(f"cancel-{run['run_id']}")
+                    status = (run.get("status_message") or {}).get("message")
+                    if status:
+                        ui.label(status).classes("text-sm text-gray-700")
+
+        async def cancel(run_id: str) -> None:
+            if await attempt(workspace.runner.cancel(run_id, owner=acting_as), "Cancelled."):
+                table.refresh()
+
+        async def show_output(run: dict[str, Any]) -> None:
+            # in the page, not in the table: the table is redrawn as runs change (ST-4)
+            with page, transient_dialog() as dialog, ui.card().classes("w-[48rem] max-w-full"):
+                ui.label(run["title"]).classes("font-bold")
+                log = ui.code(run.get("output") or "", language="text").classes("w-full max-h-96 overflow-auto")
+                log.mark("run-output")
+                ui.button("Close", on_click=dialog.close)
+            dialog.open()
+            if run["state"] in TERMINAL_STATES:
+                return
+            text = ""
+            try:
+                async for event in workspace.runner.follow(run["run_id"], owner=acting_as):
+                    if event["type"] == "output":
+                        text = text[: event.get("offset", len(text))] + event["text"]
+                        log.set_content(text)
+            except RunnerError as exc:
+                ui.notify(str(exc), type="warning")
+            table.refresh()
+
+        redraw = {"pending": False}
+
+        async def redraw_soon() -> None:
+            await asyncio.sleep(RUNS_REDRAW_SECONDS)  # a burst of changes is one redraw
+            redraw["pending"] = False
+            table.refresh()
+
+        def on_run(event: dict[str, Any]) -> None:
+            if not redraw["pending"]:
+                redraw["pending"] = True
+                ui.context.client.safe_invoke(redraw_soon)
+
+        with ui.column().classes("w-full max-w-4xl mx-auto") as page:
+            with ui.row().classes("items-center w-full"):
+                ui.label("Runs").classes("text-2xl")
+                ui.space()
+                if acting_as is None and workspace.login:
+                    names = {person.id: person.username for person in await accounts.people(user)}
+                    choices = {"": "Everyone", **names}
+
+                    def pick(event: Any) -> None:
+                        shown["owner"] = event.value or None
+                        table.refresh()
+
+                    ui.select(choices, value="", label="User", on_change=pick).classes("w-48").mark("runs-user")
+            await table()
+        listen(workspace, RUNS_TOPIC, on_run)  # every run's changes, from every process: no polling
+        return None
+
+
+def _state_color(state: str) -> str:
+    return {"SUCCEEDED": "green", "FAILED": "red", "ERROR": "red", "CANCELLED": "grey"}.get(state, "blue")
+
+
+def _seconds(run_time: str | None) -> str:
+    if not run_time:
+        return ""
+    return f"{float(run_time.removeprefix('PT').removesuffix('S')):.1f} s"
