@@ -12,8 +12,10 @@ from nicegui import ui
 
 from oz_app.bus import run_topic
 from oz_app.db.models import Agent, Message, Room, User
-from oz_app.workspace import render, replies, service
+from oz_app.workspace import replies, service
 from oz_app.workspace.live import room_topic
+from oz_app.workspace.pages.artifacts import Artifacts
+from oz_app.workspace.pages.board import Board
 from oz_app.workspace.pages.message import MessageView
 from oz_app.workspace.widgets import attempt, in_tab, listen, transient_dialog
 
@@ -21,7 +23,6 @@ if TYPE_CHECKING:
     from oz_app.workspace.app import Workspace
 
 STATUS_COLORS = {"idle": "grey", "running": "blue", "queued": "orange", "error": "red"}
-COLUMNS = (("backlog", "Backlog"), ("in_progress", "In progress"), ("done", "Done"))
 
 
 class RoomView:
@@ -36,7 +37,6 @@ class RoomView:
         self.agents: dict[str, Agent] = {}
         self.oldest: int | None = None
         self.loading = False
-        self.dragging: str | None = None
         self.following: dict[str, Callable[[], None]] = {}  # run id -> unsubscribe, while it streams
         self.client = ui.context.client
         self.client.on_delete(self.stop_following)
@@ -48,6 +48,8 @@ class RoomView:
 
     async def build(self) -> None:
         self.agents = {agent.id: agent for agent in await service.agents_of(self.user)}
+        self.board = Board(self.workspace, self.user, self.room, self.agents)
+        self.artifacts = Artifacts(self.room)
         members = await service.members_of(self.room)
         with ui.column().classes("w-full max-w-5xl mx-auto"):
             with ui.row().classes("items-center w-full"):
@@ -82,9 +84,9 @@ class RoomView:
                 with ui.tab_panel("chat"):
                     await self.build_chat(members)
                 with ui.tab_panel("tasks"):
-                    await self.board()
+                    await self.board.show()
                 with ui.tab_panel("artifacts"):
-                    await self.artifacts()
+                    await self.artifacts.show()
         listen(self.workspace, room_topic(self.room.id), self.on_event)
 
     # Chat ----------------------------------------------------------------------------------------
@@ -291,92 +293,6 @@ class RoomView:
                 self.workspace.live.publish(room_topic(self.room.id), kind="deleted")
                 ui.navigate.to("/")
 
-    # Board (WS-6) and artifacts (WS-7) -------------------------------------------------------------
-
-    @ui.refreshable_method
-    async def board(self) -> None:
-        tasks = await service.tasks_of(self.room)
-        names = {agent.id: agent.name for agent in self.agents.values()}
-        with ui.row().classes("w-full items-start no-wrap"):
-            for status, title in COLUMNS:
-                column = ui.column().classes("w-1/3 bg-gray-100 rounded p-2 min-h-40").mark(f"column-{status}")
-                column.on("dragover.prevent", lambda: None)
-                column.on("drop", lambda s=status: self.drop(s))
-                with column:
-                    ui.label(title).classes("font-bold")
-                    for task in [task for task in tasks if task.status == status]:
-                        card = ui.card().classes("w-full cursor-grab").props("draggable").mark(f"task-{task.title}")
-                        card.on("dragstart", lambda t=task.id: setattr(self, "dragging", t))
-                        with card:
-                            ui.label(task.title).classes("font-bold")
-                            with ui.row().classes("gap-1"):
-                                ui.badge(task.priority, color={"high": "red", "low": "grey"}.get(task.priority, "blue"))
-                                if task.assignee_id in names:
-                                    ui.badge(f"@{names[task.assignee_id]}", color="purple")
-                            ui.button("Edit", on_click=lambda t=task: self.edit_task(t)).props("flat dense")
-                    if status == "backlog":
-                        ui.button("Add task", on_click=lambda: self.edit_task(None)).props("flat dense").mark(
-                            "add-task"
-                        )
-
-    async def drop(self, status: str) -> None:
-        task_id, self.dragging = self.dragging, None
-        if task_id and await attempt(service.update_task(self.room, task_id, status=status)):
-            self.workspace.live.publish(room_topic(self.room.id), kind="tasks")
-
-    async def edit_task(self, task: Any) -> None:
-        agents = {"": "nobody", **{agent.id: agent.name for agent in self.agents.values()}}
-        with transient_dialog() as dialog, ui.card().classes("w-96"):
-            title = ui.input("Title", value=task.title if task else "").classes("w-full").mark("task-title")
-            description = ui.textarea("Description", value=task.description if task else "").classes("w-full")
-            priority = ui.select(list(service.PRIORITIES), label="Priority", value=task.priority if task else "medium")
-            priority.mark("task-priority")
-            status = ui.select(dict(COLUMNS), label="Column", value=task.status if task else "backlog")
-            assignee = ui.select(agents, label="Assignee", value=(task.assignee_id or "") if task else "")
-
-            async def save() -> None:
-                fields = {
-                    "title": title.value or "",
-                    "description": description.value or "",
-                    "priority": priority.value,
-                    "status": status.value,
-                    "assignee_id": assignee.value or None,
-                }
-                if task is None:
-                    action = service.create_task(self.room, **fields)
-                else:
-                    action = service.update_task(self.room, task.id, **fields)
-                if await attempt(action):
-                    self.workspace.live.publish(room_topic(self.room.id), kind="tasks")
-                    dialog.close()
-
-            async def remove() -> None:
-                if await attempt(service.delete_task(self.room, task.id)):
-                    self.workspace.live.publish(room_topic(self.room.id), kind="tasks")
-                    dialog.close()
-
-            with ui.row():
-                ui.button("Save", on_click=save).mark("save-task")
-                if task is not None:
-                    ui.button("Delete", on_click=remove).props("flat color=red")
-        dialog.open()
-
-    @ui.refreshable_method
-    async def artifacts(self) -> None:
-        items = await service.artifacts_of(self.room)
-        if not items:
-            ui.label("No artifacts yet: plans, pull requests and documents from runs appear here.")
-        for item in items:
-            with ui.card().classes("w-full").mark(f"artifact-{item.title}"):
-                with ui.row().classes("items-center gap-2"):
-                    ui.badge(item.kind.replace("_", " "))
-                    if item.url:
-                        ui.link(item.title, item.url, new_tab=True)
-                    else:
-                        ui.label(item.title).classes("font-bold")
-                if item.content:
-                    render.markdown(item.content)
-
     # Live updates (WS-13) ---------------------------------------------------------------------------
 
     def on_event(self, event: dict[str, Any]) -> None:
@@ -388,12 +304,12 @@ class RoomView:
         elif kind == "resync":  # the bus lost events: read everything shown again
             self.client.safe_invoke(self.catch_up)
             self.client.safe_invoke(self.reload_room)
-            self.board.refresh()
-            self.artifacts.refresh()
+            self.board.show.refresh()
+            self.artifacts.show.refresh()
         elif kind == "tasks":
-            self.board.refresh()
+            self.board.show.refresh()
         elif kind == "artifacts":
-            self.artifacts.refresh()
+            self.artifacts.show.refresh()
         elif kind == "room":
             ui.context.client.safe_invoke(self.reload_room)
         elif kind == "deleted":
