@@ -85,16 +85,18 @@ ASSETS = """
 </style>
 <script>
 window.ozCopy = window.ozCopy || function (text) {
-  if (navigator.clipboard && window.isSecureContext) return navigator.clipboard.writeText(text);
-  const area = document.createElement("textarea");  // plain http on a LAN: the old way still works
-  area.value = text;
-  area.style.position = "fixed";
-  area.style.opacity = "0";
-  document.body.appendChild(area);
-  area.select();
-  document.execCommand("copy");
-  area.remove();
-  return Promise.resolve();
+  const byHand = () => {  // plain http on a LAN, or a browser that refuses: the old way still works
+    const area = document.createElement("textarea");
+    area.value = text;
+    area.style.position = "fixed";
+    area.style.opacity = "0";
+    document.body.appendChild(area);
+    area.select();
+    document.execCommand("copy");
+    area.remove();
+  };
+  if (!navigator.clipboard || !window.isSecureContext) return Promise.resolve(byHand());
+  return navigator.clipboard.writeText(text).catch(byHand);
 };
 if (!window.ozCopyCode) {
   window.ozCopyCode = true;

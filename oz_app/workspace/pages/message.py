@@ -213,4 +213,4 @@ class MessageView:
 def _action(icon: str, label: str, marker: str, handler: Callable[[], Any]) -> ui.button:
     """An icon button; its name is said on hover (title) and to screen readers (aria-label)."""
     button = ui.button(icon=icon, on_click=handler)
-    return button.props(f'flat dense round size=sm aria-label="{label}" title="{label}"').mark(marker)
+    return button.props(f'flat dense round size=sm color=grey-7 aria-label="{label}" title="{label}"').mark(marker)
