@@ -32,7 +32,7 @@ from oz_app.workspace.live import room_topic, user_topic
 MENTION = re.compile(r"(?<![\w@])@([A-Za-z][A-Za-z0-9_-]{0,63})")
 MAX_DEPTH = 3
 CONTEXT_MESSAGES = 20
-MAX_MESSAGE = 100_000
+MAX_MESSAGE = service.MAX_MESSAGE
 SWEEP_SECONDS = 5.0
 
 
@@ -353,6 +353,23 @@ class Conductor:
         except RunnerError:
             return False
         return True
+
+    async def retry(self, room: Room, message_id: int) -> Message:
+        """Ask again for a reply that failed in ``room`` (UX-2): a new queued reply of the same
+        agent to the same message, which starts as any other (after the agent's earlier replies
+        here, not while the room is paused). The failed one stays, as what happened."""
+        failed = await Message.get_or_none(id=message_id, room_id=room.id, author_kind="agent")
+        if failed is None or failed.state != "failed":
+            raise service.NotFound("Only a failed reply can be retried.")
+        agent = await Agent.get_or_none(id=failed.agent_id, owner_id=room.owner_id)  # type: ignore[attr-defined]
+        if agent is None:
+            raise service.Invalid("This agent was deleted, so it cannot answer again.")
+        newer = Message.filter(room_id=room.id, agent_id=agent.id, asked_by=failed.asked_by, id__gt=failed.id)
+        if failed.asked_by is not None and await newer.exists():
+            raise service.Invalid("This reply was already retried: see the newer one.")
+        reply = await self._queue(room, agent, failed.depth, asked_by=failed.asked_by, extra=failed.extra)
+        await self._publish([reply])
+        return reply
 
     async def pause(self, room: Room) -> int:
         """Cancel every reply streaming in ``room`` (queued ones wait for Resume); how many."""

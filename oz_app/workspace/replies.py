@@ -47,6 +47,8 @@ def view(message: Message, run: Run | None = None) -> dict[str, Any]:
         "status": "",
         "run_id": message.run_id,
         "created_at": message.created_at.isoformat(),
+        "edited_at": message.edited_at.isoformat() if message.edited_at else None,
+        "asked_by": None,  # the agent whose mention started this reply (filled in by views)
     }
     if message.state == "queued":
         shown["status"] = "answers once the agent is free here and the room is not paused"
@@ -63,7 +65,21 @@ async def runs_of(messages: list[Message]) -> dict[str, Run]:
 
 async def views(messages: list[Message]) -> list[dict[str, Any]]:
     runs = await runs_of(messages)
-    return [view(message, runs.get(message.run_id or "")) for message in messages]
+    shown = [view(message, runs.get(message.run_id or "")) for message in messages]
+    askers = await askers_of(messages)
+    for message, one in zip(messages, shown, strict=True):
+        one["asked_by"] = askers.get(message.asked_by or 0)
+    return shown
+
+
+async def askers_of(messages: list[Message]) -> dict[int, str]:
+    """The agents whose mentions started replies among ``messages`` (UX-1), by the asking
+    message's id, in one query; only replies one level deeper than a person's ask one."""
+    ids = {message.asked_by for message in messages if message.asked_by and message.depth > 1}
+    if not ids:
+        return {}
+    rows = await Message.filter(id__in=ids, author_kind="agent").values_list("id", "author_name")
+    return {int(row[0]): str(row[1]) for row in rows}
 
 
 async def answer_of(message: Message) -> str:

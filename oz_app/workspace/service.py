@@ -29,6 +29,7 @@ PRIORITIES = ("low", "medium", "high")
 ARTIFACT_KINDS = ("plan", "pull_request", "document")
 HARNESSES = ("default", "claude-code", "codex", "gemini-cli", "custom")
 PAGE = 50
+MAX_MESSAGE = 100_000
 
 
 class Invalid(ValueError):
@@ -257,6 +258,32 @@ async def messages_of(room: Room, *, before: int | None = None, limit: int = PAG
         query = query.filter(id__lt=before)
     page = await query.order_by("-id").limit(limit)
     return page[::-1]
+
+
+async def own_message(user: User, message_id: int) -> Message:
+    """A message ``user`` wrote, in a room of theirs (UX-2): anything else is not found."""
+    message = await Message.get_or_none(id=message_id, room__owner=user, author_kind="user", author_name=user.username)
+    if message is None:
+        raise NotFound("No such message of yours.")
+    return message
+
+
+async def edit_message(user: User, message_id: int, content: str) -> Message:
+    """Change the text of one's own message. What its mentions asked for was asked when it was
+    posted: an edit asks nobody again."""
+    message = await own_message(user, message_id)
+    content = _text(content, "The message", MAX_MESSAGE, required=True)
+    if content != message.content:
+        message.content, message.edited_at = content, now()
+        await Message.filter(id=message.id).update(content=content, edited_at=message.edited_at)
+    return message
+
+
+async def delete_message(user: User, message_id: int) -> Message:
+    """Delete one's own message; the replies it asked for stay (they are the agents')."""
+    message = await own_message(user, message_id)
+    await Message.filter(id=message.id).delete()
+    return message
 
 
 # Tasks (WS-6) ------------------------------------------------------------------------------

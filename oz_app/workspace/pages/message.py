@@ -1,51 +1,163 @@
-"""One message in a room's chat (WS-4): an agent's reply fills in live while its run streams (ST-1)."""
+"""One message in a room's chat (WS-4, UX-1, UX-2): an agent's reply fills in live while its run
+streams (ST-1); every message has its time and a Copy action, one's own can be edited and
+deleted, a failed reply retried, and a long one is collapsed."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+import json
+from collections.abc import Awaitable, Callable
+from typing import Any, Protocol
 
 from nicegui import ui
 
 from oz_app.bus import unseen
-from oz_app.db.models import Agent
-from oz_app.workspace import render, replies
+from oz_app.db.models import Agent, Room, User
+from oz_app.workspace import render, replies, service
+from oz_app.workspace.dispatch import Conductor
+from oz_app.workspace.live import room_topic
+from oz_app.workspace.widgets import attempt, transient_dialog
+
+LONG_CHARACTERS = 2_500  # a message longer than this (or with more lines) starts collapsed
+LONG_LINES = 30
+
+# Once per page: times shown in the reader's own words and time zone (the server sends the ISO
+# time in data-oz-time; an element without text yet is filled in as it appears, all of them
+# every minute), and how a collapsed message looks.
+ASSETS = """
+<style>
+.oz-collapsed { max-height: 40rem; overflow: hidden;
+  -webkit-mask-image: linear-gradient(to bottom, #000 85%, transparent);
+  mask-image: linear-gradient(to bottom, #000 85%, transparent); }
+.oz-time, .oz-edited, .oz-asked { font-size: 0.75rem; color: #6b7280; }
+.body--dark .oz-time, .body--dark .oz-edited, .body--dark .oz-asked { color: #9ca3af; }
+.oz-actions { opacity: 0.45; transition: opacity 0.15s; }
+.oz-message:hover .oz-actions, .oz-actions:focus-within { opacity: 1; }
+@media (hover: none) { .oz-actions { opacity: 1; } }
+</style>
+<script>
+if (!window.ozTimes) {
+  const relative = new Intl.RelativeTimeFormat(undefined, {numeric: "auto"});
+  const exact = new Intl.DateTimeFormat(undefined, {dateStyle: "full", timeStyle: "long"});
+  const older = new Intl.DateTimeFormat(undefined, {dateStyle: "medium", timeStyle: "short"});
+  const ago = (date) => {
+    const seconds = (Date.now() - date.getTime()) / 1000;
+    if (seconds < 45) return "just now";
+    const minutes = Math.round(seconds / 60);
+    if (minutes < 60) return relative.format(-minutes, "minute");
+    const hours = Math.round(minutes / 60);
+    if (hours < 24) return relative.format(-hours, "hour");
+    const days = Math.round(hours / 24);
+    return days < 7 ? relative.format(-days, "day") : older.format(date);
+  };
+  window.ozTimes = (all) => {
+    for (const element of document.querySelectorAll(all ? "[data-oz-time]" : "[data-oz-time]:empty")) {
+      const date = new Date(element.dataset.ozTime);
+      if (isNaN(date)) continue;
+      const text = ago(date), title = exact.format(date);
+      if (element.textContent !== text) element.textContent = text;
+      if (element.title !== title) element.title = title;
+    }
+  };
+  new MutationObserver(() => window.ozTimes(false)).observe(document.documentElement, {childList: true, subtree: true});
+  setInterval(() => window.ozTimes(true), 60000);
+  window.ozTimes(true);
+}
+</script>
+"""
+
+
+class Chat(Protocol):
+    """What a message needs of the room showing it (the room page's RoomView)."""
+
+    agents: dict[str, Agent]
+    user: User
+    room: Room
+    conductor: Conductor
+    workspace: Any
+
+    def cancel_reply(self, message_id: int) -> Awaitable[None]: ...
+
+
+def is_long(text: str) -> bool:
+    return len(text) > LONG_CHARACTERS or text.count("\n") > LONG_LINES
 
 
 class MessageView:
     """One message in the chat; an agent's reply fills in live while its run streams."""
 
-    def __init__(self, view: dict[str, Any], agents: dict[str, Agent], on_cancel: Callable[[int], Any]) -> None:
+    def __init__(self, view: dict[str, Any], chat: Chat) -> None:
+        render.add_once(ASSETS, render.script_of(ASSETS))
+        self.chat = chat
         self.id = view["id"]
         self.run_id: str | None = view["run_id"]
         self.text = view["content"]
-        agent = agents.get(view.get("agent_id") or "")
-        with ui.column().classes("w-full gap-0 py-1").mark(f"message-{self.id}") as self.box:
-            with ui.row().classes("items-center gap-2"):
-                if agent is not None:
-                    ui.icon(agent.icon).style(f"color: {agent.color}")
-                kind = view["author_kind"]
-                style = "text-gray-500" if kind == "system" else "font-bold"
-                ui.label(view["author_name"]).classes(style)
-                # most messages are finished: they get no status or Stop (a room opens faster)
-                self.status: ui.label | None = None
-                self.stop: ui.button | None = None
-                if view["state"] != "done" or view["status"]:
-                    self.status = ui.label("").classes("text-sm text-gray-500 italic")
-                    self.stop = ui.button("Stop", on_click=lambda: on_cancel(self.id)).props("flat dense color=red")
+        self.more: ui.button | None = None
+        own = view["author_kind"] == "user" and view["author_name"] == chat.user.username
+        with ui.column().classes("oz-message w-full gap-0 py-1").mark(f"message-{self.id}") as self.box:
+            with ui.row().classes("items-center gap-2 w-full"):
+                self._header(view)
+                self._actions(view, own)
             self.body = render.markdown(self.text).classes("w-full")
         self.update(view)
+
+    def _header(self, view: dict[str, Any]) -> None:
+        agent = self.chat.agents.get(view.get("agent_id") or "")
+        if agent is not None:
+            ui.icon(agent.icon).style(f"color: {agent.color}")
+        kind = view["author_kind"]
+        ui.label(view["author_name"]).classes("text-gray-500" if kind == "system" else "font-bold")
+        if view.get("asked_by"):
+            ui.label(f"asked by @{view['asked_by']}").classes("oz-asked").mark(f"asked-{self.id}")
+        when = ui.element("span").classes("oz-time").mark(f"time-{self.id}")
+        when._props["data-oz-time"] = view["created_at"]  # an attribute, not a Quasar prop
+        self.edited = ui.label("(edited)").classes("oz-edited").mark(f"edited-{self.id}")
+        # most messages are finished: they get no status or Stop (a room opens faster)
+        self.status: ui.label | None = None
+        self.stop: ui.button | None = None
+        if view["state"] != "done" or view["status"]:
+            self.status = ui.label("").classes("text-sm text-gray-500 italic")
+            self.stop = ui.button("Stop", on_click=lambda: self.chat.cancel_reply(self.id))
+            self.stop.props("flat dense color=red")
+
+    def _actions(self, view: dict[str, Any], own: bool) -> None:
+        ui.space()
+        with ui.row().classes("oz-actions gap-0"):
+            self.retry: ui.button | None = None
+            if view["author_kind"] == "agent" and view["state"] != "done":
+                self.retry = _action("refresh", "Retry", f"retry-{self.id}", self.retry_reply)
+            _action("content_copy", "Copy", f"copy-{self.id}", self.copy)
+            if own:
+                _action("edit", "Edit", f"edit-{self.id}", self.edit)
+                _action("delete", "Delete", f"delete-{self.id}", self.delete)
 
     def update(self, view: dict[str, Any]) -> None:
         state = view["state"]
         self.run_id = view["run_id"]
-        self.text = view["content"]
-        self.body.set_content(self.text)
+        self.show_text(view["content"])
+        self.edited.set_visibility(bool(view.get("edited_at")))
+        if self.retry is not None:
+            self.retry.set_visibility(state == "failed")
         if self.stop is not None and self.status is not None:
             self.stop.set_visibility(state in replies.ACTIVE_REPLY)
             labels = {"streaming": f"{view['author_name']} is thinking…", "queued": "queued"}
             label = labels.get(state, "" if state == "done" else state)
             self.status.set_text(" · ".join(part for part in (label, view["status"]) if part))
+
+    def show_text(self, text: str) -> None:
+        """Show ``text``; once it is long it is collapsed, with Show more."""
+        self.text = text
+        self.body.set_content(text)
+        if self.more is None and is_long(text):
+            self.body.classes("oz-collapsed")
+            with self.box:
+                self.more = ui.button("Show more", on_click=self.toggle).props("flat dense no-caps size=sm")
+                self.more.mark(f"more-{self.id}")
+
+    def toggle(self) -> None:
+        assert self.more is not None
+        collapsed = "oz-collapsed" in self.body.classes
+        self.body.classes(remove="oz-collapsed") if collapsed else self.body.classes("oz-collapsed")
+        self.more.set_text("Show less" if collapsed else "Show more")
 
     def place(self, offset: int, text: str) -> bool:
         """Show streamed ``text`` that goes at ``offset``; False when text before it is missing."""
@@ -54,6 +166,51 @@ class MessageView:
         except LookupError:
             return False
         if piece:
-            self.text += piece
-            self.body.set_content(self.text)
+            self.show_text(self.text + piece)
         return True
+
+    def remove(self) -> None:
+        """The message was deleted (here or in another tab)."""
+        self.box.delete()
+
+    # Actions (UX-2) ------------------------------------------------------------------------------
+
+    def copy(self) -> None:
+        ui.run_javascript(f"window.ozCopy({json.dumps(self.text)})")
+        ui.notify("Copied.")
+
+    async def retry_reply(self) -> None:
+        if await attempt(self.chat.conductor.retry(self.chat.room, self.id)) and self.retry is not None:
+            self.retry.set_visibility(False)
+
+    async def edit(self) -> None:
+        with transient_dialog() as dialog, ui.card().classes("w-[40rem] max-w-full"):
+            ui.label("Edit message").classes("text-lg font-bold")
+            box = ui.textarea(value=self.text).props("autogrow outlined autofocus").classes("w-full")
+            box.mark("edit-message-text")
+            with ui.row().classes("w-full justify-end"):
+                ui.button("Cancel", on_click=dialog.close).props("flat")
+                ui.button("Save", on_click=lambda: dialog.submit(box.value or "")).mark("save-message")
+        text = await dialog
+        if text is not None and await attempt(service.edit_message(self.chat.user, self.id, text)):
+            self._announce("message")
+
+    async def delete(self) -> None:
+        with transient_dialog() as dialog, ui.card():
+            ui.label("Delete this message?").classes("text-lg font-bold")
+            ui.label("It is removed for everyone; the replies it asked for stay.")
+            with ui.row().classes("w-full justify-end"):
+                ui.button("Cancel", on_click=lambda: dialog.submit(False)).props("flat")
+                ui.button("Delete", on_click=lambda: dialog.submit(True)).props("color=red").mark("confirm-delete")
+        if await dialog and await attempt(service.delete_message(self.chat.user, self.id)):
+            self._announce("message_deleted")
+
+    def _announce(self, kind: str) -> None:
+        """Every tab showing the room (this one too) shows the change."""
+        self.chat.workspace.live.publish(room_topic(self.chat.room.id), kind=kind, message_id=self.id)
+
+
+def _action(icon: str, label: str, marker: str, handler: Callable[[], Any]) -> ui.button:
+    """An icon button; its name is said on hover (title) and to screen readers (aria-label)."""
+    button = ui.button(icon=icon, on_click=handler)
+    return button.props(f'flat dense round size=sm color=grey-7 aria-label="{label}" title="{label}"').mark(marker)

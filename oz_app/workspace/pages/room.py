@@ -120,7 +120,7 @@ class RoomView:
             self.views[view["id"]].update(view)
         else:
             with self.chat:
-                self.views[view["id"]] = MessageView(view, self.agents, self.cancel_reply)
+                self.views[view["id"]] = MessageView(view, self)
         run_id = view["run_id"]
         if run_id and view["state"] == "streaming" and run_id not in self.following:
             topic = run_topic(run_id)
@@ -177,7 +177,7 @@ class RoomView:
             return
         self.oldest = page[0].id
         for position, shown in enumerate(await replies.views(page)):
-            view = MessageView(shown, self.agents, self.cancel_reply)
+            view = MessageView(shown, self)
             view.box.move(self.chat, target_index=position)
             self.views[view.id] = view
         self.older.set_visibility(len(page) == service.PAGE)
@@ -299,6 +299,8 @@ class RoomView:
         kind = event["kind"]
         if kind in ("message", "message_done"):
             self.client.safe_invoke(functools.partial(self.reload, [int(event["message_id"])]))
+        elif kind == "message_deleted" and (gone := self.views.pop(int(event["message_id"]), None)):
+            gone.remove()
         elif kind == "agent":
             self.client.safe_invoke(self.refresh_members)
         elif kind == "resync":  # the bus lost events: read everything shown again
