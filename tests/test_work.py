@@ -161,6 +161,18 @@ async def test_a_claim_left_by_a_stopped_process_is_released(tabs: Tabs) -> None
     assert (task.status, task.run_id) == ("backlog", None)
 
 
+async def test_a_card_moved_by_hand_stays_where_it_was_put(tabs: Tabs) -> None:
+    """UX-9: after its run ended, a card dragged back to In progress is not moved again by the sweep."""
+    room = await make_room(tabs)
+    helper = (await service.agents_of(await tabs.local_user()))[0]
+    task = await service.create_task(room, "Again by hand", assignee_id=helper.id)
+    await task_runs.start(tabs.workspace.conductor, room, task.id)
+    await card_in(tabs, task, "done")
+    await service.update_task(room, task.id, status="in_progress")
+    await tabs.workspace.conductor.sweep()
+    assert (await Task.get(id=task.id)).status == "in_progress"
+
+
 async def test_starting_is_refused_in_words_without_an_assignee_or_in_a_paused_room(tabs: Tabs) -> None:
     """UX-9, UX-8: a task cannot start without an agent, nor in a paused room; nothing moves."""
     room = await make_room(tabs)

@@ -347,8 +347,8 @@ async def update_task(room: Room, task_id: str, **fields: Any) -> Task:
         changes["status"] = _choice(fields.pop("status"), "The status", TASK_STATUSES)
         if changes["status"] != task.status:
             changes["position"] = await Task.filter(room=room, status=changes["status"]).count()
-        if changes["status"] == "in_progress" and await _run_ended(task.run_id):
-            changes["run_id"] = None  # moved by hand: an old run must not move it back when it is swept
+            if changes["status"] == "in_progress" and await _run_ended(task.run_id):
+                changes["run_id"] = None  # moved by hand: an old run must not move it back when swept
     if fields:
         raise Invalid(f"Unknown task fields: {', '.join(sorted(fields))}.")
     await Task.filter(id=task.id).update(updated_at=now(), **changes)
