@@ -1,5 +1,6 @@
 """The desktop window (CL-1): plain ``oz-app`` under Xvfb opens a native window showing the rooms
-view, and SIGTERM closes it with every process it started.
+view, and SIGTERM closes it with every process it started. Without the ``desktop`` extra it opens
+the workspace in the user's browser instead (UX-11; needs no X server).
 
 Needs Xvfb and xwininfo (Debian's xvfb and x11-utils), pywebview with PySide6 and Qt's runtime
 libraries; where an X server cannot be started the test skips, except in CI. The screenshot goes to
