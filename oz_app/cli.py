@@ -121,15 +121,14 @@ def _is_loopback(host: str) -> bool:
     return host in ("localhost", "::1") or host.startswith("127.")
 
 
+DESKTOP_HINT = 'For the desktop window instead of the browser: pip install "oz-app[desktop]"'
+
+
 def _desktop_problem() -> str | None:
     """Why a desktop window cannot open here (one sentence), else None; picks pywebview's Qt
-    backend (the LGPL PySide6 binding this package installs)."""
+    backend (the LGPL PySide6 binding of the ``desktop`` extra)."""
     if sys.platform.startswith("linux") and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
         return "there is no display for the desktop window (DISPLAY is not set); use 'oz-app --headless' and a browser."
-    try:
-        import webview  # noqa: F401  (pywebview draws the desktop window)
-    except ImportError:
-        return "the desktop window needs pywebview (pip install 'pywebview[pyside6]'); or use --headless."
     os.environ.setdefault("PYWEBVIEW_GUI", "qt")
     if hasattr(os, "geteuid") and os.geteuid() == 0:  # Qt's browser engine refuses to run as root in its sandbox
         flags = os.environ.get("QTWEBENGINE_CHROMIUM_FLAGS", "")
@@ -138,18 +137,31 @@ def _desktop_problem() -> str | None:
     return None
 
 
+def _has_desktop() -> bool:
+    """Whether the ``desktop`` extra (pywebview, which draws the window) is installed (UX-11)."""
+    try:
+        import webview  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
 def _serve_workspace(settings: Settings, *, native: bool, login: bool, any_port: bool) -> int:
-    """The workspace with the control plane in-process: a desktop window, or the web UI headless.
-    The in-process API needs no admin key (without one it simply has no admin); a desktop window
-    takes any free port unless ``--port`` names one."""
+    """The workspace with the control plane in-process: a desktop window (without the ``desktop``
+    extra, the user's browser), or the web UI headless. The in-process API needs no admin key
+    (without one it simply has no admin); a window or browser takes any free port unless
+    ``--port`` names one."""
     try:
         validate_for_control_plane(replace(settings, allow_no_admin_key=True))
     except ConfigError as exc:
         return _fail(" ".join(exc.problems))
+    browser = False
     if native:
         problem = _desktop_problem()
         if problem:
             return _fail(problem)
+        browser = not _has_desktop()  # without the desktop extra: the user's browser (UX-11)
+        native = not browser
     if any_port:
         with socket.socket() as probe:
             probe.bind((settings.host, 0))
@@ -170,9 +182,12 @@ def _serve_workspace(settings: Settings, *, native: bool, login: bool, any_port:
     except RunnerError as exc:  # e.g. OZ_RUNNER_MODE=remote without its URL and key
         return _fail(str(exc))
     where = f"http://{settings.host}:{settings.port}" + (" in a desktop window" if native else "")
+    where += " in your browser" if browser else ""
     database = describe_database(settings)
     print(f"oz-app workspace on {where} (data: {settings.data_dir}, database: {database})", flush=True)
-    serve(workspace, secret, native=native)
+    if browser:
+        print(DESKTOP_HINT, flush=True)
+    serve(workspace, secret, native=native, browser=browser)
     return 0
 
 

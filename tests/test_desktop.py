@@ -1,5 +1,6 @@
 """The desktop window (CL-1): plain ``oz-app`` under Xvfb opens a native window showing the rooms
-view, and SIGTERM closes it with every process it started.
+view, and SIGTERM closes it with every process it started. Without the ``desktop`` extra it opens
+the workspace in the user's browser instead (UX-11; needs no X server).
 
 Needs Xvfb and xwininfo (Debian's xvfb and x11-utils), pywebview with PySide6 and Qt's runtime
 libraries; where an X server cannot be started the test skips, except in CI. The screenshot goes to
@@ -227,3 +228,49 @@ def _get(url: str) -> httpx.Response | None:
     except httpx.HTTPError:
         return None
     return response if response.status_code == 200 else None
+
+
+def test_without_the_desktop_extra_the_workspace_opens_in_the_browser(tmp_path: Path) -> None:
+    """UX-11: where pywebview (the ``desktop`` extra) cannot be imported, plain ``oz-app`` serves the
+    workspace on 127.0.0.1, opens it in the user's browser (``$BROWSER``, as Python's webbrowser
+    reads it: here a script recording the address) and says in one line how to get the window."""
+    opened = tmp_path / "opened.txt"
+    browser = tmp_path / "browser.py"
+    browser.write_text(
+        f"#!{sys.executable}\nimport pathlib, sys\npathlib.Path({str(opened)!r}).write_text(sys.argv[1])\n"
+    )
+    browser.chmod(0o755)
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("OZ_", "DATABASE_URL", "PYTEST_", "NICEGUI_"))},
+        "DISPLAY": os.environ.get("DISPLAY") or ":0",  # a desktop session (no window is drawn)
+        "BROWSER": str(browser),
+        "OZ_DATA_DIR": str(tmp_path / "data"),
+        "OZ_CONFIG_FILE": "",
+    }
+    without_webview = "import sys; sys.modules['webview'] = None; from oz_app.cli import main; sys.exit(main())"
+    log_path = tmp_path / "oz-app.log"
+    with log_path.open("wb") as log:
+        app = subprocess.Popen(
+            [sys.executable, "-c", without_webview], env=env, stdout=log, stderr=subprocess.STDOUT, cwd=tmp_path
+        )
+    try:
+
+        def printed_url() -> str | None:
+            assert app.poll() is None, f"oz-app exited with {app.returncode}:\n{log_path.read_text()}"
+            found = re.search(r"workspace on (http://127\.0\.0\.1:\d+) in your browser", log_path.read_text())
+            return found.group(1) if found else None
+
+        url = poll(printed_url, "oz-app's address", 60)
+        poll(lambda: opened.exists() and opened.read_text(), "the browser being opened", 60)
+        assert opened.read_text() == url + "/"
+        home = poll(lambda: _get(url + "/"), "the rooms view at /", 60)
+        assert "Create room" in home.text
+        output = log_path.read_text()
+        assert output.count('pip install "oz-app[desktop]"') == 1, output
+        assert "Traceback" not in output
+        app.send_signal(signal.SIGTERM)
+        assert app.wait(timeout=15) == 0, log_path.read_text()
+    finally:
+        if app.poll() is None:
+            app.kill()
+            app.wait()

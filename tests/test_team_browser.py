@@ -10,6 +10,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 import pytest
@@ -121,7 +122,8 @@ def test_two_people_share_a_server_and_nothing_else(two_browsers: tuple[Browser,
 
 
 def _share_path(browser: Browser) -> Any:
-    for element in browser.driver.find_elements(browser.by.XPATH, "//*[starts-with(normalize-space(), '/share/')]"):
+    """The path of the share link the dialog shows as a full URL (UX-9)."""
+    for element in browser.driver.find_elements(browser.by.XPATH, "//input[contains(@value, '/share/')]"):
         if element.is_displayed():
-            return element.text.strip()
+            return urlsplit(element.get_attribute("value")).path
     return None

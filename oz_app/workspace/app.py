@@ -200,9 +200,9 @@ def prepare(settings: Settings, manager: pluggy.PluginManager, *, login: bool) -
     return workspace, secret
 
 
-def serve(workspace: Workspace, secret: str, *, native: bool) -> None:
+def serve(workspace: Workspace, secret: str, *, native: bool, browser: bool = False) -> None:
     """Serve the workspace until stopped (a window's close or Ctrl-C/SIGTERM); a start that
-    failed once listening is raised here."""
+    failed once listening is raised here. ``browser``: open it in the user's browser once listening."""
 
     def stop(_signum: int, _frame: Any) -> None:
         raise SystemExit(0)
@@ -218,7 +218,7 @@ def serve(workspace: Workspace, secret: str, *, native: bool) -> None:
         native=native,
         title="oz-app",
         reload=False,
-        show=False,
+        show=browser,
         storage_secret=secret,
         session_middleware_kwargs=session_cookie(settings),
         # the client address is the socket's; X-Forwarded-For counts only from OZ_TRUSTED_PROXIES (SEC-8)

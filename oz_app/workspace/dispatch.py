@@ -26,7 +26,7 @@ from tortoise.transactions import in_transaction
 from oz_app.bus import RUNS_TOPIC, Bus, run_topic
 from oz_app.db.models import Agent, Gather, Message, Room, Run
 from oz_app.runners import Runner, RunnerError
-from oz_app.workspace import replies, service
+from oz_app.workspace import replies, service, task_runs
 from oz_app.workspace.live import room_topic, user_topic
 
 MENTION = re.compile(r"(?<![\w@])@([A-Za-z][A-Za-z0-9_-]{0,63})")
@@ -142,6 +142,14 @@ class Conductor:
             self._announce(message)
         for room_id, agent_id in dict.fromkeys((m.room_id, m.agent_id) for m in created if m.state == "queued"):  # type: ignore[attr-defined]
             await self.start_next(room_id, agent_id)
+
+    def adopt(self, created: list[Message]) -> None:
+        """Show messages written elsewhere (a task's run, :mod:`.task_runs`), and follow and settle
+        the reply among them like any other."""
+        for message in created:
+            self._announce(message)
+            if message.state == "streaming" and message.run_id:
+                self._follow(message)
 
     def _announce(self, message: Message, kind: str = "message") -> None:
         self.bus.publish(room_topic(message.room_id), kind=kind, message_id=message.id)  # type: ignore[attr-defined]
@@ -265,8 +273,10 @@ class Conductor:
             if not await Message.filter(id=message.id, state="streaming").update(**changes):
                 return
             message.state = outcome
+            boards = await task_runs.settle(str(message.run_id), item["state"])  # a task's run: its card moves
             await self._follow_ups(message, (item.get("output") or "") if outcome == "done" else "", created)
         self._announce(message, "message_done")
+        task_runs.announce(self.bus, boards)
         await self._publish(created)
         await self.start_next(message.room_id, message.agent_id)  # type: ignore[attr-defined]
 
@@ -400,6 +410,7 @@ class Conductor:
         for message_id in (taken & self._taken_before) - self._taking:  # so for a whole sweep: left behind
             await Message.filter(id=message_id, state="streaming", run_id__isnull=True).update(state="queued")
         self._taken_before = taken
+        await task_runs.sweep(self.bus)
         pairs = await Message.filter(state="queued").order_by("id").values_list("room_id", "agent_id")
         for room_id, agent_id in dict.fromkeys(pairs):
             await self.start_next(str(room_id), agent_id)

@@ -13,15 +13,17 @@ import secrets
 import time
 import uuid
 from collections import deque
+from datetime import datetime
 from typing import Any
 
+from tortoise.functions import Count, Max
 from tortoise.transactions import in_transaction
 
 from oz_app.control_plane import artifacts
 from oz_app.control_plane.identities import AGENT_NAME
 from oz_app.control_plane.service import now
 from oz_app.control_plane.tokens import user_tenant
-from oz_app.db.models import Agent, Artifact, Message, Notification, Room, Task, User
+from oz_app.db.models import TERMINAL_STATES, Agent, Artifact, Message, Notification, Room, Run, StoredFile, Task, User
 
 USERNAME = re.compile(r"^[A-Za-z0-9_.-]{3,64}$")
 TASK_STATUSES = ("backlog", "in_progress", "done")
@@ -181,6 +183,29 @@ async def room_of(user: User, room_id: str) -> Room:
 
 async def rooms_of(user: User) -> list[Room]:
     return await Room.filter(owner=user).order_by("-created_at")
+
+
+async def room_activity(user: User) -> dict[str, tuple[int, datetime | None]]:
+    """For each of the user's rooms: how many agents are members and when its newest message was
+    written (None: no message yet); two queries whatever the number of rooms."""
+    members = await Room.filter(owner=user).annotate(count=Count("members")).values_list("id", "count")
+    newest = (
+        await Message.filter(room__owner=user)
+        .annotate(newest=Max("created_at"))
+        .group_by("room_id")
+        .values_list("room_id", "newest")
+    )
+    last = dict(newest)
+    return {str(room_id): (int(count), last.get(room_id)) for room_id, count in members}
+
+
+async def has_agents(user: User) -> bool:
+    return await Agent.exists(owner=user)
+
+
+async def has_conversation(user: User) -> bool:
+    """Whether an agent was ever asked in one of the user's rooms (the first run's last step, UX-10)."""
+    return await Message.exists(room__owner=user, author_kind="agent")
 
 
 async def update_room(user: User, room_id: str, *, name: str | None = None, description: str | None = None) -> Room:
@@ -349,11 +374,17 @@ async def update_task(room: Room, task_id: str, **fields: Any) -> Task:
         changes["status"] = _choice(fields.pop("status"), "The status", TASK_STATUSES)
         if changes["status"] != task.status:
             changes["position"] = await Task.filter(room=room, status=changes["status"]).count()
+            if changes["status"] == "in_progress" and await _run_ended(task.run_id):
+                changes["run_id"] = None  # moved by hand: an old run must not move it back when swept
     if fields:
         raise Invalid(f"Unknown task fields: {', '.join(sorted(fields))}.")
     await Task.filter(id=task.id).update(updated_at=now(), **changes)
     await task.refresh_from_db()
     return task
+
+
+async def _run_ended(run_id: str | None) -> bool:
+    return bool(run_id) and await Run.exists(id=run_id, state__in=list(TERMINAL_STATES))
 
 
 async def delete_task(room: Room, task_id: str) -> None:
@@ -397,6 +428,28 @@ async def create_artifact(
 
 async def artifacts_of(room: Room) -> list[Artifact]:
     return await Artifact.filter(room=room).order_by("-created_at")
+
+
+async def add_artifact(
+    user: User, room_id: str, kind: str, title: str, *, url: str = "", content: str = ""
+) -> Artifact:
+    """An artifact a person adds to their room from the Artifacts tab (UX-9); it needs a link or a text."""
+    room = await room_of(user, room_id)
+    if not (isinstance(url, str) and url.strip()) and not (isinstance(content, str) and content.strip()):
+        raise Invalid("Give the artifact a URL or some content.")
+    return await create_artifact(room, kind, title, url=url, content=content)
+
+
+async def delete_artifact(user: User, room_id: str, artifact_id: str) -> None:
+    """Delete an artifact of the user's room, with the file a document keeps for the API."""
+    room = await room_of(user, room_id)
+    artifact = await Artifact.get_or_none(id=artifact_id, room=room)
+    if artifact is None:
+        raise NotFound("No such artifact.")
+    async with in_transaction():
+        if artifact.file_id:
+            await StoredFile.filter(id=artifact.file_id).delete()
+        await artifact.delete()
 
 
 async def notify(user_id: str, title: str, body: str = "", room_id: str | None = None) -> Notification:

@@ -1,4 +1,6 @@
-"""A room's kanban board (WS-6): Backlog, In progress and Done, cards dragged between them."""
+"""A room's kanban board (WS-6, UX-9): Backlog, In progress and Done, cards dragged between them.
+A card assigned to an agent is that agent's work: assigning it (or Start) starts the agent's run
+on it (:mod:`oz_app.workspace.task_runs`), and the card shows how the run goes."""
 
 from __future__ import annotations
 
@@ -6,8 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 from nicegui import ui
 
-from oz_app.db.models import Agent, Room, User
-from oz_app.workspace import service
+from oz_app.db.models import Agent, Room, Task, User
+from oz_app.workspace import service, task_runs
 from oz_app.workspace.live import room_topic
 from oz_app.workspace.widgets import attempt, transient_dialog
 
@@ -15,6 +17,7 @@ if TYPE_CHECKING:
     from oz_app.workspace.app import Workspace
 
 COLUMNS = (("backlog", "Backlog"), ("in_progress", "In progress"), ("done", "Done"))
+WORK_COLORS = {"starting": "blue", "working": "blue", "done": "green", "failed": "red", "cancelled": "grey"}
 
 
 class Board:
@@ -30,7 +33,7 @@ class Board:
     @ui.refreshable_method
     async def show(self) -> None:
         tasks = await service.tasks_of(self.room)
-        names = {agent.id: agent.name for agent in self.agents.values()}
+        work = await task_runs.work_of(tasks)
         with ui.row().classes("w-full items-start no-wrap"):
             for status, title in COLUMNS:
                 column = ui.column().classes("w-1/3 bg-gray-100 rounded p-2 min-h-40").mark(f"column-{status}")
@@ -39,34 +42,68 @@ class Board:
                 with column:
                     ui.label(title).classes("font-bold")
                     for task in [task for task in tasks if task.status == status]:
-                        card = ui.card().classes("w-full cursor-grab").props("draggable").mark(f"task-{task.title}")
-                        card.on("dragstart", lambda t=task.id: setattr(self, "dragging", t))
-                        with card:
-                            ui.label(task.title).classes("font-bold")
-                            with ui.row().classes("gap-1"):
-                                ui.badge(task.priority, color={"high": "red", "low": "grey"}.get(task.priority, "blue"))
-                                if task.assignee_id in names:
-                                    ui.badge(f"@{names[task.assignee_id]}", color="purple")
-                            ui.button("Edit", on_click=lambda t=task: self.edit_task(t)).props("flat dense")
+                        self.card(task, work[task.id])
                     if status == "backlog":
                         ui.button("Add task", on_click=lambda: self.edit_task(None)).props("flat dense").mark(
                             "add-task"
                         )
 
+    def card(self, task: Task, work: task_runs.Work) -> None:
+        names = {agent.id: agent.name for agent in self.agents.values()}
+        card = ui.card().classes("w-full cursor-grab").props("draggable").mark(f"task-{task.title}")
+        card.on("dragstart", lambda t=task.id: setattr(self, "dragging", t))
+        with card:
+            ui.label(task.title).classes("font-bold break-words")
+            with ui.row().classes("gap-1 items-center"):
+                ui.badge(task.priority, color={"high": "red", "low": "grey"}.get(task.priority, "blue"))
+                if task.assignee_id in names:
+                    ui.badge(f"@{names[task.assignee_id]}", color="purple")
+                if work.state:
+                    ui.badge(work.state, color=WORK_COLORS.get(work.state, "grey")).mark(f"work-{task.title}")
+            if work.reason:
+                ui.label(work.reason).classes("text-sm text-red-700 break-words").mark(f"failure-{task.title}")
+            with ui.row().classes("gap-1 items-center"):
+                ui.button("Edit", on_click=lambda t=task: self.edit_task(t)).props("flat dense").mark(
+                    f"edit-{task.title}"
+                )
+                if task.assignee_id in names and not work.active and task.status != "done":
+                    ui.button("Start", on_click=lambda t=task: self.start(t.id)).props("flat dense color=primary").mark(
+                        f"start-{task.title}"
+                    )
+                if work.run_id:
+                    ui.link("Output", f"/runs?run={work.run_id}").classes("text-sm").mark(f"output-{task.title}")
+
+    def changed(self) -> None:
+        self.workspace.live.publish(room_topic(self.room.id), kind="tasks")
+
     async def drop(self, status: str) -> None:
         task_id, self.dragging = self.dragging, None
         if task_id and await attempt(service.update_task(self.room, task_id, status=status)):
-            self.workspace.live.publish(room_topic(self.room.id), kind="tasks")
+            self.changed()
 
-    async def edit_task(self, task: Any) -> None:
+    async def start(self, task_id: str) -> None:
+        """Start the assignee's run on the task (the board redraws from the event it publishes)."""
+        room = await attempt(service.room_of(self.user, self.room.id))  # as it is now: paused in another tab?
+        if room:
+            await attempt(task_runs.start(self.workspace.conductor, room, task_id))
+
+    async def edit_task(self, task: Task | None) -> None:
         agents = {"": "nobody", **{agent.id: agent.name for agent in self.agents.values()}}
-        with transient_dialog() as dialog, ui.card().classes("w-96"):
+        with transient_dialog() as dialog, ui.card().classes("w-[28rem] max-w-full"):
+            ui.label("New task" if task is None else "Edit task").classes("text-lg font-bold")
             title = ui.input("Title", value=task.title if task else "").classes("w-full").mark("task-title")
             description = ui.textarea("Description", value=task.description if task else "").classes("w-full")
-            priority = ui.select(list(service.PRIORITIES), label="Priority", value=task.priority if task else "medium")
-            priority.mark("task-priority")
-            status = ui.select(dict(COLUMNS), label="Column", value=task.status if task else "backlog")
+            description.mark("task-description")
+            with ui.row().classes("w-full no-wrap"):
+                priority = ui.select(
+                    list(service.PRIORITIES), label="Priority", value=task.priority if task else "medium"
+                )
+                priority.classes("grow").mark("task-priority")
+                status = ui.select(dict(COLUMNS), label="Column", value=task.status if task else "backlog")
+                status.classes("grow")
             assignee = ui.select(agents, label="Assignee", value=(task.assignee_id or "") if task else "")
+            assignee.classes("w-full").mark("task-assignee")
+            ui.label("Assigning the task to an agent starts its work on it.").classes("text-sm text-gray-600")
 
             async def save() -> None:
                 fields = {
@@ -77,20 +114,48 @@ class Board:
                     "assignee_id": assignee.value or None,
                 }
                 if task is None:
-                    action = service.create_task(self.room, **fields)
+                    saved = await attempt(service.create_task(self.room, **fields))
                 else:
-                    action = service.update_task(self.room, task.id, **fields)
-                if await attempt(action):
-                    self.workspace.live.publish(room_topic(self.room.id), kind="tasks")
-                    dialog.close()
+                    saved = await attempt(service.update_task(self.room, task.id, **fields))
+                if not saved:
+                    return
+                self.changed()
+                if _newly_assigned(task, saved):
+                    await self.start(saved.id)
+                dialog.close()
 
-            async def remove() -> None:
-                if await attempt(service.delete_task(self.room, task.id)):
-                    self.workspace.live.publish(room_topic(self.room.id), kind="tasks")
-                    dialog.close()
-
-            with ui.row():
+            with ui.row().classes("w-full"):
                 ui.button("Save", on_click=save).mark("save-task")
+                ui.button("Cancel", on_click=dialog.close).props("flat")
+                ui.space()
                 if task is not None:
-                    ui.button("Delete", on_click=remove).props("flat color=red")
+                    ui.button("Delete", on_click=lambda: self.delete_task(task, dialog)).props("flat color=red").mark(
+                        "delete-task"
+                    )
         dialog.open()
+
+    async def delete_task(self, task: Task, editing: Any) -> None:
+        """Delete after a confirmation; a run still working on the task is stopped."""
+        with transient_dialog() as confirm, ui.card():
+            ui.label("Delete this task?").classes("text-lg font-bold")
+            ui.label(f"“{task.title}” is removed from the board; a run working on it is stopped.")
+            with ui.row():
+                ui.button("Delete", on_click=lambda: confirm.submit(True)).props("color=red").mark(
+                    "confirm-delete-task"
+                )
+                ui.button("Cancel", on_click=lambda: confirm.submit(False)).props("flat").mark("cancel-delete-task")
+        if not await confirm:
+            return
+        current = await attempt(service.task_in(self.room, task.id))
+        if not current:
+            return
+        await task_runs.stop(self.workspace.conductor, self.room, current)
+        if await attempt(service.delete_task(self.room, task.id)):
+            self.changed()
+            editing.close()
+
+
+def _newly_assigned(before: Task | None, after: Task) -> bool:
+    """Whether saving the dialog gave the task to an agent (which starts its work, UX-9)."""
+    changed = before is None or before.assignee_id != after.assignee_id
+    return bool(after.assignee_id) and changed and after.status != "done"

@@ -49,7 +49,7 @@ class RoomView:
     async def build(self) -> None:
         self.agents = {agent.id: agent for agent in await service.agents_of(self.user)}
         self.board = Board(self.workspace, self.user, self.room, self.agents)
-        self.artifacts = Artifacts(self.room)
+        self.artifacts = Artifacts(self.workspace, self.user, self.room)
         members = await service.members_of(self.room)
         with ui.column().classes("w-full max-w-5xl mx-auto"):
             with ui.row().classes("items-center w-full"):
@@ -259,24 +259,38 @@ class RoomView:
         dialog.open()
 
     async def share(self) -> None:
-        with transient_dialog() as dialog, ui.card().classes("w-[32rem]"):
+        """The room's public read-only link, as a full URL to copy (WS-10, UX-9)."""
+        base = (self.workspace.settings.public_url or str(self.client.request.base_url)).rstrip("/")
+
+        def address() -> str:
+            return f"{base}/share/{self.room.share_token}" if self.room.share_token else ""
+
+        with transient_dialog() as dialog, ui.card().classes("w-[36rem] max-w-full"):
+            ui.label("Share this room").classes("text-lg font-bold")
             ui.label("Anyone with the link can read this room's messages (not its agents' settings).")
-            link = ui.label(f"/share/{self.room.share_token}" if self.room.share_token else "Not shared.")
-            link.mark("share-link")
+            with ui.row().classes("w-full items-center no-wrap"):
+                link = ui.input("Link", value=address(), placeholder="Not shared: make a link")
+                link.props("readonly outlined dense").classes("grow font-mono").mark("share-link")
+                copy = ui.button("Copy", on_click=lambda: copied(link.value)).props("flat").mark("copy-share-link")
+                copy.bind_enabled_from(link, "value", backward=bool)
+
+            def copied(value: str) -> None:
+                ui.clipboard.write(value)
+                ui.notify("Link copied.", type="positive")
 
             async def create() -> None:
                 token = await attempt(service.share(self.user, self.room.id))
                 if token:
                     self.room.share_token = token
-                    link.set_text(f"/share/{token}")
+                    link.set_value(address())
 
             async def revoke() -> None:
                 if await attempt(service.unshare(self.user, self.room.id), "The link no longer works."):
                     self.room.share_token = None
-                    link.set_text("Not shared.")
+                    link.set_value("")
 
             with ui.row():
-                ui.button("New link", on_click=create)
+                ui.button("New link", on_click=create).mark("new-share-link")
                 ui.button("Revoke", on_click=revoke).props("flat color=red")
                 ui.button("Close", on_click=dialog.close).props("flat")
         dialog.open()
