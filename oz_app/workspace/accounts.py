@@ -240,3 +240,24 @@ async def revoke_invite(admin: User, invite_id: str) -> None:
     await require_admin(admin)
     if not await Invite.filter(id=invite_id, used_by=None).delete():
         raise NotFound("No such invite.")
+
+
+# A person's preferences (UX-5) -------------------------------------------------------------
+
+THEMES = ("auto", "light", "dark")
+
+
+async def set_theme(user: User, theme: str) -> User:
+    """Keep ``user``'s colour scheme (auto follows the system) so it follows them to any browser."""
+    if theme not in THEMES:
+        raise Invalid(f"A theme is one of {', '.join(THEMES)}.")
+    await User.filter(id=user.id).update(theme=theme)
+    user.theme = theme
+    return user
+
+
+async def set_notify(user: User, notify: bool) -> User:
+    """Turn ``user``'s browser notifications (mentions of them, finished runs) on or off."""
+    await User.filter(id=user.id).update(notify=bool(notify))
+    user.notify = bool(notify)
+    return user

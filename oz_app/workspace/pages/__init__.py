@@ -13,7 +13,7 @@ from fastapi.responses import Response
 from nicegui import ui
 
 from oz_app.plugins import collect
-from oz_app.workspace.pages import agents, frame, inbox, login, rooms, runs, settings, share
+from oz_app.workspace.pages import agents, frame, inbox, login, rooms, runs, search, settings, share
 from oz_app.workspace.widgets import SESSIONS
 
 if TYPE_CHECKING:
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
 def register(workspace: Workspace, manager: pluggy.PluginManager) -> None:
     SESSIONS["required"] = workspace.login
-    for page in (login, rooms, agents, inbox, runs, settings, share):
+    for page in (login, rooms, agents, inbox, runs, settings, share, search):
         page.register(workspace)
     for path, build in collect(manager, "oz_register_pages", "page").items():
         plugin_page(workspace, path, build)
