@@ -14,7 +14,7 @@ import markdown2
 import nh3
 from nicegui import ui
 
-EXTRAS = ["fenced-code-blocks", "tables", "code-friendly"]
+EXTRAS = {"fenced-code-blocks": None, "tables": None, "code-friendly": None, "breaks": {"on_newline": True}}
 TAGS = {
     "p", "br", "hr", "strong", "em", "b", "i", "del", "code", "pre", "blockquote", "a", "ul", "ol", "li",
     "h1", "h2", "h3", "h4", "h5", "h6", "table", "thead", "tbody", "tr", "th", "td", "span", "div",
