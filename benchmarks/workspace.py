@@ -158,7 +158,7 @@ def wait_for(driver: Any, script: str, timeout: float = 30.0, what: str = "") ->
 def message_input(driver: Any) -> Any:
     from selenium.webdriver.common.by import By
 
-    return driver.find_element(By.CSS_SELECTOR, f'input[placeholder="{PLACEHOLDER}"]')
+    return driver.find_element(By.CSS_SELECTOR, f'textarea[placeholder="{PLACEHOLDER}"]')
 
 
 def create_room(driver: Any, url: str, name: str) -> str:
@@ -185,7 +185,7 @@ def open_room(driver: Any, room_url: str) -> None:
     driver.get(room_url)
     wait_for(driver, "window.did_handshake", what="the room page's socket")
     # The app renders after the load event and the handshake: wait for its message input.
-    wait_for(driver, f"document.querySelector('input[placeholder=\"{PLACEHOLDER}\"]')", what="the message input")
+    wait_for(driver, f"document.querySelector('textarea[placeholder=\"{PLACEHOLDER}\"]')", what="the message input")
 
 
 def clock_skew_ms(a: Any, b: Any) -> float:
