@@ -46,7 +46,7 @@ def post(tab: Browser, text: str) -> None:
     box.send_keys(Keys.ENTER)
 
 
-def test_room_fills_the_window_opens_on_the_newest_and_shows_new_messages(browser: Browser) -> None:
+def test_room_fills_the_window_opens_on_the_newest_and_shows_new_messages(browser: Browser) -> None:  # noqa: F811
     """UX-3, UX-4 at 1366x768 and 390x844."""
     from selenium.webdriver.common.keys import Keys
 

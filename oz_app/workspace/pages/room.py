@@ -84,20 +84,23 @@ class RoomView:
                     .props("outline dense no-caps")
                     .classes("px-2")
                 )
+                ui.button("Share", on_click=self.share).props("flat dense no-caps").classes("max-sm:hidden")
                 with ui.button(icon="more_vert").props("flat dense round").mark("room-menu").tooltip("More"):
                     with ui.menu().props("auto-close"), ui.column().classes("gap-0 py-1"):
-                        for label, action, icon in (("Edit", self.edit, "edit"), ("Share", self.share, "share")):
-                            ui.button(label, icon=icon, on_click=action).props("flat no-caps align=left").classes(
-                                "w-full"
-                            ).mark(f"{label.lower()}-room")
+                        ui.button("Edit", icon="edit", on_click=self.edit).props("flat no-caps align=left").classes(
+                            "w-full"
+                        ).mark("edit-room")
+                        ui.button("Share", icon="share", on_click=self.share).props("flat no-caps align=left").classes(
+                            "w-full sm:hidden"
+                        )
                         ui.button("Delete", icon="delete", on_click=self.delete).props(
                             "flat no-caps align=left color=red"
                         ).classes("w-full")
             with ui.row().classes("items-center w-full gap-x-3 gap-y-0"):
                 with ui.tabs().props("dense no-caps inline-label").classes("shrink-0") as self.tabs:
-                    ui.tab("chat", "Chat", icon="chat")
-                    ui.tab("tasks", "Tasks", icon="view_kanban")
-                    ui.tab("artifacts", "Artifacts", icon="description")
+                    ui.tab("chat", "Chat")
+                    ui.tab("tasks", "Tasks")
+                    ui.tab("artifacts", "Artifacts")
                 with ui.row().classes("items-center gap-1") as self.status_row:
                     pass
                 self.show_statuses(members)
