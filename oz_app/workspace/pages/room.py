@@ -4,6 +4,7 @@ sharing."""
 
 from __future__ import annotations
 
+import asyncio
 import functools
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -25,6 +26,8 @@ from oz_app.workspace.widgets import attempt, in_tab, listen, transient_dialog
 if TYPE_CHECKING:
     from oz_app.workspace.app import Workspace
 
+READ_DELAY = 0.25  # seconds: arriving messages are marked read together, after they are shown
+
 
 class RoomView:
     """A room: chat (WS-4), board (WS-6), artifacts (WS-7), members, pause and sharing (WS-2, WS-10)."""
@@ -38,6 +41,7 @@ class RoomView:
         self.agents: dict[str, Agent] = {}
         self.oldest: int | None = None
         self.loading = False
+        self.unread_up_to: int | None = None  # the newest message shown but not yet marked read
         self.following: dict[str, Callable[[], None]] = {}  # run id -> unsubscribe, while it streams
         self.client = ui.context.client
         self.client.on_delete(self.stop_following)
@@ -184,7 +188,20 @@ class RoomView:
         added = [view["id"] for view in await replies.views(messages) if self.add(view)]
         if added:
             self.client.run_javascript("ozChat.arrived()")
-            await self.mark_read(max(added))
+            self.read_soon(max(added))
+
+    def read_soon(self, message_id: int) -> None:
+        """Mark the room read a moment after messages arrive, once for a burst: off the path that
+        shows a message to its readers."""
+        first = self.unread_up_to is None
+        self.unread_up_to = max(self.unread_up_to or 0, message_id)
+        if first:
+            asyncio.get_running_loop().call_later(READ_DELAY, lambda: self.client.safe_invoke(self.read_now))
+
+    async def read_now(self) -> None:
+        message_id, self.unread_up_to = self.unread_up_to, None
+        if message_id is not None:
+            await self.mark_read(message_id)
 
     async def mark_read(self, message_id: int) -> None:
         """This tab shows the room up to ``message_id``: the user's other tabs hear it's read."""
