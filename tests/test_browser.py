@@ -320,7 +320,7 @@ def test_log_in_and_watch_a_mention_stream(browser: Browser, workspace: App) -> 
     browser.sees("helper: idle")
     browser.screenshot("room")
 
-    message = browser.find("//input[@placeholder='Message — @name to ask an agent']", "the message input")
+    message = browser.find("//textarea[@placeholder='Message — @name to ask an agent']", "the message input")
     message.send_keys("@helper hello")
     message.send_keys(Keys.ENTER)
 
@@ -427,7 +427,7 @@ def test_a_reconnecting_tab_catches_up(browser: Browser, chromium: tuple[str, st
 
         other.driver.execute_script(DROP_CONNECTION)
         dropped = time.monotonic()
-        message = browser.find("//input[@placeholder='Message — @name to ask an agent']", "the message input")
+        message = browser.find("//textarea[@placeholder='Message — @name to ask an agent']", "the message input")
         message.send_keys("posted while you were away")
         message.send_keys(Keys.ENTER)
         browser.sees("posted while you were away")

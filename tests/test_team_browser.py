@@ -94,7 +94,7 @@ def test_two_people_share_a_server_and_nothing_else(two_browsers: tuple[Browser,
     ann.open("/")
     room_id = ann.create_room("Secret plans")
     ann.add_member("helper")
-    message = ann.find("//input[@placeholder='Message — @name to ask an agent']", "the message input")
+    message = ann.find("//textarea[@placeholder='Message — @name to ask an agent']", "the message input")
     message.send_keys(f"@helper {PAYLOAD}")
     message.send_keys(Keys.ENTER)
     ann.sees("Alpha bravo charlie")

@@ -13,9 +13,12 @@ import secrets
 import time
 import uuid
 from collections import deque
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from tortoise import connections
+from tortoise.exceptions import IntegrityError
 from tortoise.functions import Count, Max
 from tortoise.transactions import in_transaction
 
@@ -23,7 +26,19 @@ from oz_app.control_plane import artifacts
 from oz_app.control_plane.identities import AGENT_NAME
 from oz_app.control_plane.service import now
 from oz_app.control_plane.tokens import user_tenant
-from oz_app.db.models import TERMINAL_STATES, Agent, Artifact, Message, Notification, Room, Run, StoredFile, Task, User
+from oz_app.db.models import (
+    TERMINAL_STATES,
+    Agent,
+    Artifact,
+    Message,
+    Notification,
+    Room,
+    RoomReader,
+    Run,
+    StoredFile,
+    Task,
+    User,
+)
 
 USERNAME = re.compile(r"^[A-Za-z0-9_.-]{3,64}$")
 TASK_STATUSES = ("backlog", "in_progress", "done")
@@ -32,6 +47,8 @@ ARTIFACT_KINDS = ("plan", "pull_request", "document")
 HARNESSES = ("default", "claude-code", "codex", "gemini-cli", "custom")
 PAGE = 50
 MAX_MESSAGE = 100_000
+MAX_DRAFT = 100_000
+UNREAD_CAP = 100  # a room shows "99+" beyond this: counting stops there, so a huge room costs no more
 
 
 class Invalid(ValueError):
@@ -185,7 +202,7 @@ async def rooms_of(user: User) -> list[Room]:
     return await Room.filter(owner=user).order_by("-created_at")
 
 
-async def room_activity(user: User) -> dict[str, tuple[int, datetime | None]]:
+async def room_summaries(user: User) -> dict[str, tuple[int, datetime | None]]:
     """For each of the user's rooms: how many agents are members and when its newest message was
     written (None: no message yet); two queries whatever the number of rooms."""
     members = await Room.filter(owner=user).annotate(count=Count("members")).values_list("id", "count")
@@ -309,6 +326,95 @@ async def delete_message(user: User, message_id: int) -> Message:
     message = await own_message(user, message_id)
     await Message.filter(id=message.id).delete()
     return message
+
+
+# Readers: unread counts, last activity and drafts (UX-3, UX-4) ---------------------------------
+
+
+@dataclass
+class RoomActivity:
+    """A room as the rooms sidebar shows it: unread messages (up to ``UNREAD_CAP``) and when the
+    newest was written."""
+
+    id: str
+    name: str
+    paused: bool
+    unread: int
+    last_activity: datetime
+
+
+# One statement for all of a user's rooms; each subquery walks the (room_id, id) index of messages
+# from the reader's last_read on and stops at UNREAD_CAP rows, however big the room.
+ACTIVITY_SQL = """
+SELECT r."id", r."name", r."paused", r."created_at",
+  (SELECT m."created_at" FROM "messages" m WHERE m."room_id" = r."id" ORDER BY m."id" DESC LIMIT 1) AS "newest_at",
+  (SELECT COUNT(*) FROM (
+      SELECT 1 FROM "messages" m WHERE m."room_id" = r."id" AND m."id" > COALESCE(rr."last_read", 0)
+      AND NOT (m."author_kind" = 'user' AND m."author_name" = {name}) LIMIT {cap}) AS unread_rows) AS "unread"
+FROM "rooms" r LEFT JOIN "room_readers" rr ON rr."room_id" = r."id" AND rr."user_id" = {user}
+WHERE r."owner_id" = {user}
+"""
+
+
+def _stamp(value: Any) -> datetime:
+    """A timestamp as the driver returns it (SQLite: text, PostgreSQL: a datetime)."""
+    stamp = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    return stamp if stamp.tzinfo else stamp.replace(tzinfo=now().tzinfo)
+
+
+async def room_activity(user: User) -> list[RoomActivity]:
+    """The user's rooms with their unread counts (messages after their last read one, not counting
+    their own) and last activity, the most recently active first; one query whatever the number."""
+    connection = connections.get("default")
+    numbered = connection.capabilities.dialect == "postgres"
+    marks = ("$1", "$2") if numbered else ("?", "?")
+    sql = ACTIVITY_SQL.format(name=marks[0], user=marks[1], cap=UNREAD_CAP)
+    values = [user.username, user.id] if numbered else [user.username, user.id, user.id]
+    _, rows = await connection.execute_query(sql, values)
+    rooms = [
+        RoomActivity(
+            id=str(row["id"]),
+            name=str(row["name"]),
+            paused=bool(row["paused"]),
+            unread=int(row["unread"]),
+            last_activity=_stamp(row["newest_at"] or row["created_at"]),
+        )
+        for row in rows
+    ]
+    return sorted(rooms, key=lambda room: room.last_activity, reverse=True)
+
+
+async def _reader(user: User, room: Room) -> RoomReader:
+    """The user's place in the room, made on first use (two tabs making it at once share one row)."""
+    reader = await RoomReader.get_or_none(user=user, room=room)
+    if reader is not None:
+        return reader
+    try:
+        return await RoomReader.create(user=user, room=room)
+    except IntegrityError:
+        return await RoomReader.get(user=user, room=room)
+
+
+async def mark_room_read(user: User, room: Room, message_id: int) -> bool:
+    """The user has seen the room up to ``message_id``; True when that moved their place on (a
+    place never moves back, whichever tab reports last)."""
+    reader = await _reader(user, room)
+    return bool(await RoomReader.filter(id=reader.id, last_read__lt=message_id).update(last_read=message_id))
+
+
+async def draft_of(user: User, room: Room) -> str:
+    reader = await RoomReader.get_or_none(user=user, room=room)
+    return reader.draft if reader is not None else ""
+
+
+async def save_draft(user: User, room_id: str, text: str) -> None:
+    """Keep what the user typed in a room but did not send, for their next visit on any device."""
+    room = await room_of(user, room_id)
+    if not isinstance(text, str) or len(text) > MAX_DRAFT:
+        raise Invalid(f"A draft is at most {MAX_DRAFT} characters.")
+    reader = await _reader(user, room)
+    if reader.draft != text:
+        await RoomReader.filter(id=reader.id).update(draft=text)
 
 
 # Tasks (WS-6) ------------------------------------------------------------------------------

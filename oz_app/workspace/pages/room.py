@@ -4,6 +4,7 @@ sharing."""
 
 from __future__ import annotations
 
+import asyncio
 import functools
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -13,16 +14,19 @@ from nicegui import ui
 from oz_app.bus import run_topic
 from oz_app.db.models import Agent, Message, Room, User
 from oz_app.workspace import replies, service
-from oz_app.workspace.live import room_topic
+from oz_app.workspace.live import room_topic, user_topic
+from oz_app.workspace.pages import room_layout
 from oz_app.workspace.pages.artifacts import Artifacts
 from oz_app.workspace.pages.board import Board
+from oz_app.workspace.pages.composer import STATUS_COLORS, Composer, color_of
 from oz_app.workspace.pages.message import MessageView
+from oz_app.workspace.pages.sidebar import RoomsSidebar
 from oz_app.workspace.widgets import attempt, in_tab, listen, transient_dialog
 
 if TYPE_CHECKING:
     from oz_app.workspace.app import Workspace
 
-STATUS_COLORS = {"idle": "grey", "running": "blue", "queued": "orange", "error": "red"}
+READ_DELAY = 0.25  # seconds: arriving messages are marked read together, after they are shown
 
 
 class RoomView:
@@ -37,6 +41,7 @@ class RoomView:
         self.agents: dict[str, Agent] = {}
         self.oldest: int | None = None
         self.loading = False
+        self.unread_up_to: int | None = None  # the newest message shown but not yet marked read
         self.following: dict[str, Callable[[], None]] = {}  # run id -> unsubscribe, while it streams
         self.client = ui.context.client
         self.client.on_delete(self.stop_following)
@@ -47,80 +52,113 @@ class RoomView:
         self.following.clear()
 
     async def build(self) -> None:
+        room_layout.install()
         self.agents = {agent.id: agent for agent in await service.agents_of(self.user)}
         self.board = Board(self.workspace, self.user, self.room, self.agents)
         self.artifacts = Artifacts(self.workspace, self.user, self.room)
+        self.sidebar = RoomsSidebar(self.workspace, self.user, self.room.id)
         members = await service.members_of(self.room)
-        with ui.column().classes("w-full max-w-5xl mx-auto"):
-            with ui.row().classes("items-center w-full"):
-                self.title = ui.label(self.room.name).classes("text-2xl").mark("room-title")
-                self.paused_badge = ui.badge("paused", color="orange")
-                self.paused_badge.set_visibility(self.room.paused)
-                ui.space()
-                self.pause_button = ui.button("Resume" if self.room.paused else "Pause", on_click=self.toggle_pause)
-                ui.button("Edit", on_click=self.edit).props("flat").mark("edit-room")
-                ui.button("Share", on_click=self.share).props("flat")
-                ui.button("Delete", on_click=self.delete).props("flat color=red")
-            self.description = ui.label(self.room.description).classes("text-gray-600")
-            self.member_select = (
-                ui.select(
-                    {agent.id: agent.name for agent in self.agents.values()},
-                    multiple=True,
-                    value=[agent.id for agent in members],
-                    label="Member agents",
-                    on_change=self.set_members,
-                )
-                .classes("w-full")
-                .mark("members")
-            )
-            with ui.row().classes("gap-2") as self.status_row:
-                pass
-            self.show_statuses(members)
-            with ui.tabs() as tabs:
-                ui.tab("chat", "Chat")
-                ui.tab("tasks", "Tasks")
-                ui.tab("artifacts", "Artifacts")
-            with ui.tab_panels(tabs, value="chat").classes("w-full"):
-                with ui.tab_panel("chat"):
-                    await self.build_chat(members)
-                with ui.tab_panel("tasks"):
-                    await self.board.show()
-                with ui.tab_panel("artifacts"):
-                    await self.artifacts.show()
+        await self.build_head(members)
+        with ui.tab_panels(self.tabs, value="chat").props("keep-alive").classes("oz-room-panels w-full"):
+            with ui.tab_panel("chat"):
+                await self.build_chat(members)
+            with ui.tab_panel("tasks").classes("oz-scroll-panel"):
+                await self.board.show()
+            with ui.tab_panel("artifacts").classes("oz-scroll-panel"):
+                await self.artifacts.show()
+        await self.sidebar.build()
         listen(self.workspace, room_topic(self.room.id), self.on_event)
+
+    async def build_head(self, members: list[Agent]) -> None:
+        """The room's name, state and actions in two short rows, so the chat keeps the screen (UX-4);
+        the less-used actions are in a menu."""
+        with ui.column().classes("oz-room-head w-full gap-0 px-2 pt-1 border-b"):
+            with ui.row().classes("items-center w-full gap-1 no-wrap"):
+                ui.button(icon="menu", on_click=lambda: self.sidebar.toggle()).props("flat dense round").tooltip(
+                    "Rooms"
+                ).mark("toggle-rooms")
+                with ui.column().classes("gap-0 min-w-0 grow"):
+                    with ui.row().classes("items-center gap-2 no-wrap min-w-0"):
+                        self.title = ui.label(self.room.name).classes("text-xl font-medium truncate").mark("room-title")
+                        self.paused_badge = ui.badge("paused", color="orange")
+                        self.paused_badge.set_visibility(self.room.paused)
+                    self.description = ui.label(self.room.description).classes("text-sm text-gray-500 truncate")
+                self.pause_button = (
+                    ui.button("Resume" if self.room.paused else "Pause", on_click=self.toggle_pause)
+                    .props("outline dense no-caps")
+                    .classes("px-2")
+                )
+                ui.button("Share", on_click=self.share).props("flat dense no-caps").classes("max-sm:hidden")
+                with ui.button(icon="more_vert").props("flat dense round").mark("room-menu").tooltip("More"):
+                    with ui.menu().props("auto-close"), ui.column().classes("gap-0 py-1"):
+                        ui.button("Edit", icon="edit", on_click=self.edit).props("flat no-caps align=left").classes(
+                            "w-full"
+                        ).mark("edit-room")
+                        ui.button("Share", icon="share", on_click=self.share).props("flat no-caps align=left").classes(
+                            "w-full sm:hidden"
+                        )
+                        ui.button("Delete", icon="delete", on_click=self.delete).props(
+                            "flat no-caps align=left color=red"
+                        ).classes("w-full")
+            with ui.row().classes("items-center w-full gap-x-3 gap-y-0"):
+                with ui.tabs().props("dense no-caps inline-label").classes("shrink-0") as self.tabs:
+                    ui.tab("chat", "Chat")
+                    ui.tab("tasks", "Tasks")
+                    ui.tab("artifacts", "Artifacts")
+                with ui.row().classes("items-center gap-1") as self.status_row:
+                    pass
+                self.show_statuses(members)
+                ui.space()
+                self.member_select = (
+                    ui.select(
+                        {agent.id: agent.name for agent in self.agents.values()},
+                        multiple=True,
+                        value=[agent.id for agent in members],
+                        label="Member agents",
+                        on_change=self.set_members,
+                    )
+                    .props("dense options-dense use-chips")
+                    .classes("min-w-[12rem] max-w-full pb-1")
+                    .mark("members")
+                )
 
     # Chat ----------------------------------------------------------------------------------------
 
     async def build_chat(self, members: list[Agent]) -> None:
-        self.scroller = ui.scroll_area(on_scroll=self.on_scroll).classes("w-full h-[60vh] border rounded")
-        with self.scroller:
-            self.older = ui.button("Load older messages", on_click=self.load_older).props("flat dense")
-            self.chat = ui.column().classes("w-full gap-1").mark("chat")
-        ui.context.client.on_connect(self.scroll_down)
+        with ui.element("div").classes("oz-chat-area w-full"):
+            with (
+                ui.element("div").classes("oz-chat-scroll w-full"),
+                ui.column().classes("w-full max-w-5xl mx-auto gap-0 px-3 py-2"),
+            ):
+                self.older = ui.button("Load older messages", on_click=self.load_older).props("flat dense no-caps")
+                self.chat = ui.column().classes("w-full gap-1").mark("chat")
+            ui.button("New messages", icon="arrow_downward", on_click=self.jump_down).props(
+                "rounded dense no-caps color=primary"
+            ).classes("oz-new-pill px-3").mark("new-messages")
+        ui.on("oz_older", self.on_near_top)
         page = await service.messages_of(self.room)
         self.older.set_visibility(len(page) == service.PAGE)
         self.oldest = page[0].id if page else None
         for view in await replies.views(page):
             self.add(view)
+        if page:
+            await self.mark_read(page[-1].id)
         if not await self.workspace.providers_configured(self.user):
-            with ui.row().classes("items-center bg-amber-100 p-2 rounded w-full").mark("no-provider"):
+            with ui.row().classes("items-center bg-amber-100 p-2 rounded w-full max-w-5xl mx-auto").mark("no-provider"):
                 ui.label("No provider is configured yet, so agents cannot answer.")
                 ui.link("Add one in Settings", "/settings")
-        with ui.row().classes("w-full items-center"):
-            self.input = ui.input(placeholder="Message — @name to ask an agent").classes("grow").mark("message")
-            self.input.on("keydown.enter", self.send)
-            self.input.on_value_change(self.suggest)
-            ui.button("Send", on_click=self.send).mark("send")
-        self.suggestions = ui.row().classes("gap-1").mark("suggestions")
-        self.member_names = [agent.name for agent in members]
+        self.composer = Composer(self.user, self.room, self.post, self.jump_down)
+        await self.composer.build(members)
 
-    def add(self, view: dict[str, Any]) -> None:
-        """Show a message (or show it as it is now), and follow its run while it streams."""
-        if view["id"] in self.views:
-            self.views[view["id"]].update(view)
-        else:
+    def add(self, view: dict[str, Any]) -> bool:
+        """Show a message (or show it as it is now), and follow its run while it streams; True
+        when it was not shown before."""
+        new = view["id"] not in self.views
+        if new:
             with self.chat:
                 self.views[view["id"]] = MessageView(view, self)
+        else:
+            self.views[view["id"]].update(view)
         run_id = view["run_id"]
         if run_id and view["state"] == "streaming" and run_id not in self.following:
             topic = run_topic(run_id)
@@ -129,6 +167,7 @@ class RoomView:
             )
         elif run_id in self.following and view["state"] != "streaming":
             self.following.pop(run_id)()
+        return new
 
     def on_run_event(self, message_id: int, event: dict[str, Any]) -> None:
         """A chunk goes where it belongs; anything else (a state change, a gap) is read from the run."""
@@ -143,11 +182,31 @@ class RoomView:
         self.client.safe_invoke(functools.partial(self.reload, [message_id]))
 
     async def reload(self, message_ids: list[int]) -> None:
-        """Show these messages of the room as the database has them now."""
+        """Show these messages of the room as the database has them now; new ones below are read
+        at once (this tab has the room open) and, if the reader scrolled up, announced by the pill."""
         messages = await Message.filter(id__in=message_ids, room_id=self.room.id).order_by("id")
-        for view in await replies.views(messages):
-            self.add(view)
-        self.scroll_down()
+        added = [view["id"] for view in await replies.views(messages) if self.add(view)]
+        if added:
+            self.client.run_javascript("ozChat.arrived()")
+            self.read_soon(max(added))
+
+    def read_soon(self, message_id: int) -> None:
+        """Mark the room read a moment after messages arrive, once for a burst: off the path that
+        shows a message to its readers."""
+        first = self.unread_up_to is None
+        self.unread_up_to = max(self.unread_up_to or 0, message_id)
+        if first:
+            asyncio.get_running_loop().call_later(READ_DELAY, lambda: self.client.safe_invoke(self.read_now))
+
+    async def read_now(self) -> None:
+        message_id, self.unread_up_to = self.unread_up_to, None
+        if message_id is not None:
+            await self.mark_read(message_id)
+
+    async def mark_read(self, message_id: int) -> None:
+        """This tab shows the room up to ``message_id``: the user's other tabs hear it's read."""
+        if await service.mark_room_read(self.user, self.room, message_id):
+            self.workspace.live.publish(user_topic(self.user.id), kind="rooms")
 
     async def catch_up(self) -> None:
         """After the bus reconnected: the streaming replies and anything newer than the last message."""
@@ -156,13 +215,17 @@ class RoomView:
         newer = await Message.filter(room_id=self.room.id, id__gt=newest).values_list("id", flat=True)
         await self.reload([*unsettled, *newer])  # type: ignore[list-item]
 
-    def scroll_down(self) -> None:
-        self.scroller.scroll_to(percent=1.0)
+    def jump_down(self) -> None:
+        self.client.run_javascript("ozChat.down()")
 
-    async def on_scroll(self, event: Any) -> None:
-        """Scrolled to the top: load the page before (WS-4; a room opens with its latest page only)."""
-        if event.vertical_position <= 0 and self.older.visible and not self.loading:
-            await self.load_older()
+    async def on_near_top(self) -> None:
+        """Scrolled near the top: load the page before (a room opens with its latest page only);
+        the column-reverse box keeps what is in view where it is."""
+        try:
+            if self.older.visible:
+                await self.load_older()
+        finally:
+            self.client.run_javascript("ozChat.loaded()")
 
     async def load_older(self) -> None:
         if self.oldest is None or self.loading:
@@ -182,28 +245,8 @@ class RoomView:
             self.views[view.id] = view
         self.older.set_visibility(len(page) == service.PAGE)
 
-    def suggest(self) -> None:
-        """``@`` autocomplete: the member agents matching the word being typed."""
-        self.suggestions.clear()
-        words = (self.input.value or "").split(" ")
-        if not words[-1].startswith("@"):
-            return
-        typed = words[-1][1:].lower()
-        with self.suggestions:
-            for name in self.member_names:
-                if name.lower().startswith(typed):
-                    ui.button(f"@{name}", on_click=lambda n=name: self.complete(n)).props("dense outline no-caps")
-
-    def complete(self, name: str) -> None:
-        words = (self.input.value or "").split(" ")
-        self.input.set_value(" ".join([*words[:-1], f"@{name} "]))
-        self.suggestions.clear()
-        self.input.run_method("focus")
-
-    async def send(self) -> None:
-        text = self.input.value or ""
-        if await attempt(self.conductor.post(self.room, self.user.username, text)):
-            self.input.set_value("")
+    async def post(self, text: str) -> Any:
+        return await self.conductor.post(self.room, self.user.username, text)
 
     async def cancel_reply(self, message_id: int) -> None:
         if not await self.conductor.cancel(self.room, message_id):
@@ -218,7 +261,7 @@ class RoomView:
             return
         chosen = await attempt(service.set_members(self.user, self.room.id, wanted))
         if chosen:
-            self.member_names = [agent.name for agent in chosen]
+            self.composer.set_members(chosen)
             self.workspace.live.publish(room_topic(self.room.id), kind="room")
 
     def show_statuses(self, members: list[Agent]) -> None:
@@ -226,9 +269,11 @@ class RoomView:
         with self.status_row:
             for agent in members:
                 status = agent.status
-                ui.badge(f"{agent.name}: {status}", color=STATUS_COLORS.get(status, "grey")).mark(
-                    f"status-{agent.name}"
-                )
+                with ui.badge(color=STATUS_COLORS.get(status, "grey")).classes("gap-1").mark(f"status-{agent.name}"):
+                    ui.element("span").classes("inline-block w-2 h-2 rounded-full").style(
+                        f"background: {color_of(agent)}"
+                    )
+                    ui.label(f"{agent.name}: {status}")
 
     async def toggle_pause(self) -> None:
         paused = not self.room.paused
@@ -243,7 +288,7 @@ class RoomView:
             await self.conductor.resume(room)
 
     async def edit(self) -> None:
-        with transient_dialog() as dialog, ui.card().classes("w-96"):
+        with self.client.content, transient_dialog() as dialog, ui.card().classes("w-96"):
             name = ui.input("Name", value=self.room.name).classes("w-full").mark("edit-room-name")
             description = ui.textarea("Description", value=self.room.description).classes("w-full")
 
@@ -265,7 +310,7 @@ class RoomView:
         def address() -> str:
             return f"{base}/share/{self.room.share_token}" if self.room.share_token else ""
 
-        with transient_dialog() as dialog, ui.card().classes("w-[36rem] max-w-full"):
+        with self.client.content, transient_dialog() as dialog, ui.card().classes("w-[36rem] max-w-full"):
             ui.label("Share this room").classes("text-lg font-bold")
             ui.label("Anyone with the link can read this room's messages (not its agents' settings).")
             with ui.row().classes("w-full items-center no-wrap"):
@@ -296,7 +341,7 @@ class RoomView:
         dialog.open()
 
     async def delete(self) -> None:
-        with transient_dialog() as dialog, ui.card():
+        with self.client.content, transient_dialog() as dialog, ui.card():
             ui.label(f"Delete {self.room.name} with its messages, tasks and artifacts?")
             with ui.row():
                 ui.button("Delete", on_click=lambda: dialog.submit(True)).props("color=red").mark("confirm-delete")
@@ -332,7 +377,9 @@ class RoomView:
             ui.navigate.to("/")
 
     async def refresh_members(self) -> None:
-        self.show_statuses(await service.members_of(self.room))
+        members = await service.members_of(self.room)
+        self.show_statuses(members)
+        self.composer.set_members(members)  # the statuses offered with @ too
 
     async def reload_room(self) -> None:
         room = await Room.get_or_none(id=self.room.id)
@@ -344,6 +391,6 @@ class RoomView:
         self.paused_badge.set_visibility(room.paused)
         self.pause_button.set_text("Resume" if room.paused else "Pause")
         members = await service.members_of(room)
-        self.member_names = [agent.name for agent in members]
+        self.composer.set_members(members)
         self.member_select.set_value([agent.id for agent in members])
         self.show_statuses(members)

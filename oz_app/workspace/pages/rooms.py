@@ -91,7 +91,7 @@ async def room_cards(user: User, rooms: list[Room]) -> None:
             "text-gray-600"
         )
         return
-    activity = await service.room_activity(user)
+    activity = await service.room_summaries(user)
     for room in rooms:
         members, last = activity.get(room.id, (0, None))
         card = ui.card().classes("w-full cursor-pointer").mark(f"room-{room.name}")
