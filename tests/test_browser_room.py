@@ -96,7 +96,7 @@ def test_room_fills_the_window_opens_on_the_newest_and_shows_new_messages(browse
     browser.driver.set_window_size(390, 844)
     opens_on_newest(browser, "news from another tab", "390x844")
     browser.screenshot("phone-newest")
-    browser.find("//button[.//*[normalize-space()='menu']]", "the rooms button").click()
+    browser.find("//button[.//*[normalize-space()='forum']]", "the rooms button").click()
     browser.find("//aside//a[.//*[normalize-space()='Layout']]", "the room in the sidebar")
     browser.screenshot("phone-sidebar")
 

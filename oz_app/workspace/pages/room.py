@@ -74,7 +74,7 @@ class RoomView:
         the less-used actions are in a menu."""
         with ui.column().classes("oz-room-head w-full gap-0 px-2 pt-1 border-b"):
             with ui.row().classes("items-center w-full gap-1 no-wrap"):
-                ui.button(icon="menu", on_click=lambda: self.sidebar.toggle()).props("flat dense round").tooltip(
+                ui.button(icon="forum", on_click=lambda: self.sidebar.toggle()).props("flat dense round").tooltip(
                     "Rooms"
                 ).mark("toggle-rooms")
                 with ui.column().classes("gap-0 min-w-0 grow"):
