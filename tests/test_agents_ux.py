@@ -4,6 +4,7 @@ with real providers (fake LLM servers speaking the OpenAI wire format) where rou
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -17,6 +18,7 @@ from oz_app.db.models import Agent, Message, Notification, ProviderRecord, Run
 from oz_app.workspace import avatars, service, wording
 from oz_app.workspace.pages.runs import duration
 from tests.fake_llm import FakeOpenAI
+from tests.test_browser import App, Browser, browser, chromium, workspace  # noqa: F401 (fixtures)
 from tests.test_workspace import (  # noqa: F401 (fixtures)
     MAIN,
     RETRIES,
@@ -325,3 +327,62 @@ async def test_runs_page_says_states_in_words_with_local_times(tabs: Tabs) -> No
     await tabs.user.should_see("fake", retries=RETRIES)
     tabs.user.find(marker=f"output-{reply.run_id}").click()
     await tabs.user.should_see("Output of helper in Design", retries=RETRIES)
+
+
+# In a real browser (UX-7, UX-8) -------------------------------------------------------------------------
+
+FIELD_LABELS_CUT = """return [...document.querySelectorAll('.q-dialog .q-field__label')]
+    .filter((label) => label.offsetParent && label.scrollWidth > label.clientWidth + 1)
+    .map((label) => label.textContent)"""
+
+
+def test_agent_dialog_labels_fit_and_run_times_are_local(browser: Browser, workspace: App) -> None:  # noqa: F811
+    """UX-7, UX-8 in chromium at 1366x768 and 390x844: the agent and provider dialogs' labels
+    (Harness, Provider, Messages per window, ...) are not cut off; agents show distinct avatars;
+    a run's time on the runs page is written in the browser's own time zone (Asia/Tokyo here),
+    not in UTC."""
+    browser.driver.execute_cdp_cmd("Emulation.setTimezoneOverride", {"timezoneId": "Asia/Tokyo"})
+    browser.driver.set_window_size(1366, 768)
+    browser.sign_up("hana", "pw-" + secrets.token_hex(8))
+    browser.create_agent("helper")
+    browser.create_agent("code-reviewer")
+    colours = browser.driver.execute_script(
+        "return [...document.querySelectorAll('.rounded-full')].map((e) => e.style.backgroundColor)"
+    )
+    assert len(colours) == 2 and len(set(colours)) == 2
+    for width, height in ((1366, 768), (390, 844)):
+        browser.driver.set_window_size(width, height)
+        browser.click("New agent")
+        browser.find("//div[contains(@class,'q-dialog')]//div[normalize-space()='New agent']", "the dialog's title")
+        browser.button("Cancel", within="//div[contains(@class,'q-dialog')]")
+        assert browser.driver.execute_script(FIELD_LABELS_CUT) == []
+        browser.screenshot(f"agent-dialog-{width}")
+        browser.click("Cancel", within="//div[contains(@class,'q-dialog')]")
+        browser.until(lambda: not browser.driver.find_elements(browser.by.CSS_SELECTOR, ".q-dialog"), "closed")
+    browser.driver.set_window_size(390, 844)
+    browser.open("/settings")
+    browser.click("Add provider")
+    browser.button("Cancel", within="//div[contains(@class,'q-dialog')]")
+    assert browser.driver.execute_script(FIELD_LABELS_CUT) == []
+    browser.screenshot("provider-dialog-390")
+    browser.driver.set_window_size(1366, 768)
+    browser.open("/agents")
+    browser.sees("Provider: Harness default (fake)")
+    browser.screenshot("agents")
+
+    browser.open("/")
+    browser.create_room("Local times")
+    browser.add_member("helper")
+    message = browser.find("//input[@placeholder='Message — @name to ask an agent'] | //textarea", "the composer")
+    message.send_keys("@helper hi\n")
+    browser.open("/runs")
+    browser.sees("Succeeded", timeout=30)
+    moment = browser.find("//*[@data-oz-time]", "a run's time")
+    expected = browser.driver.execute_script(
+        "const when = new Date(arguments[0]); return new Intl.DateTimeFormat(undefined,"
+        " {dateStyle: 'medium', timeStyle: 'short', timeZone: 'Asia/Tokyo'}).format(when)",
+        moment.get_attribute("data-oz-time"),
+    )
+    browser.until(lambda: moment.text == expected, f"the run's time shown as {expected!r}")
+    assert "UTC" not in moment.text
+    browser.screenshot("runs")

@@ -139,15 +139,12 @@ async def agent_dialog(workspace: Workspace, user: User, agent: Agent | None) ->
         provider.classes("w-full").mark("agent-provider")
         provider.set_enabled(routes.providers is not None)
         harness.on_value_change(lambda event: provider.set_options(routes.choices(str(event.value), current)))
-        model = ui.input("Model (optional; empty: the provider's)", value=agent.model if agent else "")
+        model = ui.input("Model (empty: the provider's)", value=agent.model if agent else "")
         model.classes("w-full").mark("agent-model")
-        with ui.row().classes("w-full no-wrap items-center"):
-            color = ui.color_input("Colour", value=color_of(agent) if agent else "").classes("grow")
-            color.mark("agent-color")
-            icon = ui.input("Icon (empty: initials)", value=_own_icon(agent)).classes("grow").mark("agent-icon")
-        environment = ui.input(
-            "Environment id (runs in a worker's container)", value=(agent.environment_id or "") if agent else ""
-        ).classes("w-full")
+        color = ui.color_input("Colour", value=color_of(agent) if agent else "").classes("w-full").mark("agent-color")
+        icon = ui.input("Icon (empty: initials)", value=_own_icon(agent)).classes("w-full").mark("agent-icon")
+        environment = ui.input("Environment id (optional)", value=(agent.environment_id or "") if agent else "")
+        environment.classes("w-full").tooltip("Replies run in a worker's container of this environment")
         repository = ui.input("Repository", value=agent.repository if agent else "").classes("w-full")
         prompt = ui.textarea("System prompt", value=agent.system_prompt if agent else "").classes("w-full")
         prompt.mark("agent-prompt")
