@@ -169,7 +169,7 @@ async def test_the_agent_dialog_picks_a_provider_and_the_page_shows_it(bare: Tab
     user.find(marker="save-agent").click()
     await user.should_see("Provider: xray", retries=RETRIES)
     agent = await Agent.get(name="picked")
-    assert agent.provider == "xray" and agent.color.startswith("#") and agent.icon == ""
+    assert agent.provider == "xray" and agent.color.startswith("#") and agent.icon == "smart_toy"
 
     user.find(marker="edit-picked").click()
     await user.should_see("Edit @picked", retries=RETRIES)

@@ -138,6 +138,7 @@ def _look(fields: dict[str, Any], clean: dict[str, Any]) -> None:
         clean["icon"] = _text(fields["icon"] or "", "The icon", 64)
         if not ICON.match(clean["icon"]):
             raise Invalid("The icon is a Material icon's name, such as rocket_launch (or empty for initials).")
+        clean["icon"] = clean["icon"] or avatars.INITIALS_ICONS[-1]  # the column's default: initials
 
 
 async def create_agent(user: User, **fields: Any) -> Agent:
@@ -148,7 +149,6 @@ async def create_agent(user: User, **fields: Any) -> Agent:
         raise Invalid(f"You already have an agent called {clean['name']}.")
     if not clean.get("color"):  # distinct from the owner's other agents (UX-7)
         clean["color"] = avatars.new_color(avatars.color_of(agent) for agent in await agents_of(user))
-    clean.setdefault("icon", "")
     stamp = now()
     tenant = user_tenant(user.id)
     return await Agent.create(id=new_id(), owner=user, tenant=tenant, created_at=stamp, updated_at=stamp, **clean)
