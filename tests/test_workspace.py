@@ -400,6 +400,8 @@ async def test_inbox_unread_count_mark_read_and_delete(tabs: Tabs) -> None:
     tabs.user.find(marker="read-First").click()
     await eventually(lambda: badge.text == "1")
     tabs.user.find(marker="delete-Second").click()
+    await tabs.user.should_see(marker="confirm-delete", retries=RETRIES)
+    tabs.user.find(marker="confirm-delete").click()
     await eventually(lambda: _count(owner, 1))
     assert (await Notification.get(title="First")).read
 
@@ -436,7 +438,7 @@ async def test_runs_page_shows_state_provider_and_output(tabs: Tabs) -> None:
     reply = await eventually(lambda: Message.get_or_none(room=room, author_kind="agent", state="done"))
     await tabs.user.open("/runs")
     await tabs.user.should_see(marker=f"run-{reply.run_id}", retries=RETRIES)
-    await tabs.user.should_see("SUCCEEDED", retries=RETRIES)
+    await tabs.user.should_see("Succeeded", retries=RETRIES)
     await tabs.user.should_see("fake", retries=RETRIES)
     tabs.user.find(marker=f"output-{reply.run_id}").click()
     await tabs.user.should_see("Hello there!", retries=RETRIES)
@@ -462,7 +464,7 @@ async def test_runs_page_output_dialog_stays_open_and_streams(tabs: Tabs) -> Non
     await tabs.user.should_see(marker="run-output", retries=RETRIES)
     await tabs.user.should_see("w59", retries=RETRIES)
     await tabs.user.should_see(marker="run-output")  # the same dialog, still open
-    await tabs.user.should_see("SUCCEEDED", retries=RETRIES)
+    await tabs.user.should_see("Succeeded", retries=RETRIES)
 
 
 async def _state(tabs: Tabs, run_id: str, state: str) -> bool:
@@ -528,6 +530,8 @@ async def test_settings_add_and_test_a_provider_key_never_shown(tabs: Tabs) -> N
     await eventually(lambda: ProviderRecord.get_or_none(key="mine", model="m2"))
     assert (await ProviderRecord.get(key="mine")).api_key_sealed == sealed  # an empty key field keeps the key
     tabs.user.find(marker="delete-mine").click()
+    await tabs.user.should_see(marker="confirm-delete", retries=RETRIES)
+    tabs.user.find(marker="confirm-delete").click()
     await eventually(lambda: _gone(ProviderRecord, "mine"))
 
 

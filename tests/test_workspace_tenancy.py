@@ -115,7 +115,9 @@ async def test_tokens_are_made_shown_once_and_revoked_in_settings(tabs: Tabs) ->
     await page.open("/settings")
     await page.should_see(marker="token-ci", retries=RETRIES)
     assert not _shown(page, "secret-once")  # never shown again
-    page.find("Revoke").click()
+    page.find(marker="revoke-ci").click()
+    await page.should_see(marker="confirm-delete", retries=RETRIES)
+    page.find(marker="confirm-delete").click()
     await eventually(lambda: _no_tokens())
     assert (await page.http_client.get("/api/v1/agent/runs", headers=headers)).status_code == 401
 

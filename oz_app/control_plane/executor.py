@@ -184,15 +184,21 @@ class Executor:
         await self.runs.end_idle("LOCAL")
         self.wake()
 
-    def provider_chain(self, harness: str, providers: dict[str, ProviderSettings]) -> list[str]:
-        """The configured providers to try for ``harness``, in order (PR-2, PR-4). With no
-        ``OZ_DEFAULT_PROVIDER``, a harness without a provider of its own uses the first
-        configured provider by key (so the first provider added in Settings just works)."""
-        primary = provider_key_for(harness, self.settings) or min(providers, default="")
+    def provider_chain(self, harness: str, providers: dict[str, ProviderSettings], chosen: str = "") -> list[str]:
+        """The configured providers to try for ``harness``, in order (PR-2, PR-4): the provider
+        the run's agent was given (``chosen``, UX-7) first, else the harness's default."""
+        primary = chosen or self.default_provider(harness, providers)
         order = self.settings.fallback_order
-        fallbacks = order.get(harness.replace("-", "_")) or order.get(primary) or order.get("", [])
+        own = None if chosen else order.get(harness.replace("-", "_"))  # a chosen provider's are its own
+        fallbacks = own or order.get(primary) or order.get("", [])
         chain = [primary, *fallbacks] if primary else list(fallbacks)
         return [key for key in dict.fromkeys(chain) if key in providers]
+
+    def default_provider(self, harness: str, providers: dict[str, ProviderSettings]) -> str:
+        """The provider a run with no provider of its own asks: the harness's (PR-2), else
+        ``OZ_DEFAULT_PROVIDER``, else the oldest configured one (``providers`` lists them oldest
+        first), so adding a provider never moves the agents using the default (UX-7)."""
+        return provider_key_for(harness, self.settings) or next(iter(providers), "")
 
     async def _execute(self, run: Run) -> None:
         try:
@@ -224,7 +230,15 @@ class Executor:
     async def _route(self, run: Run) -> None:
         harness = harness_of(run.agent_config)
         providers = await self.catalog.snapshot(run.tenant)
-        chain = self.provider_chain(harness, providers)
+        chosen = str(run.agent_config.get("provider") or "")
+        if chosen and chosen not in providers:
+            message = (
+                f"Provider {chosen!r}, chosen for this agent, is no longer configured: "
+                "pick another provider for the agent on the Agents page."
+            )
+            await self._fail(run, message, "integration_not_configured")
+            return
+        chain = self.provider_chain(harness, providers, chosen)
         if not chain:
             key = provider_key_for(harness, self.settings)
             hint = (

@@ -198,6 +198,8 @@ async def identity_defaults(caller: Caller, uid: str) -> dict[str, Any]:
         defaults["model_id"] = agent.model
     if agent.system_prompt:
         defaults["base_prompt"] = agent.system_prompt
+    if agent.provider:
+        defaults["provider"] = agent.provider
     if agent.harness != "default":
         harness = {"type": SDK_HARNESS.get(agent.harness, agent.harness)}
         if identity.get("reasoning_level"):

@@ -7,6 +7,7 @@ import re
 import time
 import uuid
 from dataclasses import asdict, replace
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Response
@@ -25,7 +26,11 @@ _KEY = re.compile(r"^[a-z0-9]{1,40}$")
 
 class ProviderCatalog:
     """Every configured provider by key: the team's (the environment's win over the database's)
-    and each user's personal ones, which only that user's runs use (SEC-2)."""
+    and each user's personal ones, which only that user's runs use (SEC-2).
+
+    A snapshot lists its providers oldest first: the environment's (by key), then the stored
+    ones by when they were added. The first is the default, so adding a provider never moves
+    the runs that use the default (UX-7), whatever its key."""
 
     def __init__(self, settings: Settings, vault: Vault) -> None:
         self._env = settings.providers
@@ -33,6 +38,7 @@ class ProviderCatalog:
         self._vault = vault
         self._stored: dict[str, ProviderSettings] = {}
         self._personal: dict[str, dict[str, ProviderSettings]] = {}
+        self._added: dict[tuple[str, str], datetime] = {}  # (owner id or "", key): when it was stored
         self._loaded_at = float("-inf")
         self._edits = 0  # invalidations so far: a read begun before one does not count as fresh
         self._reading = asyncio.Lock()
@@ -50,22 +56,36 @@ class ProviderCatalog:
             if time.monotonic() - self._loaded_at <= RELOAD_SECONDS:
                 return  # read meanwhile by another call
             started, edits = time.monotonic(), self._edits
-            self._stored = {record.key: self._settings_of(record) for record in await ProviderRecord.all()}
+            team = await ProviderRecord.all().order_by("created_at", "key")
+            self._stored = {record.key: self._settings_of(record) for record in team}
+            added = {("", record.key): record.created_at for record in team}
             personal: dict[str, dict[str, ProviderSettings]] = {}
-            for own in await PersonalProvider.all():
+            for own in await PersonalProvider.all().order_by("created_at", "key"):
                 owner: str = own.owner_id  # type: ignore[attr-defined]
                 personal.setdefault(owner, {})[own.key] = replace(self._settings_of(own), owner=owner)
-            self._personal = personal
+                added[(owner, own.key)] = own.created_at
+            self._personal, self._added = personal, added
             if edits == self._edits:
                 self._loaded_at = started
 
     async def snapshot(self, tenant: str | None = None) -> dict[str, ProviderSettings]:
-        """The providers a run of ``tenant`` may use: the team's, and a user's own on top."""
+        """The providers a run of ``tenant`` may use, oldest first: the team's, and a user's own
+        on top (a personal provider wins over the team's of the same key)."""
         await self._load()
         merged = {**self._stored, **self._env}
-        if tenant and tenant.startswith("user:"):
-            merged.update(self._personal.get(tenant.removeprefix("user:"), {}))
-        return merged
+        owner = tenant.removeprefix("user:") if tenant and tenant.startswith("user:") else ""
+        if owner:
+            merged.update(self._personal.get(owner, {}))
+        return {key: merged[key] for key in sorted(merged, key=lambda key: self._age(owner, key))}
+
+    def _age(self, owner: str, key: str) -> tuple[int, datetime, str]:
+        """Where ``key`` comes in a snapshot: the environment's first, then by when it was added."""
+        if key in self._env:
+            return (0, datetime.min, key)
+        when = self._added.get((owner, key)) or self._added.get(("", key))
+        if when is None:
+            return (1, datetime.max, key)
+        return (1, when.astimezone(UTC).replace(tzinfo=None) if when.tzinfo else when, key)
 
     async def personal(self, owner_id: str) -> dict[str, ProviderSettings]:
         await self._load()

@@ -76,6 +76,8 @@ class RunConfig(BaseModel):
     idle_timeout_minutes: int | None = Field(None, ge=1, le=MAX_IDLE_MINUTES)
     computer_use_enabled: bool | None = None
     credential_strategy: Literal["CREATOR", "EXECUTOR"] | None = None
+    # oz's own: the key of the configured provider that answers (an agent's choice, UX-7)
+    provider: Text | None = Field(None, max_length=40, pattern=r"^[a-z0-9]{1,40}$")
 
     @field_validator("computer_use_enabled")
     @classmethod

@@ -42,7 +42,11 @@ def mentions_in(text: str) -> list[str]:
 
 
 def run_config(agent: Agent) -> dict[str, Any]:
+    """What a reply's run asks for: the agent's harness, model, environment, prompt, and the
+    provider it was given (none: the harness's default answers, UX-7)."""
     config: dict[str, Any] = {"name": agent.name}
+    if agent.provider:
+        config["provider"] = agent.provider
     if agent.harness != "default":
         config["harness"] = {"type": agent.harness}
     if agent.model:

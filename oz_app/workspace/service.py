@@ -39,12 +39,16 @@ from oz_app.db.models import (
     Task,
     User,
 )
+from oz_app.workspace import avatars
 
 USERNAME = re.compile(r"^[A-Za-z0-9_.-]{3,64}$")
 TASK_STATUSES = ("backlog", "in_progress", "done")
 PRIORITIES = ("low", "medium", "high")
 ARTIFACT_KINDS = ("plan", "pull_request", "document")
 HARNESSES = ("default", "claude-code", "codex", "gemini-cli", "custom")
+COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
+ICON = re.compile(r"^[a-z0-9_]{0,64}$")  # a Material icon's name (never "img:" and the like)
+PROVIDER_KEY = re.compile(r"^[a-z0-9]{0,40}$")
 PAGE = 50
 MAX_MESSAGE = 100_000
 MAX_DRAFT = 100_000
@@ -124,19 +128,37 @@ def _agent_fields(fields: dict[str, Any]) -> dict[str, Any]:
         if not AGENT_NAME.match(name):
             raise Invalid("An agent's name starts with a letter and has only letters, digits, '_' or '-'.")
         clean["name"] = name
-    for key, limit in (("color", 32), ("icon", 64), ("model", 200), ("repository", 2000)):
+    for key, label, limit in (("model", "The model", 200), ("repository", "The repository", 2000)):
         if key in fields:
-            clean[key] = _text(fields[key], f"The {key}", limit)
+            clean[key] = _text(fields[key], label, limit)
+    _look(fields, clean)
     if "system_prompt" in fields:
         clean["system_prompt"] = _text(fields["system_prompt"], "The system prompt", 100_000)
     if "harness" in fields:
         clean["harness"] = _choice(fields["harness"], "The harness", HARNESSES)
     if "environment_id" in fields:
         clean["environment_id"] = _text(fields["environment_id"] or "", "The environment", 32) or None
+    if "provider" in fields:
+        clean["provider"] = _text(fields["provider"] or "", "The provider", 40)
+        if not PROVIDER_KEY.match(clean["provider"]):
+            raise Invalid("The provider is named by its key: lowercase letters and digits.")
     unknown = set(fields) - set(clean)
     if unknown:
         raise Invalid(f"Unknown agent fields: {', '.join(sorted(unknown))}.")
     return clean
+
+
+def _look(fields: dict[str, Any], clean: dict[str, Any]) -> None:
+    """The colour (#rrggbb; empty: one is generated) and icon (a Material icon; empty: initials)."""
+    if "color" in fields:
+        clean["color"] = _text(fields["color"] or "", "The colour", 32)
+        if clean["color"] and not COLOR.match(clean["color"]):
+            raise Invalid("The colour is written #rrggbb, for example #3b82f6.")
+    if "icon" in fields:
+        clean["icon"] = _text(fields["icon"] or "", "The icon", 64)
+        if not ICON.match(clean["icon"]):
+            raise Invalid("The icon is a Material icon's name, such as rocket_launch (or empty for initials).")
+        clean["icon"] = clean["icon"] or avatars.INITIALS_ICONS[-1]  # the column's default: initials
 
 
 async def create_agent(user: User, **fields: Any) -> Agent:
@@ -145,6 +167,8 @@ async def create_agent(user: User, **fields: Any) -> Agent:
         raise Invalid("An agent needs a name.")
     if await Agent.exists(owner=user, name__iexact=clean["name"]):
         raise Invalid(f"You already have an agent called {clean['name']}.")
+    if not clean.get("color"):  # distinct from the owner's other agents (UX-7)
+        clean["color"] = avatars.new_color(avatars.color_of(agent) for agent in await agents_of(user))
     stamp = now()
     tenant = user_tenant(user.id)
     return await Agent.create(id=new_id(), owner=user, tenant=tenant, created_at=stamp, updated_at=stamp, **clean)
@@ -163,6 +187,8 @@ async def update_agent(user: User, agent_id: str, **fields: Any) -> Agent:
     name = clean.get("name")
     if name and await Agent.filter(owner=user, name__iexact=name).exclude(id=agent.id).exists():
         raise Invalid(f"You already have an agent called {name}.")
+    if clean.get("color") == "":
+        clean["color"] = avatars.color_of(agent)  # emptied: keep the colour it is drawn in
     await Agent.filter(id=agent.id).update(**clean)
     await agent.refresh_from_db()
     return agent

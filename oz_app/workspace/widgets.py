@@ -10,12 +10,13 @@ from typing import TYPE_CHECKING, Any
 
 from nicegui import app, storage, ui
 from nicegui.client import Client
+from pydantic import ValidationError
 
 from oz_app.control_plane.http import ApiError
 from oz_app.control_plane.tokens import TokenError
 from oz_app.runners import RunnerError
 from oz_app.storage import is_disk_full, note_full_write
-from oz_app.workspace import accounts, service
+from oz_app.workspace import accounts, service, wording
 
 if TYPE_CHECKING:
     from oz_app.workspace.app import Workspace
@@ -57,6 +58,9 @@ async def attempt(action: Awaitable[Any], done: str = "", *, public: bool = Fals
     except (service.Invalid, service.NotFound, RunnerError, ApiError, TokenError) as exc:
         ui.notify(getattr(exc, "message", None) or str(exc), type="negative")
         return None
+    except ValidationError as exc:  # a form's fields, checked by a pydantic model (UX-8)
+        ui.notify(wording.explain(exc), type="negative")
+        return None
     except Exception as exc:
         if not is_disk_full(exc):
             raise
@@ -80,3 +84,46 @@ def confirm_text(label: str, value: str) -> None:
     with ui.row().classes("items-center w-full bg-green-50 p-2 rounded"):
         ui.label(label).classes("text-sm")
         ui.input(value=value).props("readonly dense outlined").classes("grow font-mono").mark("secret-once")
+
+
+async def confirm(title: str, question: str, action: str = "Delete") -> bool:
+    """Ask before something goes for good (UX-8); True when the user said ``action``."""
+    with transient_dialog() as dialog, ui.card().classes("w-[28rem] max-w-full"):
+        ui.label(title).classes("text-lg font-bold")
+        ui.label(question).classes("break-words")
+        with ui.row().classes("w-full justify-end"):
+            ui.button("Cancel", on_click=lambda: dialog.submit(False)).props("flat").mark("cancel-confirm")
+            ui.button(action, on_click=lambda: dialog.submit(True)).props("color=red").mark("confirm-delete")
+    return bool(await dialog)
+
+
+LOCAL_TIMES = """<script>
+(() => {
+  if (window.ozLocalTimes) return;
+  window.ozLocalTimes = true;
+  const shown = new Intl.DateTimeFormat(undefined, {dateStyle: "medium", timeStyle: "short"});
+  const exact = new Intl.DateTimeFormat(undefined, {dateStyle: "full", timeStyle: "long"});
+  const format = () => document.querySelectorAll("[data-oz-time]").forEach((element) => {
+    const when = new Date(element.dataset.ozTime);
+    if (isNaN(when)) return;
+    const text = shown.format(when);
+    if (element.textContent !== text) element.textContent = text;
+    if (element.title !== exact.format(when)) element.title = exact.format(when);
+  });
+  new MutationObserver(format).observe(document.documentElement, {subtree: true, childList: true, characterData: true});
+  format();
+})();
+</script>"""
+
+
+def local_times() -> None:
+    """Let this page show ``local_time`` elements in the browser's time zone and language."""
+    ui.add_head_html(LOCAL_TIMES)
+
+
+def local_time(iso: str) -> ui.label:
+    """A moment shown in the browser's time zone (formatted there, from ``iso``; UTC until then).
+    The page must have called :func:`local_times`."""
+    label = ui.label(f"{iso[:16].replace('T', ' ')} UTC")
+    label.props(f'data-oz-time="{iso}"')
+    return label

@@ -1,4 +1,5 @@
-"""The agents page (WS-3): each agent with its live status, and the dialog that makes or edits one."""
+"""The agents page (WS-3, UX-7): each agent with its avatar, live status and the provider that
+answers it, and the dialog that makes or edits one."""
 
 from __future__ import annotations
 
@@ -7,12 +8,15 @@ from typing import TYPE_CHECKING, Any
 from fastapi.responses import Response
 from nicegui import ui
 
+from oz_app.config import ProviderSettings
+from oz_app.control_plane.tokens import user_tenant
 from oz_app.db.models import Agent, User
 from oz_app.workspace import service
+from oz_app.workspace.avatars import avatar, color_of
 from oz_app.workspace.live import user_topic
 from oz_app.workspace.pages.frame import signed_in
 from oz_app.workspace.pages.room import STATUS_COLORS
-from oz_app.workspace.widgets import attempt, listen, transient_dialog
+from oz_app.workspace.widgets import attempt, confirm, listen, transient_dialog
 
 if TYPE_CHECKING:
     from oz_app.workspace.app import Workspace
@@ -29,21 +33,33 @@ def register(workspace: Workspace) -> None:
         @ui.refreshable
         async def agent_list() -> None:
             chips.clear()
-            for agent in await service.agents_of(user):
+            agents = await service.agents_of(user)
+            if not agents:
+                ui.label("No agent yet: make one, then mention it in a room as @name.").classes("text-gray-600")
+            routes = Routes(workspace, await providers_of(workspace, user))
+            for agent in agents:
                 with ui.card().classes("w-full").mark(f"agent-{agent.name}"):
-                    with ui.row().classes("items-center w-full"):
-                        ui.icon(agent.icon).style(f"color: {agent.color}").classes("text-2xl")
-                        ui.label(agent.name).classes("text-lg font-bold")
-                        ui.label(f"{agent.harness}{' · ' + agent.model if agent.model else ''}").classes(
-                            "text-gray-600"
-                        )
+                    with ui.row().classes("items-center w-full no-wrap"):
+                        avatar(agent)
+                        with ui.column().classes("gap-0 min-w-0"):
+                            ui.label(agent.name).classes("text-lg font-bold")
+                            kind = f"{agent.harness}{' · ' + agent.model if agent.model else ''}"
+                            ui.label(kind).classes("text-gray-600 text-sm")
+                            ui.label(routes.describe(agent)).classes("text-gray-600 text-sm").mark(
+                                f"agent-provider-{agent.name}"
+                            )
                         chips[agent.id] = ui.badge(agent.status, color=STATUS_COLORS.get(agent.status, "grey"))
                         ui.space()
-                        ui.button("Edit", on_click=lambda a=agent: edit(a)).props("flat")
-                        ui.button("Delete", on_click=lambda a=agent: delete(a)).props("flat color=red")
+                        ui.button("Edit", on_click=lambda a=agent: edit(a)).props("flat").mark(f"edit-{agent.name}")
+                        ui.button("Delete", on_click=lambda a=agent: delete(a)).props("flat color=red").mark(
+                            f"delete-{agent.name}"
+                        )
 
         async def delete(agent: Agent) -> None:
-            if await attempt(service.delete_agent(user, agent.id), f"Deleted {agent.name}."):
+            question = f"Delete @{agent.name}? Its earlier replies stay in the rooms; it answers no more mentions."
+            if not await confirm(f"Delete @{agent.name}", question):
+                return
+            if await attempt(service.delete_agent(user, agent.id), f"Deleted @{agent.name}."):
                 agent_list.refresh()
 
         async def edit(agent: Agent | None) -> None:
@@ -62,28 +78,74 @@ def register(workspace: Workspace) -> None:
             with ui.row().classes("items-center w-full"):
                 ui.label("Agents").classes("text-2xl")
                 ui.space()
-                ui.button("New agent", on_click=lambda: edit(None))
+                ui.button("New agent", on_click=lambda: edit(None)).mark("new-agent")
             await agent_list()
         return None
 
 
+async def providers_of(workspace: Workspace, user: User) -> dict[str, ProviderSettings] | None:
+    """The providers ``user``'s runs can use, oldest first; None when runs go to a remote control
+    plane, which picks its own."""
+    if workspace.settings.runner_mode != "local":
+        return None
+    return await workspace.plane.catalog.snapshot(user_tenant(user.id))
+
+
+class Routes:
+    """Which provider answers an agent, in words (UX-7)."""
+
+    def __init__(self, workspace: Workspace, providers: dict[str, ProviderSettings] | None) -> None:
+        self.executor = workspace.plane.executor
+        self.providers = providers
+
+    def default(self, harness: str) -> str:
+        """``Harness default`` with the provider it stands for now."""
+        if self.providers is None:
+            return "Harness default (the control plane picks)"
+        key = self.executor.default_provider(harness, self.providers)
+        if key and key in self.providers:
+            return f"Harness default ({key})"
+        return f"Harness default ({key or 'none'}: not configured)"
+
+    def describe(self, agent: Agent) -> str:
+        if not agent.provider:
+            return "Provider: " + self.default(agent.harness)
+        if self.providers is not None and agent.provider not in self.providers:
+            return f"Provider: {agent.provider} (removed: pick another)"
+        return f"Provider: {agent.provider}"
+
+    def choices(self, harness: str, current: str) -> dict[str, str]:
+        """The picker's options: the default, every usable provider, and a removed current one."""
+        options = {"": self.default(harness)}
+        for key, provider in (self.providers or {}).items():
+            scope = "personal" if provider.owner else "team"
+            options[key] = f"{key} ({scope}{' · ' + provider.model if provider.model else ''})"
+        if current and current not in options:
+            options[current] = f"{current} (removed)"
+        return options
+
+
 async def agent_dialog(workspace: Workspace, user: User, agent: Agent | None) -> bool:
     """Create (``agent`` None) or edit an agent; True when saved."""
-    from oz_app.workspace.service import HARNESSES
-
+    routes = Routes(workspace, await providers_of(workspace, user))
+    current = agent.provider if agent else ""
     with transient_dialog() as dialog, ui.card().classes("w-[36rem] max-w-full"):
-        ui.label("New agent" if agent is None else f"Edit {agent.name}").classes("text-lg font-bold")
-        name = ui.input("Name (mention it as @name)", value=agent.name if agent else "").mark("agent-name")
-        with ui.row():
-            color = ui.color_input("Colour", value=agent.color if agent else "#5c6bc0")
-            icon = ui.input("Icon", value=agent.icon if agent else "smart_toy")
-        harness = ui.select(list(HARNESSES), label="Harness", value=agent.harness if agent else "default")
-        harness.mark("agent-harness")
-        model = ui.input("Model (optional)", value=agent.model if agent else "").mark("agent-model")
-        environment = ui.input(
-            "Environment id (runs in a worker's container)", value=(agent.environment_id or "") if agent else ""
-        )
-        repository = ui.input("Repository", value=agent.repository if agent else "")
+        ui.label("New agent" if agent is None else f"Edit @{agent.name}").classes("text-lg font-bold")
+        name = ui.input("Name (mention it as @name)", value=agent.name if agent else "").classes("w-full")
+        name.mark("agent-name")
+        harness = ui.select(list(service.HARNESSES), label="Harness", value=agent.harness if agent else "default")
+        harness.classes("w-full").mark("agent-harness")
+        provider = ui.select(routes.choices(str(harness.value), current), label="Provider", value=current)
+        provider.classes("w-full").mark("agent-provider")
+        provider.set_enabled(routes.providers is not None)
+        harness.on_value_change(lambda event: provider.set_options(routes.choices(str(event.value), current)))
+        model = ui.input("Model (empty: the provider's)", value=agent.model if agent else "")
+        model.classes("w-full").mark("agent-model")
+        color = ui.color_input("Colour", value=color_of(agent) if agent else "").classes("w-full").mark("agent-color")
+        icon = ui.input("Icon (empty: initials)", value=_own_icon(agent)).classes("w-full").mark("agent-icon")
+        environment = ui.input("Environment id (optional)", value=(agent.environment_id or "") if agent else "")
+        environment.classes("w-full").tooltip("Replies run in a worker's container of this environment")
+        repository = ui.input("Repository", value=agent.repository if agent else "").classes("w-full")
         prompt = ui.textarea("System prompt", value=agent.system_prompt if agent else "").classes("w-full")
         prompt.mark("agent-prompt")
 
@@ -93,6 +155,7 @@ async def agent_dialog(workspace: Workspace, user: User, agent: Agent | None) ->
                 "color": color.value or "",
                 "icon": icon.value or "",
                 "harness": harness.value,
+                "provider": provider.value or "",
                 "model": model.value or "",
                 "environment_id": environment.value or "",
                 "repository": repository.value or "",
@@ -105,7 +168,12 @@ async def agent_dialog(workspace: Workspace, user: User, agent: Agent | None) ->
             if saved:
                 dialog.submit(True)
 
-        with ui.row():
-            ui.button("Save", on_click=save)
-            ui.button("Cancel", on_click=lambda: dialog.submit(False)).props("flat")
+        with ui.row().classes("w-full justify-end"):
+            ui.button("Cancel", on_click=lambda: dialog.submit(False)).props("flat").mark("cancel-agent")
+            ui.button("Save", on_click=save).mark("save-agent")
     return bool(await dialog)
+
+
+def _own_icon(agent: Agent | None) -> str:
+    """The icon the agent was given; the old shared default counts as none (initials)."""
+    return "" if agent is None or agent.icon == "smart_toy" else agent.icon

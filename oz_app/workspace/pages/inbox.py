@@ -8,10 +8,11 @@ from typing import TYPE_CHECKING, Any
 from fastapi.responses import Response
 from nicegui import ui
 
+from oz_app.db.models import Notification
 from oz_app.workspace import render, service
 from oz_app.workspace.live import user_topic
 from oz_app.workspace.pages.frame import signed_in
-from oz_app.workspace.widgets import attempt, listen
+from oz_app.workspace.widgets import attempt, confirm, listen
 
 if TYPE_CHECKING:
     from oz_app.workspace.app import Workspace
@@ -38,11 +39,15 @@ def register(workspace: Workspace) -> None:
                             ui.button("Mark read", on_click=lambda n=note: change(service.mark_read(user, n.id))).mark(
                                 f"read-{note.title}"
                             )
-                        ui.button(
-                            "Delete", on_click=lambda n=note: change(service.delete_notification(user, n.id))
-                        ).mark(f"delete-{note.title}")
+                        ui.button("Delete", on_click=lambda n=note: delete(n)).props("flat color=red").mark(
+                            f"delete-{note.title}"
+                        )
                     if note.body:
                         render.markdown(note.body)
+
+        async def delete(note: Notification) -> None:
+            if await confirm("Delete notification", f"Delete the notification “{note.title}”?"):
+                await change(service.delete_notification(user, note.id))
 
         async def change(action: Awaitable[None]) -> None:
             await attempt(action)

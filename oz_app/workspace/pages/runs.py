@@ -1,4 +1,5 @@
-"""The runs page (WS-9, SEC-7): one's own runs (an admin's: everyone's), live, with output and Cancel."""
+"""The runs page (WS-9, SEC-7, UX-8): one's own runs (an admin's: everyone's), live, with output
+and Cancel; states in words, times in the browser's time zone, durations as a person says them."""
 
 from __future__ import annotations
 
@@ -13,12 +14,24 @@ from oz_app.db.models import TERMINAL_STATES
 from oz_app.runners import RunnerError
 from oz_app.workspace import accounts
 from oz_app.workspace.pages.frame import signed_in
-from oz_app.workspace.widgets import attempt, listen, transient_dialog
+from oz_app.workspace.widgets import attempt, listen, local_time, local_times, transient_dialog
 
 if TYPE_CHECKING:
     from oz_app.workspace.app import Workspace
 
 RUNS_REDRAW_SECONDS = 0.3
+# A run's state as the page says it, and its badge's colour.
+STATES = {
+    "QUEUED": ("Queued", "blue-grey"),
+    "PENDING": ("Waiting for a worker", "blue-grey"),
+    "CLAIMED": ("Starting", "blue"),
+    "INPROGRESS": ("In progress", "blue"),
+    "SUCCEEDED": ("Succeeded", "green"),
+    "FAILED": ("Failed", "red"),
+    "ERROR": ("Error", "red"),
+    "CANCELLED": ("Cancelled", "grey"),
+    "BLOCKED": ("Blocked", "orange"),
+}
 
 
 def register(workspace: Workspace) -> None:
@@ -44,11 +57,12 @@ def register(workspace: Workspace) -> None:
             for run in runs:
                 with ui.card().classes("w-full").mark(f"run-{run['run_id']}"):
                     with ui.row().classes("items-center w-full gap-3"):
-                        ui.badge(run["state"], color=_state_color(run["state"]))
+                        words, color = STATES.get(run["state"], (run["state"].capitalize(), "grey"))
+                        ui.badge(words, color=color).mark(f"state-{run['run_id']}")
                         ui.label(run["title"]).classes("font-bold")
-                        ui.label(run.get("provider") or "no provider").classes("text-gray-600")
-                        ui.label(run["created_at"][:19].replace("T", " ")).classes("text-gray-600")
-                        ui.label(_seconds(run.get("run_time"))).classes("text-gray-600")
+                        ui.label(run.get("provider") or "no provider yet").classes("text-gray-600")
+                        local_time(run["created_at"]).classes("text-gray-600").mark(f"created-{run['run_id']}")
+                        ui.label(duration(run.get("run_time"))).classes("text-gray-600")
                         ui.space()
                         ui.button("Output", on_click=lambda r=run: show_output(r)).props("flat").mark(
                             f"output-{run['run_id']}"
@@ -68,10 +82,11 @@ def register(workspace: Workspace) -> None:
         async def show_output(run: dict[str, Any]) -> None:
             # in the page, not in the table: the table is redrawn as runs change (ST-4)
             with page, transient_dialog() as dialog, ui.card().classes("w-[48rem] max-w-full"):
-                ui.label(run["title"]).classes("font-bold")
+                ui.label(f"Output of {run['title']}").classes("text-lg font-bold")
                 log = ui.code(run.get("output") or "", language="text").classes("w-full max-h-96 overflow-auto")
                 log.mark("run-output")
-                ui.button("Close", on_click=dialog.close)
+                with ui.row().classes("w-full justify-end"):
+                    ui.button("Close", on_click=dialog.close).props("flat")
             dialog.open()
             if run["state"] in TERMINAL_STATES:
                 return
@@ -97,6 +112,7 @@ def register(workspace: Workspace) -> None:
                 redraw["pending"] = True
                 ui.context.client.safe_invoke(redraw_soon)
 
+        local_times()
         with ui.column().classes("w-full max-w-4xl mx-auto") as page:
             with ui.row().classes("items-center w-full"):
                 ui.label("Runs").classes("text-2xl")
@@ -115,11 +131,16 @@ def register(workspace: Workspace) -> None:
         return None
 
 
-def _state_color(state: str) -> str:
-    return {"SUCCEEDED": "green", "FAILED": "red", "ERROR": "red", "CANCELLED": "grey"}.get(state, "blue")
-
-
-def _seconds(run_time: str | None) -> str:
+def duration(run_time: str | None) -> str:
+    """``PT1.234S`` as a person says it: 1.2 s, 42 s, 3 min, 1 h 5 min."""
     if not run_time:
         return ""
-    return f"{float(run_time.removeprefix('PT').removesuffix('S')):.1f} s"
+    seconds = float(run_time.removeprefix("PT").removesuffix("S"))
+    if seconds < 10:
+        return f"{seconds:.1f} s"
+    if seconds < 60:
+        return f"{seconds:.0f} s"
+    if seconds < 3600:
+        return f"{seconds / 60:.0f} min"
+    hours, minutes = divmod(round(seconds / 60), 60)
+    return f"{hours} h {minutes} min" if minutes else f"{hours} h"

@@ -14,18 +14,17 @@ from typing import TYPE_CHECKING, Any
 from fastapi import Request
 from fastapi.responses import Response
 from nicegui import ui
-from pydantic import ValidationError
 
 from oz_app.config import ProviderSettings, save_config_values
 from oz_app.control_plane import tokens
 from oz_app.control_plane.provider_config import ProviderIn, public_view, remove_provider, store_provider
-from oz_app.db.models import User
+from oz_app.db.models import Agent, User
 from oz_app.providers import CompletionRequest, ProviderError
 from oz_app.workspace import accounts
 from oz_app.workspace.live import user_topic
 from oz_app.workspace.pages.frame import signed_in
 from oz_app.workspace.service import NotFound
-from oz_app.workspace.widgets import attempt, confirm_text, transient_dialog
+from oz_app.workspace.widgets import attempt, confirm, confirm_text, transient_dialog
 
 if TYPE_CHECKING:
     from oz_app.workspace.app import Workspace
@@ -107,21 +106,25 @@ class SettingsView:
     async def edit(self, provider: ProviderSettings | None, *, personal: bool) -> None:
         types = sorted(self.plane.executor.provider_types)
         title = ("Edit " + provider.key) if provider else ("Add a personal provider" if personal else "Add a provider")
-        with transient_dialog() as dialog, ui.card().classes("w-[32rem]"):
+        with transient_dialog() as dialog, ui.card().classes("w-[32rem] max-w-full"):
             ui.label(title).classes("text-lg font-bold")
             if self.admin and provider is None:
                 scope = ui.toggle({False: "Team", True: "Only me"}, value=personal).mark("provider-scope")
             key = ui.input("Key (lowercase letters and digits)", value=provider.key if provider else "")
-            key.mark("provider-key").set_enabled(provider is None)
+            key.classes("w-full").mark("provider-key").set_enabled(provider is None)
             default = "openai_compatible" if "openai_compatible" in types else next(iter(types), None)
-            kind = ui.select(types, label="Type", value=provider.type if provider else default).mark("provider-type")
-            model = ui.input("Model", value=provider.model if provider else "").mark("provider-model")
-            base_url = ui.input("Base URL", value=provider.base_url if provider else "").mark("provider-url")
+            kind = ui.select(types, label="Type", value=provider.type if provider else default).classes("w-full")
+            kind.mark("provider-type")
+            model = ui.input("Model", value=provider.model if provider else "").classes("w-full").mark("provider-model")
+            base_url = ui.input(
+                "Base URL", value=provider.base_url if provider else "", placeholder="https://…"
+            ).classes("w-full")
+            base_url.mark("provider-url")
             hint = "API key (leave empty to keep the stored key)" if provider else "API key"
-            api_key = ui.input(hint, password=True).mark("provider-api-key")
-            with ui.row():
-                limit = ui.number("Messages per window (0: no limit)", value=provider.msg_limit if provider else 0)
-                window = ui.number("Window in seconds", value=provider.window_seconds if provider else 0)
+            api_key = ui.input(hint, password=True).classes("w-full").mark("provider-api-key")
+            limit = ui.number("Messages per window (0: no limit)", value=provider.msg_limit if provider else 0)
+            limit.classes("w-full").mark("provider-limit")
+            window = ui.number("Window in seconds", value=provider.window_seconds if provider else 0).classes("w-full")
 
             async def save() -> None:
                 fields = {
@@ -129,8 +132,8 @@ class SettingsView:
                     "model": model.value or "",
                     "base_url": base_url.value or "",
                     "api_key": (api_key.value or None) if provider else (api_key.value or ""),
-                    "msg_limit": int(limit.value or 0),
-                    "window_seconds": int(window.value or 0),
+                    "msg_limit": _whole(limit.value),
+                    "window_seconds": _whole(window.value),
                     "cli_cmd": provider.cli_cmd if provider else "",
                     "cli_args": provider.cli_args if provider else "",
                 }
@@ -139,31 +142,39 @@ class SettingsView:
                     dialog.close()
                     self.providers.refresh()
 
-            with ui.row():
+            with ui.row().classes("w-full justify-end"):
+                ui.button("Cancel", on_click=dialog.close).props("flat").mark("cancel-provider")
                 ui.button("Save", on_click=save).mark("save-provider")
-                ui.button("Cancel", on_click=dialog.close).props("flat")
         dialog.open()
 
     async def save(self, key: str, fields: dict[str, Any], personal: bool) -> bool:
-        try:
-            body = ProviderIn.model_validate(fields)
-        except ValidationError as exc:
-            problem = exc.errors()[0]
-            ui.notify(f"{problem['loc'][0]}: {problem['msg']}.", type="negative")
-            return False
         if not personal and not await self.still_admin():
             return False
         plane = self.plane
         owner = self.user if personal else None
-        action = store_provider(plane.catalog, plane.vault, plane.executor.provider_types, key, body, owner)
-        return bool(await attempt(action, "Saved."))
+
+        async def store() -> dict[str, Any]:
+            body = ProviderIn.model_validate(fields)  # a refusal is worded for people by attempt (UX-8)
+            return await store_provider(plane.catalog, plane.vault, plane.executor.provider_types, key, body, owner)
+
+        return bool(await attempt(store(), "Saved."))
 
     async def delete(self, key: str, *, personal: bool) -> None:
+        users = await self.agents_using(key)
+        verb = "uses" if len(users) == 1 else "use"
+        using = f" {', '.join(users)} {verb} it: their replies fail until given another provider." if users else ""
+        if not await confirm(f"Delete provider {key}", f"Delete the provider {key}?{using}"):
+            return
         if not personal and not await self.still_admin():
             return
         owner = self.user if personal else None
         if await attempt(remove_provider(self.plane.catalog, key, owner), f"Removed {key}."):
             self.providers.refresh()
+
+    async def agents_using(self, key: str) -> list[str]:
+        """The signed-in user's agents that were given provider ``key`` (said before it goes)."""
+        names = await Agent.filter(owner=self.user, provider=key).order_by("name").values_list("name", flat=True)
+        return [f"@{name}" for name in names]
 
     async def still_admin(self) -> bool:
         """The team's providers are the admins' (SEC-2), as the database says now."""
@@ -210,10 +221,7 @@ class SettingsView:
             ui.label("Runs go to the control plane in this process.")
         path = settings.config_file
         if self.workspace.login or path is None:
-            why = "set by the server's operator" if self.workspace.login else "no config file (OZ_CONFIG_FILE is empty)"
-            ui.label(f"OZ_RUNNER_MODE, OZ_API_BASE_URL and OZ_API_KEY are {why}: set them in the environment.").classes(
-                "text-gray-600"
-            )
+            ui.label(_runner_mode_fixed(self.workspace.login)).classes("text-gray-600").mark("runner-mode-fixed")
             return
         mode = ui.select(["local", "remote"], label="Runner mode", value=settings.runner_mode).mark("runner-mode")
         url = ui.input("Control plane URL (https://host/api/v1)", value=settings.api_base_url).classes("w-full")
@@ -277,9 +285,14 @@ class TokensView:
                 used = record.last_used_at.strftime("%Y-%m-%d %H:%M UTC") if record.last_used_at else "never"
                 ui.label(f"created {record.created_at:%Y-%m-%d} · last used {used}").classes("text-gray-600")
                 ui.space()
-                ui.button("Revoke", on_click=lambda r=record: self.revoke(r.id)).props("flat color=red")
+                ui.button("Revoke", on_click=lambda r=record: self.revoke(r.id, r.name)).props("flat color=red").mark(
+                    f"revoke-{record.name}"
+                )
 
-    async def revoke(self, token_id: str) -> None:
+    async def revoke(self, token_id: str, name: str) -> None:
+        question = f"Revoke the token {name}? Whatever uses it (the SDK, scripts) stops working at once."
+        if not await confirm(f"Revoke token {name}", question, "Revoke"):
+            return
         if await attempt(tokens.revoke_token(self.user, token_id), "Revoked: the token no longer works."):
             self.listing.refresh()
 
@@ -334,7 +347,12 @@ class PeopleView:
         for invite in await accounts.pending_invites(self.admin):
             with ui.row().classes("items-center w-full text-gray-600"):
                 ui.label(f"Invite as {invite.role}, expires {invite.expires_at:%Y-%m-%d}")
-                ui.button("Revoke", on_click=lambda i=invite: self.change(accounts.revoke_invite(self.admin, i.id)))
+                ui.button("Revoke", on_click=lambda i=invite: self.revoke(i.id, i.role)).props("flat color=red")
+
+    async def revoke(self, invite_id: str, role: str) -> None:
+        question = f"Revoke this invite as {role}? Its link stops working; nobody can join with it."
+        if await confirm("Revoke invite", question, "Revoke"):
+            await self.change(accounts.revoke_invite(self.admin, invite_id))
 
     async def change(self, action: Any) -> None:
         await attempt(action, "Saved.")
@@ -345,6 +363,24 @@ class PeopleView:
             if not person.disabled:  # it was just disabled: its open tabs leave now
                 self.workspace.live.publish(user_topic(person.id), kind="signed_out")
         self.listing.refresh()
+
+
+def _whole(value: Any) -> Any:
+    """A number field's value as an int when it is a whole number (else as typed, for the
+    model to refuse in words: 1.5 is not a message count)."""
+    if value is None:
+        return 0
+    return int(value) if float(value).is_integer() else value
+
+
+def _runner_mode_fixed(login: bool) -> str:
+    """Why the runner mode cannot be changed here, and where it is set instead."""
+    if login:
+        return "The server's operator sets where runs go (OZ_RUNNER_MODE, OZ_API_BASE_URL, OZ_API_KEY)."
+    return (
+        "There is no config file to save to (OZ_CONFIG_FILE is empty): set OZ_RUNNER_MODE, "
+        "OZ_API_BASE_URL and OZ_API_KEY in the environment instead."
+    )
 
 
 def register(workspace: Workspace) -> None:
