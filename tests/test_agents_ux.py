@@ -150,6 +150,25 @@ async def test_each_agent_is_answered_by_its_provider_and_adding_one_moves_nobod
     await bare.user.should_see("Provider: xray (removed: pick another)", retries=RETRIES)
 
 
+async def test_the_room_shows_each_agent_with_its_avatar_and_provider(bare: Tabs, servers: Any) -> None:
+    """UX-7: in a room, each member agent is drawn with its own avatar, and its chip says which
+    provider answers it; its replies carry the same avatar."""
+    await add_provider(bare, "mmm", servers("from-mmm"))
+    await add_provider(bare, "xray", servers("from-xray"))
+    owner = await bare.local_user()
+    first = await service.create_agent(owner, name="first", provider="xray")
+    second = await service.create_agent(owner, name="second")
+    room = await service.create_room(owner, "Routes", "", [first.id, second.id])
+    assert await answer(bare, room, "@first hi", "first") == "from-xray"
+    await bare.user.open(f"/rooms/{room.id}")
+    await bare.user.should_see("Provider: xray", retries=RETRIES)
+    await bare.user.should_see("Provider: Harness default (mmm)", retries=RETRIES)
+    with bare.user:
+        avatars_drawn = bare.user.find(marker="avatar-first").elements
+        colours = {element.style.get("background-color") for element in avatars_drawn}
+    assert len(avatars_drawn) >= 2 and colours == {first.color}  # its chip and its reply
+
+
 async def test_the_agent_dialog_picks_a_provider_and_the_page_shows_it(bare: Tabs, servers: Any) -> None:
     """UX-7, UX-8: the dialog has a title, Cancel and a provider picker offering the harness
     default and every configured provider; the choice is stored and shown on the agent."""
@@ -327,6 +346,21 @@ async def test_runs_page_says_states_in_words_with_local_times(tabs: Tabs) -> No
     await tabs.user.should_see("fake", retries=RETRIES)
     tabs.user.find(marker=f"output-{reply.run_id}").click()
     await tabs.user.should_see("Output of helper in Design", retries=RETRIES)
+
+
+async def test_a_link_to_one_run_opens_its_output(tabs: Tabs) -> None:  # noqa: F811
+    """UX-9: a task's card links to /runs?run=<id>, which opens that run's output; another
+    person's run id opens nothing (SEC-7)."""
+    room = await make_room(tabs)
+    await tabs.workspace.conductor.post(room, "local", "@helper hi")
+    reply = await eventually(lambda: Message.get_or_none(room=room, author_kind="agent", state="done"))
+    await tabs.user.open(f"/runs?run={reply.run_id}")
+    await tabs.user.should_see("Output of helper in Design", retries=RETRIES)
+    await tabs.user.should_see(marker="run-output")
+    other = tabs.new_tab()
+    await other.open("/runs?run=not-a-run")
+    await other.should_see("Runs", retries=RETRIES)
+    await other.should_not_see(marker="run-output")
 
 
 # In a real browser (UX-7, UX-8) -------------------------------------------------------------------------

@@ -439,6 +439,7 @@ class Task(Model):
 
     class Meta:
         table = "tasks"
+        indexes = (("run_id",),)
 
 
 class RoomReader(Model):

@@ -17,6 +17,8 @@ from typing import Any
 from nicegui import ui
 
 OLD_DEFAULT_COLOR = "#5c6bc0"  # what every agent got before colours were generated
+STATUS_COLORS = {"idle": "grey", "running": "blue", "queued": "orange", "error": "red"}
+PLAIN_COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 INITIALS_ICONS = ("", "smart_toy")  # no icon of its own: the avatar shows initials
 GOLDEN_ANGLE = 137.508
 FIRST_HUE = 210.0
@@ -40,7 +42,7 @@ def new_color(taken: Iterable[str]) -> str:
 def color_of(agent: Any) -> str:
     """The colour ``agent`` is drawn in: its own, or for the old shared default one from its id."""
     color = str(_field(agent, "color") or "")
-    if color and color.lower() != OLD_DEFAULT_COLOR:
+    if PLAIN_COLOR.match(color) and color.lower() != OLD_DEFAULT_COLOR:  # it goes into a style: nothing else
         return color
     digest = hashlib.sha256(str(_field(agent, "id") or _field(agent, "name") or "").encode()).digest()
     return _hex(int.from_bytes(digest[:4], "big") % 360)

@@ -98,32 +98,52 @@ async def confirm(title: str, question: str, action: str = "Delete") -> bool:
 
 
 LOCAL_TIMES = """<script>
-(() => {
-  if (window.ozLocalTimes) return;
-  window.ozLocalTimes = true;
-  const shown = new Intl.DateTimeFormat(undefined, {dateStyle: "medium", timeStyle: "short"});
+if (!window.ozTimes) {
+  // [data-oz-time] holds an ISO moment; shown in the browser's language and time zone, relative
+  // ("5 minutes ago") unless data-oz-format="exact", the full moment on hover. New elements are
+  // filled in as they appear, all of them again every minute.
+  const relative = new Intl.RelativeTimeFormat(undefined, {numeric: "auto"});
   const exact = new Intl.DateTimeFormat(undefined, {dateStyle: "full", timeStyle: "long"});
-  const format = () => document.querySelectorAll("[data-oz-time]").forEach((element) => {
-    const when = new Date(element.dataset.ozTime);
-    if (isNaN(when)) return;
-    const text = shown.format(when);
-    if (element.textContent !== text) element.textContent = text;
-    if (element.title !== exact.format(when)) element.title = exact.format(when);
-  });
-  new MutationObserver(format).observe(document.documentElement, {subtree: true, childList: true, characterData: true});
-  format();
-})();
+  const short = new Intl.DateTimeFormat(undefined, {dateStyle: "medium", timeStyle: "short"});
+  const ago = (date) => {
+    const seconds = (Date.now() - date.getTime()) / 1000;
+    if (seconds < 45) return "just now";
+    const minutes = Math.round(seconds / 60);
+    if (minutes < 60) return relative.format(-minutes, "minute");
+    const hours = Math.round(minutes / 60);
+    if (hours < 24) return relative.format(-hours, "hour");
+    const days = Math.round(hours / 24);
+    return days < 7 ? relative.format(-days, "day") : short.format(date);
+  };
+  window.ozTimes = (all) => {
+    for (const element of document.querySelectorAll(all ? "[data-oz-time]" : "[data-oz-time]:not([data-oz-shown])")) {
+      const date = new Date(element.dataset.ozTime);
+      if (isNaN(date)) continue;
+      const text = element.dataset.ozFormat === "exact" ? short.format(date) : ago(date);
+      if (element.textContent !== text) element.textContent = text;
+      if (element.title !== exact.format(date)) element.title = exact.format(date);
+      element.dataset.ozShown = "1";
+    }
+  };
+  new MutationObserver(() => window.ozTimes(false)).observe(document.documentElement, {childList: true, subtree: true});
+  setInterval(() => window.ozTimes(true), 60000);
+  window.ozTimes(true);
+}
 </script>"""
 
 
 def local_times() -> None:
-    """Let this page show ``local_time`` elements in the browser's time zone and language."""
-    ui.add_head_html(LOCAL_TIMES)
+    """Let this page show ``local_time`` elements in the browser's time zone and language (once
+    per page, also on a page already sent)."""
+    from oz_app.workspace import render
+
+    render.add_once(LOCAL_TIMES, render.script_of(LOCAL_TIMES))
 
 
-def local_time(iso: str) -> ui.label:
-    """A moment shown in the browser's time zone (formatted there, from ``iso``; UTC until then).
-    The page must have called :func:`local_times`."""
+def local_time(iso: str, *, relative: bool = False) -> ui.label:
+    """A moment shown in the browser's time zone (formatted there, from ``iso``; UTC until then),
+    as a date and time or, ``relative``, as "5 minutes ago". The page must have called
+    :func:`local_times`."""
     label = ui.label(f"{iso[:16].replace('T', ' ')} UTC")
-    label.props(f'data-oz-time="{iso}"')
+    label.props(f'data-oz-time="{iso}"' + ("" if relative else ' data-oz-format="exact"'))
     return label

@@ -8,14 +8,12 @@ from typing import TYPE_CHECKING, Any
 from fastapi.responses import Response
 from nicegui import ui
 
-from oz_app.config import ProviderSettings
-from oz_app.control_plane.tokens import user_tenant
 from oz_app.db.models import Agent, User
 from oz_app.workspace import service
-from oz_app.workspace.avatars import avatar, color_of
+from oz_app.workspace.avatars import STATUS_COLORS, avatar, color_of
 from oz_app.workspace.live import user_topic
 from oz_app.workspace.pages.frame import signed_in
-from oz_app.workspace.pages.room import STATUS_COLORS
+from oz_app.workspace.routes import Routes, providers_of
 from oz_app.workspace.widgets import attempt, confirm, listen, transient_dialog
 
 if TYPE_CHECKING:
@@ -81,48 +79,6 @@ def register(workspace: Workspace) -> None:
                 ui.button("New agent", on_click=lambda: edit(None)).mark("new-agent")
             await agent_list()
         return None
-
-
-async def providers_of(workspace: Workspace, user: User) -> dict[str, ProviderSettings] | None:
-    """The providers ``user``'s runs can use, oldest first; None when runs go to a remote control
-    plane, which picks its own."""
-    if workspace.settings.runner_mode != "local":
-        return None
-    return await workspace.plane.catalog.snapshot(user_tenant(user.id))
-
-
-class Routes:
-    """Which provider answers an agent, in words (UX-7)."""
-
-    def __init__(self, workspace: Workspace, providers: dict[str, ProviderSettings] | None) -> None:
-        self.executor = workspace.plane.executor
-        self.providers = providers
-
-    def default(self, harness: str) -> str:
-        """``Harness default`` with the provider it stands for now."""
-        if self.providers is None:
-            return "Harness default (the control plane picks)"
-        key = self.executor.default_provider(harness, self.providers)
-        if key and key in self.providers:
-            return f"Harness default ({key})"
-        return f"Harness default ({key or 'none'}: not configured)"
-
-    def describe(self, agent: Agent) -> str:
-        if not agent.provider:
-            return "Provider: " + self.default(agent.harness)
-        if self.providers is not None and agent.provider not in self.providers:
-            return f"Provider: {agent.provider} (removed: pick another)"
-        return f"Provider: {agent.provider}"
-
-    def choices(self, harness: str, current: str) -> dict[str, str]:
-        """The picker's options: the default, every usable provider, and a removed current one."""
-        options = {"": self.default(harness)}
-        for key, provider in (self.providers or {}).items():
-            scope = "personal" if provider.owner else "team"
-            options[key] = f"{key} ({scope}{' · ' + provider.model if provider.model else ''})"
-        if current and current not in options:
-            options[current] = f"{current} (removed)"
-        return options
 
 
 async def agent_dialog(workspace: Workspace, user: User, agent: Agent | None) -> bool:

@@ -13,11 +13,10 @@ from nicegui import ui
 
 from oz_app.db.models import Agent, Room, User
 from oz_app.workspace import service
+from oz_app.workspace.avatars import STATUS_COLORS, color_of
 from oz_app.workspace.widgets import attempt
 
-STATUS_COLORS = {"idle": "grey", "running": "blue", "queued": "orange", "error": "red"}
 DRAFT_DELAY = 0.6  # seconds of quiet typing before the draft is written
-COLOR = re.compile(r"^#?[0-9A-Za-z]{1,30}$")
 MENTION_AT_END = re.compile(r"(?:^|\s)@([A-Za-z0-9_-]*)$")
 
 # In the browser, before the textarea sees the key: Enter sends (the newline is never inserted),
@@ -42,11 +41,6 @@ KEYDOWN_JS = """(e) => {
     emit(e.target.value);
   }
 }"""
-
-
-def color_of(agent: Agent) -> str:
-    """The agent's colour if it is a plain colour (``#5c6bc0``, ``teal``): it goes into a style."""
-    return agent.color if COLOR.match(agent.color or "") else "#5c6bc0"
 
 
 class Composer:

@@ -13,16 +13,16 @@ from nicegui import ui
 from oz_app.bus import unseen
 from oz_app.db.models import Agent, Room, User
 from oz_app.workspace import render, replies, service
+from oz_app.workspace.avatars import avatar
 from oz_app.workspace.dispatch import Conductor
 from oz_app.workspace.live import room_topic
-from oz_app.workspace.widgets import attempt, transient_dialog
+from oz_app.workspace.widgets import attempt, local_times, transient_dialog
 
 LONG_CHARACTERS = 2_500  # a message longer than this (or with more lines) starts collapsed
 LONG_LINES = 30
 
-# Once per page: times shown in the reader's own words and time zone (the server sends the ISO
-# time in data-oz-time; an element without text yet is filled in as it appears, all of them
-# every minute), and how a collapsed message looks.
+# Once per page: how a collapsed message and a message's small print look (its time is
+# formatted in the browser by widgets.local_times).
 ASSETS = """
 <style>
 .oz-collapsed { max-height: 40rem; overflow: hidden;
@@ -34,35 +34,6 @@ ASSETS = """
 .oz-message:hover .oz-actions, .oz-actions:focus-within { opacity: 1; }
 @media (hover: none) { .oz-actions { opacity: 1; } }
 </style>
-<script>
-if (!window.ozTimes) {
-  const relative = new Intl.RelativeTimeFormat(undefined, {numeric: "auto"});
-  const exact = new Intl.DateTimeFormat(undefined, {dateStyle: "full", timeStyle: "long"});
-  const older = new Intl.DateTimeFormat(undefined, {dateStyle: "medium", timeStyle: "short"});
-  const ago = (date) => {
-    const seconds = (Date.now() - date.getTime()) / 1000;
-    if (seconds < 45) return "just now";
-    const minutes = Math.round(seconds / 60);
-    if (minutes < 60) return relative.format(-minutes, "minute");
-    const hours = Math.round(minutes / 60);
-    if (hours < 24) return relative.format(-hours, "hour");
-    const days = Math.round(hours / 24);
-    return days < 7 ? relative.format(-days, "day") : older.format(date);
-  };
-  window.ozTimes = (all) => {
-    for (const element of document.querySelectorAll(all ? "[data-oz-time]" : "[data-oz-time]:empty")) {
-      const date = new Date(element.dataset.ozTime);
-      if (isNaN(date)) continue;
-      const text = ago(date), title = exact.format(date);
-      if (element.textContent !== text) element.textContent = text;
-      if (element.title !== title) element.title = title;
-    }
-  };
-  new MutationObserver(() => window.ozTimes(false)).observe(document.documentElement, {childList: true, subtree: true});
-  setInterval(() => window.ozTimes(true), 60000);
-  window.ozTimes(true);
-}
-</script>
 """
 
 
@@ -86,7 +57,8 @@ class MessageView:
     """One message in the chat; an agent's reply fills in live while its run streams."""
 
     def __init__(self, view: dict[str, Any], chat: Chat) -> None:
-        render.add_once(ASSETS, render.script_of(ASSETS))
+        render.add_once(ASSETS)
+        local_times()
         self.chat = chat
         self.id = view["id"]
         self.run_id: str | None = view["run_id"]
@@ -103,7 +75,7 @@ class MessageView:
     def _header(self, view: dict[str, Any]) -> None:
         agent = self.chat.agents.get(view.get("agent_id") or "")
         if agent is not None:
-            ui.icon(agent.icon).style(f"color: {agent.color}")
+            avatar(agent, size=1.5)
         kind = view["author_kind"]
         ui.label(view["author_name"]).classes("text-gray-500" if kind == "system" else "font-bold")
         if view.get("asked_by"):

@@ -14,13 +14,15 @@ from nicegui import ui
 from oz_app.bus import run_topic
 from oz_app.db.models import Agent, Message, Room, User
 from oz_app.workspace import replies, service
+from oz_app.workspace.avatars import STATUS_COLORS, avatar
 from oz_app.workspace.live import room_topic, user_topic
 from oz_app.workspace.pages import room_layout
 from oz_app.workspace.pages.artifacts import Artifacts
 from oz_app.workspace.pages.board import Board
-from oz_app.workspace.pages.composer import STATUS_COLORS, Composer, color_of
+from oz_app.workspace.pages.composer import Composer
 from oz_app.workspace.pages.message import MessageView
 from oz_app.workspace.pages.sidebar import RoomsSidebar
+from oz_app.workspace.routes import Routes, providers_of
 from oz_app.workspace.widgets import attempt, in_tab, listen, transient_dialog
 
 if TYPE_CHECKING:
@@ -54,6 +56,7 @@ class RoomView:
     async def build(self) -> None:
         room_layout.install()
         self.agents = {agent.id: agent for agent in await service.agents_of(self.user)}
+        self.routes = Routes(self.workspace, await providers_of(self.workspace, self.user))
         self.board = Board(self.workspace, self.user, self.room, self.agents)
         self.artifacts = Artifacts(self.workspace, self.user, self.room)
         self.sidebar = RoomsSidebar(self.workspace, self.user, self.room.id)
@@ -269,11 +272,13 @@ class RoomView:
         with self.status_row:
             for agent in members:
                 status = agent.status
-                with ui.badge(color=STATUS_COLORS.get(status, "grey")).classes("gap-1").mark(f"status-{agent.name}"):
-                    ui.element("span").classes("inline-block w-2 h-2 rounded-full").style(
-                        f"background: {color_of(agent)}"
-                    )
+                chip = (
+                    ui.badge(color=STATUS_COLORS.get(status, "grey")).classes("gap-1 pl-0").mark(f"status-{agent.name}")
+                )
+                with chip:
+                    avatar(agent, size=1.1)
                     ui.label(f"{agent.name}: {status}")
+                chip.tooltip(self.routes.describe(agent))
 
     async def toggle_pause(self) -> None:
         paused = not self.room.paused

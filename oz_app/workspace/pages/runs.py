@@ -4,6 +4,7 @@ and Cancel; states in words, times in the browser's time zone, durations as a pe
 from __future__ import annotations
 
 import asyncio
+import functools
 from typing import TYPE_CHECKING, Any
 
 from fastapi.responses import Response
@@ -36,7 +37,7 @@ STATES = {
 
 def register(workspace: Workspace) -> None:
     @ui.page("/runs", title="oz · runs")
-    async def runs_page() -> Response | None:
+    async def runs_page(run: str = "") -> Response | None:
         user = await signed_in(workspace)
         if isinstance(user, Response):
             return user
@@ -128,6 +129,10 @@ def register(workspace: Workspace) -> None:
                     ui.select(choices, value="", label="User", on_change=pick).classes("w-48").mark("runs-user")
             await table()
         listen(workspace, RUNS_TOPIC, on_run)  # every run's changes, from every process: no polling
+        if run:  # a link to one run's output (a task's card links here)
+            asked = await attempt(workspace.runner.get(run[:64], owner=acting_as))
+            if isinstance(asked, dict):
+                ui.context.client.safe_invoke(functools.partial(show_output, asked))
         return None
 
 

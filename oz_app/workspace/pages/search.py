@@ -9,6 +9,7 @@ from nicegui import ui
 
 from oz_app.workspace.pages.frame import signed_in
 from oz_app.workspace.search import Found, MessageHit, search
+from oz_app.workspace.widgets import local_time, local_times
 
 if TYPE_CHECKING:
     from oz_app.workspace.app import Workspace
@@ -27,6 +28,7 @@ def register(workspace: Workspace) -> None:
         async def results() -> None:
             show(await search(user, box.value or ""))
 
+        local_times()
         with ui.column().classes("w-full max-w-3xl mx-auto"):
             ui.label("Search").classes("text-2xl")
             box = (
@@ -84,7 +86,7 @@ def message_hit(hit: MessageHit) -> None:
                 ui.label(hit.room_name).classes("font-bold")
                 ui.label(hit.author).classes("text-gray-600")
                 ui.space()
-                ui.label(hit.created_at.strftime("%Y-%m-%d %H:%M UTC")).classes("text-gray-500")
+                local_time(hit.created_at.isoformat()).classes("text-gray-500")
             with ui.row().classes("gap-0 block whitespace-normal break-words"):
                 ui.label(before).classes("inline")
                 ui.label(match).classes("inline rounded-sm font-bold").style("background:#fde68a;color:#111")
