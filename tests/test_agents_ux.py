@@ -53,7 +53,7 @@ async def test_new_agents_get_distinct_colours_and_old_ones_look_distinct_too(ta
     assert len({agent.color for agent in made}) == 4
     stamp = service.now()
     old = [
-        await Agent.create(id=service.new_id(), owner=owner, name=f"old{i}", created_at=stamp, tenant=None)
+        await Agent.create(id=f"old-agent-{i}", owner=owner, name=f"old{i}", created_at=stamp, tenant=None)
         for i in range(3)
     ]
     assert {agent.color for agent in old} == {avatars.OLD_DEFAULT_COLOR}

@@ -138,6 +138,7 @@ class Composer:
         status = agent.status
         button = ui.button(f"@{agent.name}", icon="circle", on_click=lambda name=agent.name: self.complete(name))
         button.props("dense outline no-caps").classes("oz-suggestion").style(f"--oz-agent: {color_of(agent)}")
+        button.mark(f"suggest-{agent.name}")
         with button:
             ui.badge(status, color=STATUS_COLORS.get(status, "grey")).classes("ml-1")
 

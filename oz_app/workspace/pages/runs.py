@@ -11,7 +11,7 @@ from fastapi.responses import Response
 from nicegui import ui
 
 from oz_app.bus import RUNS_TOPIC
-from oz_app.db.models import TERMINAL_STATES
+from oz_app.db.models import TERMINAL_STATES, User
 from oz_app.runners import RunnerError
 from oz_app.workspace import accounts
 from oz_app.workspace.pages.frame import signed_in
@@ -41,99 +41,112 @@ def register(workspace: Workspace) -> None:
         user = await signed_in(workspace)
         if isinstance(user, Response):
             return user
+        await RunsView(workspace, user).build(run[:64])
+        return None
 
+
+class RunsView:
+    """The newest runs, redrawn as runs change on the bus (from every process: no polling)."""
+
+    def __init__(self, workspace: Workspace, user: User) -> None:
+        self.workspace = workspace
+        self.runner = workspace.runner
+        self.user = user
         # a member sees and acts on their own runs; an admin on everyone's, filtered by user (SEC-7)
-        acting_as = None if user.role == "admin" else user.id
-        shown = {"owner": acting_as}
+        self.acting_as = None if user.role == "admin" else user.id
+        self.owner = self.acting_as
+        self.redraw_pending = False
 
-        @ui.refreshable
-        async def table() -> None:
-            try:
-                runs = await workspace.runner.list(50, owner=shown["owner"])
-            except RunnerError as exc:
-                ui.label(str(exc)).classes("text-red-700")
-                return
-            if not runs:
-                ui.label("No runs yet: mention an agent in a room to start one.").classes("text-gray-600")
-            for run in runs:
-                with ui.card().classes("w-full").mark(f"run-{run['run_id']}"):
-                    with ui.row().classes("items-center w-full gap-3"):
-                        words, color = STATES.get(run["state"], (run["state"].capitalize(), "grey"))
-                        ui.badge(words, color=color).mark(f"state-{run['run_id']}")
-                        ui.label(run["title"]).classes("font-bold")
-                        ui.label(run.get("provider") or "no provider yet").classes("text-gray-600")
-                        local_time(run["created_at"]).classes("text-gray-600").mark(f"created-{run['run_id']}")
-                        ui.label(duration(run.get("run_time"))).classes("text-gray-600")
-                        ui.space()
-                        ui.button("Output", on_click=lambda r=run: show_output(r)).props("flat").mark(
-                            f"output-{run['run_id']}"
-                        )
-                        if run["state"] not in TERMINAL_STATES:
-                            ui.button("Cancel", on_click=lambda r=run: cancel(r["run_id"])).props(
-                                "flat color=red"
-                            ).mark(f"cancel-{run['run_id']}")
-                    status = (run.get("status_message") or {}).get("message")
-                    if status:
-                        ui.label(status).classes("text-sm text-gray-700")
-
-        async def cancel(run_id: str) -> None:
-            if await attempt(workspace.runner.cancel(run_id, owner=acting_as), "Cancelled."):
-                table.refresh()
-
-        async def show_output(run: dict[str, Any]) -> None:
-            # in the page, not in the table: the table is redrawn as runs change (ST-4)
-            with page, transient_dialog() as dialog, ui.card().classes("w-[48rem] max-w-full"):
-                ui.label(f"Output of {run['title']}").classes("text-lg font-bold")
-                log = ui.code(run.get("output") or "", language="text").classes("w-full max-h-96 overflow-auto")
-                log.mark("run-output")
-                with ui.row().classes("w-full justify-end"):
-                    ui.button("Close", on_click=dialog.close).props("flat")
-            dialog.open()
-            if run["state"] in TERMINAL_STATES:
-                return
-            text = ""
-            try:
-                async for event in workspace.runner.follow(run["run_id"], owner=acting_as):
-                    if event["type"] == "output":
-                        text = text[: event.get("offset", len(text))] + event["text"]
-                        log.set_content(text)
-            except RunnerError as exc:
-                ui.notify(str(exc), type="warning")
-            table.refresh()
-
-        redraw = {"pending": False}
-
-        async def redraw_soon() -> None:
-            await asyncio.sleep(RUNS_REDRAW_SECONDS)  # a burst of changes is one redraw
-            redraw["pending"] = False
-            table.refresh()
-
-        def on_run(event: dict[str, Any]) -> None:
-            if not redraw["pending"]:
-                redraw["pending"] = True
-                ui.context.client.safe_invoke(redraw_soon)
-
+    async def build(self, open_run: str) -> None:
         local_times()
-        with ui.column().classes("w-full max-w-4xl mx-auto") as page:
+        with ui.column().classes("w-full max-w-4xl mx-auto") as self.page:
             with ui.row().classes("items-center w-full"):
                 ui.label("Runs").classes("text-2xl")
                 ui.space()
-                if acting_as is None and workspace.login:
-                    names = {person.id: person.username for person in await accounts.people(user)}
-                    choices = {"": "Everyone", **names}
-
-                    def pick(event: Any) -> None:
-                        shown["owner"] = event.value or None
-                        table.refresh()
-
-                    ui.select(choices, value="", label="User", on_change=pick).classes("w-48").mark("runs-user")
-            await table()
-        listen(workspace, RUNS_TOPIC, on_run)  # every run's changes, from every process: no polling
-        if run:  # a link to one run's output (a task's card links here)
-            asked = await attempt(workspace.runner.get(run[:64], owner=acting_as))
+                if self.acting_as is None and self.workspace.login:
+                    await self.user_filter()
+            await self.table()
+        listen(self.workspace, RUNS_TOPIC, self.on_run)
+        if open_run:  # a link to one run's output (a task's card links here)
+            asked = await attempt(self.runner.get(open_run, owner=self.acting_as))
             if isinstance(asked, dict):
-                ui.context.client.safe_invoke(functools.partial(show_output, asked))
-        return None
+                ui.context.client.safe_invoke(functools.partial(self.show_output, asked))
+
+    async def user_filter(self) -> None:
+        names = {person.id: person.username for person in await accounts.people(self.user)}
+
+        def pick(event: Any) -> None:
+            self.owner = event.value or None
+            self.table.refresh()
+
+        ui.select({"": "Everyone", **names}, value="", label="User", on_change=pick).classes("w-48").mark("runs-user")
+
+    @ui.refreshable_method
+    async def table(self) -> None:
+        try:
+            runs = await self.runner.list(50, owner=self.owner)
+        except RunnerError as exc:
+            ui.label(str(exc)).classes("text-red-700")
+            return
+        if not runs:
+            ui.label("No runs yet: mention an agent in a room to start one.").classes("text-gray-600")
+        for run in runs:
+            self.card(run)
+
+    def card(self, run: dict[str, Any]) -> None:
+        run_id = run["run_id"]
+        with ui.card().classes("w-full").mark(f"run-{run_id}"):
+            with ui.row().classes("items-center w-full gap-3"):
+                words, color = STATES.get(run["state"], (run["state"].capitalize(), "grey"))
+                ui.badge(words, color=color).mark(f"state-{run_id}")
+                ui.label(run["title"]).classes("font-bold")
+                ui.label(run.get("provider") or "no provider yet").classes("text-gray-600")
+                local_time(run["created_at"]).classes("text-gray-600").mark(f"created-{run_id}")
+                ui.label(duration(run.get("run_time"))).classes("text-gray-600")
+                ui.space()
+                ui.button("Output", on_click=lambda: self.show_output(run)).props("flat").mark(f"output-{run_id}")
+                if run["state"] not in TERMINAL_STATES:
+                    ui.button("Cancel", on_click=lambda: self.cancel(run_id)).props("flat color=red").mark(
+                        f"cancel-{run_id}"
+                    )
+            status = (run.get("status_message") or {}).get("message")
+            if status:
+                ui.label(status).classes("text-sm text-gray-700")
+
+    async def cancel(self, run_id: str) -> None:
+        if await attempt(self.runner.cancel(run_id, owner=self.acting_as), "Cancelled."):
+            self.table.refresh()
+
+    async def show_output(self, run: dict[str, Any]) -> None:
+        # in the page, not in the table: the table is redrawn as runs change (ST-4)
+        with self.page, transient_dialog() as dialog, ui.card().classes("w-[48rem] max-w-full"):
+            ui.label(f"Output of {run['title']}").classes("text-lg font-bold")
+            log = ui.code(run.get("output") or "", language="text").classes("w-full max-h-96 overflow-auto")
+            log.mark("run-output")
+            with ui.row().classes("w-full justify-end"):
+                ui.button("Close", on_click=dialog.close).props("flat")
+        dialog.open()
+        if run["state"] in TERMINAL_STATES:
+            return
+        text = ""
+        try:
+            async for event in self.runner.follow(run["run_id"], owner=self.acting_as):
+                if event["type"] == "output":
+                    text = text[: event.get("offset", len(text))] + event["text"]
+                    log.set_content(text)
+        except RunnerError as exc:
+            ui.notify(str(exc), type="warning")
+        self.table.refresh()
+
+    async def redraw_soon(self) -> None:
+        await asyncio.sleep(RUNS_REDRAW_SECONDS)  # a burst of changes is one redraw
+        self.redraw_pending = False
+        self.table.refresh()
+
+    def on_run(self, _event: dict[str, Any]) -> None:
+        if not self.redraw_pending:
+            self.redraw_pending = True
+            ui.context.client.safe_invoke(self.redraw_soon)
 
 
 def duration(run_time: str | None) -> str:
