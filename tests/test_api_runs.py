@@ -49,6 +49,22 @@ def test_run_without_provider_fails_promptly_with_a_clear_reason(server, token):
     assert run.status_message.error_code == "integration_not_configured"
 
 
+def test_a_run_naming_its_provider_is_answered_by_it_or_fails_naming_it(server, token):
+    """UX-7, CP-11: ``config.provider`` (oz's own field, what a workspace agent's provider picker
+    sets) names the provider that answers; one not configured fails the run naming it, and a key
+    that cannot be a provider's is refused at once."""
+    client = sdk(server, token)
+    run_id = client.agent.run(prompt="hi", config={"provider": "gone"}).run_id
+    run = wait_for(lambda: (r := client.agent.runs.retrieve(run_id)).state == "FAILED" and r, timeout=5)
+    assert "Provider 'gone', chosen for this agent, is no longer configured" in run.status_message.message
+    error = httpx.post(
+        f"{server.url}/api/v1/agent/run",
+        json={"prompt": "hi", "config": {"provider": "Not A Key"}},
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert error.status_code in (400, 422) and "provider" in error.text
+
+
 def test_run_with_environment_waits_for_a_worker(server, token):
     """CP-4: a run with config.environment_id stays PENDING for workers."""
     client = sdk(server, token)

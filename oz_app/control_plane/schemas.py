@@ -105,6 +105,12 @@ class AmbientAgentConfig(BaseModel):
     memory_stores: list[MemoryStore] | None = None
     model_id: str | None = None
     name: str | None = None
+    provider: str | None = Field(
+        None,
+        max_length=40,
+        pattern=r"^[a-z0-9]{1,40}$",
+        description="oz's own: the key of the configured provider that answers the run (a workspace agent's choice)",
+    )
     runner_id: str | None = None
     session_sharing: SessionSharing | None = None
     skill_spec: str | None = None

@@ -10,7 +10,7 @@ from nicegui import ui
 from oz_app.db.models import Artifact, Room, User
 from oz_app.workspace import render, service
 from oz_app.workspace.live import room_topic
-from oz_app.workspace.widgets import attempt, transient_dialog
+from oz_app.workspace.widgets import attempt, confirm, transient_dialog
 
 if TYPE_CHECKING:
     from oz_app.workspace.app import Workspace
@@ -78,13 +78,6 @@ class Artifacts:
         dialog.open()
 
     async def delete(self, item: Artifact) -> None:
-        with transient_dialog() as dialog, ui.card():
-            ui.label("Delete this artifact?").classes("text-lg font-bold")
-            ui.label(f"“{item.title}” is removed from the room and from the API.")
-            with ui.row():
-                ui.button("Delete", on_click=lambda: dialog.submit(True)).props("color=red").mark(
-                    "confirm-delete-artifact"
-                )
-                ui.button("Cancel", on_click=lambda: dialog.submit(False)).props("flat")
-        if await dialog and await attempt(service.delete_artifact(self.user, self.room.id, item.id)):
+        sure = await confirm("Delete this artifact?", f"“{item.title}” is removed from the room and from the API.")
+        if sure and await attempt(service.delete_artifact(self.user, self.room.id, item.id)):
             self.changed()

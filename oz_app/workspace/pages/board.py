@@ -11,7 +11,7 @@ from nicegui import ui
 from oz_app.db.models import Agent, Room, Task, User
 from oz_app.workspace import service, task_runs
 from oz_app.workspace.live import room_topic
-from oz_app.workspace.widgets import attempt, transient_dialog
+from oz_app.workspace.widgets import attempt, confirm, transient_dialog
 
 if TYPE_CHECKING:
     from oz_app.workspace.app import Workspace
@@ -136,15 +136,9 @@ class Board:
 
     async def delete_task(self, task: Task, editing: Any) -> None:
         """Delete after a confirmation; a run still working on the task is stopped."""
-        with transient_dialog() as confirm, ui.card():
-            ui.label("Delete this task?").classes("text-lg font-bold")
-            ui.label(f"“{task.title}” is removed from the board; a run working on it is stopped.")
-            with ui.row():
-                ui.button("Delete", on_click=lambda: confirm.submit(True)).props("color=red").mark(
-                    "confirm-delete-task"
-                )
-                ui.button("Cancel", on_click=lambda: confirm.submit(False)).props("flat").mark("cancel-delete-task")
-        if not await confirm:
+        if not await confirm(
+            "Delete this task?", f"“{task.title}” is removed from the board; a run working on it is stopped."
+        ):
             return
         current = await attempt(service.task_in(self.room, task.id))
         if not current:

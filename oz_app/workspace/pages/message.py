@@ -16,7 +16,7 @@ from oz_app.workspace import render, replies, service
 from oz_app.workspace.avatars import avatar
 from oz_app.workspace.dispatch import Conductor
 from oz_app.workspace.live import room_topic
-from oz_app.workspace.widgets import attempt, local_times, transient_dialog
+from oz_app.workspace.widgets import attempt, confirm, local_times, transient_dialog
 
 LONG_CHARACTERS = 2_500  # a message longer than this (or with more lines) starts collapsed
 LONG_LINES = 30
@@ -168,13 +168,8 @@ class MessageView:
             self._announce("message")
 
     async def delete(self) -> None:
-        with transient_dialog() as dialog, ui.card():
-            ui.label("Delete this message?").classes("text-lg font-bold")
-            ui.label("It is removed for everyone; the replies it asked for stay.")
-            with ui.row().classes("w-full justify-end"):
-                ui.button("Cancel", on_click=lambda: dialog.submit(False)).props("flat")
-                ui.button("Delete", on_click=lambda: dialog.submit(True)).props("color=red").mark("confirm-delete")
-        if await dialog and await attempt(service.delete_message(self.chat.user, self.id)):
+        sure = await confirm("Delete this message?", "It is removed for everyone; the replies it asked for stay.")
+        if sure and await attempt(service.delete_message(self.chat.user, self.id)):
             self._announce("message_deleted")
 
     def _announce(self, kind: str) -> None:

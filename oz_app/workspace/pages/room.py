@@ -23,7 +23,7 @@ from oz_app.workspace.pages.composer import Composer
 from oz_app.workspace.pages.message import MessageView
 from oz_app.workspace.pages.sidebar import RoomsSidebar
 from oz_app.workspace.routes import Routes, providers_of
-from oz_app.workspace.widgets import attempt, in_tab, listen, transient_dialog
+from oz_app.workspace.widgets import attempt, confirm, in_tab, listen, transient_dialog
 
 if TYPE_CHECKING:
     from oz_app.workspace.app import Workspace
@@ -346,12 +346,11 @@ class RoomView:
         dialog.open()
 
     async def delete(self) -> None:
-        with self.client.content, transient_dialog() as dialog, ui.card():
-            ui.label(f"Delete {self.room.name} with its messages, tasks and artifacts?")
-            with ui.row():
-                ui.button("Delete", on_click=lambda: dialog.submit(True)).props("color=red").mark("confirm-delete")
-                ui.button("Keep", on_click=lambda: dialog.submit(False)).props("flat")
-        if await dialog:
+        with self.client.content:  # not in the menu it was chosen from, which closes
+            sure = await confirm(
+                f"Delete {self.room.name}", f"Delete “{self.room.name}” with its messages, tasks and artifacts?"
+            )
+        if sure:
             await self.conductor.pause(self.room)
             if await attempt(service.delete_room(self.user, self.room.id)):
                 self.workspace.live.publish(room_topic(self.room.id), kind="deleted")
