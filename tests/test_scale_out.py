@@ -52,7 +52,7 @@ if TEST_DATABASE != "postgres":
 
 pytestmark = pytest.mark.postgres
 
-MESSAGE_INPUT = "//input[@placeholder='Message — @name to ask an agent']"
+MESSAGE_INPUT = "//textarea[@placeholder='Message — @name to ask an agent']"
 THINKING = "helper is thinking…"
 READ_TAB = """
 return [document.body.innerText,
