@@ -92,6 +92,7 @@ async def test_ux5_theme_is_kept_per_user_and_follows_to_other_tabs(tabs: Tabs) 
     await other.open("/agents")
     dark = [element for element in other.find(ui.dark_mode).elements]
     assert dark and dark[0].value is None  # auto: the system's
+    user.find(marker="theme").click()
     user.find(marker="theme-dark").click()
     await eventually(lambda: _theme("dark"))
     await eventually(lambda: dark[0].value is True)

@@ -146,17 +146,21 @@ async def test_retry_a_failed_reply(tabs: Tabs) -> None:
 
 
 async def test_copy_edit_and_delete_ones_own_message_in_every_tab(tabs: Tabs) -> None:
-    """UX-2: Copy on every message; Edit and Delete only on one's own. An edit shows "(edited)" in
-    every open tab and asks the agent nothing again; a delete asks first, then leaves every tab."""
+    """UX-2: Copy on every message; Edit and Delete only on one's own (in the menu of a message's
+    "more" icon). An edit shows "(edited)" in every open tab and asks the agent nothing again; a
+    delete asks first, then leaves every tab."""
     room = await make_room(tabs)
     mine = await tabs.workspace.conductor.post(room, "local", "@helper first words")
     reply = await eventually(lambda: Message.get_or_none(room=room, author_kind="agent", state="done"))
     second = tabs.new_tab()
     await second.open(f"/rooms/{room.id}")
     await tabs.user.open(f"/rooms/{room.id}")
+    await tabs.user.should_see(marker=f"actions-{reply.id}", retries=RETRIES)
+    tabs.user.find(marker=f"actions-{reply.id}").click()
     await tabs.user.should_see(marker=f"copy-{reply.id}", retries=RETRIES)
     await tabs.user.should_not_see(marker=f"edit-{reply.id}")
     await tabs.user.should_not_see(marker=f"delete-{reply.id}")
+    tabs.user.find(marker=f"actions-{mine.id}").click()
     tabs.user.find(marker=f"copy-{mine.id}").click()
     await tabs.user.should_see("Copied.", retries=RETRIES)
 

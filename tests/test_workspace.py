@@ -167,7 +167,8 @@ async def test_mention_streams_the_reply_into_every_open_tab(tabs: Tabs) -> None
 
 
 async def test_a_long_room_opens_on_its_latest_page_and_loads_older(tabs: Tabs) -> None:
-    """WS-4: a room shows its latest 50 messages; older ones load on demand, in order."""
+    """WS-4: a room shows its latest page of messages; older ones load on demand, in order."""
+    page = service.PAGE
     room = await make_room(tabs)
     await Message.bulk_create(
         [
@@ -177,14 +178,14 @@ async def test_a_long_room_opens_on_its_latest_page_and_loads_older(tabs: Tabs) 
     )
     await tabs.user.open(f"/rooms/{room.id}")
     await tabs.user.should_see("line 119", retries=RETRIES)
-    await tabs.user.should_see("line 70", retries=RETRIES)
-    await tabs.user.should_not_see("line 69")
+    await tabs.user.should_see(f"line {120 - page}", retries=RETRIES)
+    await tabs.user.should_not_see(f"line {119 - page}")
     tabs.user.find("Load older messages").click()
-    await tabs.user.should_see("line 20", retries=RETRIES)
-    await tabs.user.should_not_see("line 19")
+    await tabs.user.should_see(f"line {120 - 2 * page}", retries=RETRIES)
+    await tabs.user.should_not_see(f"line {119 - 2 * page}")
     chat = tabs.user.find(marker="chat").elements.pop()
     first = chat.default_slot.children[0]
-    assert first.default_slot.children[1].content == "line 20"
+    assert first.default_slot.children[1].content == f"line {120 - 2 * page}"
 
 
 async def test_at_autocomplete_offers_member_agents(tabs: Tabs) -> None:
@@ -622,6 +623,7 @@ async def test_rename_describe_members_and_delete_a_room(tabs: Tabs) -> None:
     await service.create_task(room, "A task")
     await tabs.user.open(f"/rooms/{room.id}")
     await tabs.user.should_see(marker="room-title", retries=RETRIES)
+    tabs.user.find(marker="room-menu").click()
     tabs.user.find(marker="edit-room").click()
     await tabs.user.should_see(marker="edit-room-name", retries=RETRIES)
     tabs.user.find(marker="edit-room-name").clear().type("Renamed")

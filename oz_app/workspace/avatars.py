@@ -56,8 +56,9 @@ def initials(name: str) -> str:
     return name[:2].capitalize() or "?"
 
 
-def avatar(agent: Any, size: float = 2.25) -> ui.element:
-    """Draw ``agent`` (a row or a dict with name, color, icon, id) as a circle ``size`` rem wide."""
+def avatar(agent: Any, size: float = 2.25, *, named: bool = True) -> ui.element:
+    """Draw ``agent`` (a row or a dict with name, color, icon, id) as a circle ``size`` rem wide;
+    ``named``: with its @name on hover (not where the name is written beside it)."""
     name = str(_field(agent, "name") or "")
     icon = str(_field(agent, "icon") or "")
     circle = ui.element("div").classes("rounded-full flex items-center justify-center shrink-0 text-white font-bold")
@@ -69,7 +70,8 @@ def avatar(agent: Any, size: float = 2.25) -> ui.element:
             ui.label(initials(name)).classes("leading-none select-none")
         else:
             ui.icon(icon).style(f"font-size: {size * 0.6}rem")
-    circle.tooltip(f"@{name}")
+    if named:
+        circle.tooltip(f"@{name}")
     return circle
 
 

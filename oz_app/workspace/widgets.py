@@ -79,6 +79,23 @@ def transient_dialog() -> ui.dialog:
     return dialog
 
 
+def lazy_menu(anchor: ui.element, fill: Callable[[], Any], *, auto_close: bool = False) -> Callable[[], None]:
+    """A menu on ``anchor`` whose items ``fill()`` draws when it is first opened: a page with many
+    menus (one per message) is drawn faster. ``auto_close``: any click in it closes it (not only
+    a menu item's). Returns the function that opens it."""
+    made: list[ui.menu] = []
+
+    def open_menu() -> None:
+        if not made:
+            with anchor, ui.menu().props("no-parent-event" + (" auto-close" if auto_close else "")) as menu:
+                fill()
+            made.append(menu)
+        made[0].open()
+
+    anchor.on("click", open_menu)
+    return open_menu
+
+
 def confirm_text(label: str, value: str) -> None:
     """Show a secret the user must copy now (a new token or invite link): it is never shown again."""
     with ui.row().classes("items-center w-full bg-green-50 p-2 rounded"):

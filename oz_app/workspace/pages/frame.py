@@ -17,7 +17,7 @@ from oz_app.db.models import User
 from oz_app.workspace import accounts, service
 from oz_app.workspace.live import user_topic
 from oz_app.workspace.notices import notice_for
-from oz_app.workspace.widgets import attempt, listen, transient_dialog
+from oz_app.workspace.widgets import attempt, lazy_menu, listen, transient_dialog
 
 if TYPE_CHECKING:
     from oz_app.workspace.app import Workspace
@@ -154,30 +154,28 @@ class Frame:
 
     def phone_menu(self) -> None:
         """On a phone the navigation is a menu instead of a row that would wrap."""
-        with (
-            ui.button(icon="menu")
-            .props('flat round dense color=white aria-label="Menu"')
-            .classes("xs")
-            .mark("phone-menu")
-        ):
-            with ui.menu().mark("phone-navigation"):
-                for label, target in (*NAVIGATION, ("Inbox", "/inbox")):
-                    item = ui.menu_item(label, on_click=lambda t=target: ui.navigate.to(t))
-                    item.mark(f"menu-{label.lower()}")
-                    if is_current(target, self.path):
-                        item.classes("text-weight-bold text-primary").props('aria-current="page"')
+        button = ui.button(icon="menu").props('flat round dense color=white aria-label="Menu"').classes("xs")
+        lazy_menu(button.mark("phone-menu"), self.phone_items)
+
+    def phone_items(self) -> None:
+        for label, target in (*NAVIGATION, ("Inbox", "/inbox")):
+            item = ui.menu_item(label, on_click=lambda t=target: ui.navigate.to(t))
+            item.mark(f"menu-{label.lower()}")
+            if is_current(target, self.path):
+                item.classes("text-weight-bold text-primary").props('aria-current="page"')
 
     def more_menu(self) -> None:
         """The user's own things: their name, browser notifications, the shortcuts, logging out."""
-        with ui.button(icon="more_vert").props('flat round dense color=white aria-label="More"').mark("more"):
-            with ui.menu():
-                ui.label(f"Signed in as {self.user.username}").classes("px-4 pt-2 text-sm opacity-70")
-                ui.switch("Browser notifications", value=self.notify, on_change=self.toggle_notify).classes(
-                    "px-3"
-                ).mark("notify")
-                ui.menu_item("Keyboard shortcuts (?)", on_click=self.help)
-                if self.workspace.login:
-                    ui.menu_item("Log out", on_click=self.log_out)
+        button = ui.button(icon="more_vert").props('flat round dense color=white aria-label="More"').mark("more")
+        lazy_menu(button, self.more_items)
+
+    def more_items(self) -> None:
+        ui.label(f"Signed in as {self.user.username}").classes("px-4 pt-2 text-sm opacity-70")
+        switch = ui.switch("Browser notifications", value=self.notify, on_change=self.toggle_notify)
+        switch.classes("px-3").mark("notify")
+        ui.menu_item("Keyboard shortcuts (?)", on_click=self.help)
+        if self.workspace.login:
+            ui.menu_item("Log out", on_click=self.log_out)
 
     async def log_out(self) -> None:
         await self.workspace.sign_out()
@@ -197,9 +195,11 @@ class Frame:
             .tooltip("Theme")
             .mark("theme")
         )
-        with self.theme_icon, ui.menu():
-            for theme, label in THEME_LABELS.items():
-                ui.menu_item(label, on_click=lambda t=theme: self.choose_theme(t)).mark(f"theme-{theme}")
+        lazy_menu(self.theme_icon, self.theme_items)
+
+    def theme_items(self) -> None:
+        for theme, label in THEME_LABELS.items():
+            ui.menu_item(label, on_click=lambda t=theme: self.choose_theme(t)).mark(f"theme-{theme}")
 
     async def choose_theme(self, theme: str) -> None:
         if await attempt(accounts.set_theme(self.user, theme)):

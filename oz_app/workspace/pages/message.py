@@ -16,7 +16,7 @@ from oz_app.workspace import render, replies, service
 from oz_app.workspace.avatars import avatar
 from oz_app.workspace.dispatch import Conductor
 from oz_app.workspace.live import room_topic
-from oz_app.workspace.widgets import attempt, confirm, local_times, transient_dialog
+from oz_app.workspace.widgets import attempt, confirm, lazy_menu, local_times, transient_dialog
 
 LONG_CHARACTERS = 2_500  # a message longer than this (or with more lines) starts collapsed
 LONG_LINES = 30
@@ -31,6 +31,8 @@ ASSETS = """
 .oz-time, .oz-edited, .oz-asked { font-size: 0.75rem; color: #6b7280; }
 .body--dark .oz-time, .body--dark .oz-edited, .body--dark .oz-asked { color: #9ca3af; }
 .oz-actions { opacity: 0.45; transition: opacity 0.15s; }
+.oz-more { cursor: pointer; padding: 0 0.35rem; border-radius: 4px; color: #6b7280; }
+.oz-more:hover, .oz-more:focus { background: rgba(127, 127, 127, 0.15); }
 .oz-message:hover .oz-actions, .oz-actions:focus-within { opacity: 1; }
 @media (hover: none) { .oz-actions { opacity: 1; } }
 </style>
@@ -66,7 +68,7 @@ class MessageView:
         self.more: ui.button | None = None
         own = view["author_kind"] == "user" and view["author_name"] == chat.user.username
         with ui.column().classes("oz-message w-full gap-0 py-1").mark(f"message-{self.id}") as self.box:
-            with ui.row().classes("items-center gap-2 w-full"):
+            with ui.row().classes("items-center gap-2 w-full") as self.head:
                 self._header(view)
                 self._actions(view, own)
             self.body = render.markdown(self.text).classes("w-full")
@@ -75,14 +77,14 @@ class MessageView:
     def _header(self, view: dict[str, Any]) -> None:
         agent = self.chat.agents.get(view.get("agent_id") or "")
         if agent is not None:
-            avatar(agent, size=1.5)
+            avatar(agent, size=1.5, named=False)
         kind = view["author_kind"]
         ui.label(view["author_name"]).classes("text-gray-500" if kind == "system" else "font-bold")
         if view.get("asked_by"):
             ui.label(f"asked by @{view['asked_by']}").classes("oz-asked").mark(f"asked-{self.id}")
-        when = ui.element("span").classes("oz-time").mark(f"time-{self.id}")
-        when._props["data-oz-time"] = view["created_at"]  # an attribute, not a Quasar prop
-        self.edited = ui.label("(edited)").classes("oz-edited").mark(f"edited-{self.id}")
+        self.time = ui.element("span").classes("oz-time").mark(f"time-{self.id}")
+        self.time._props["data-oz-time"] = view["created_at"]  # an attribute, not a Quasar prop
+        self.edited: ui.label | None = None  # made when first needed: most messages never are
         # most messages are finished: they get no status or Stop (a room opens faster)
         self.status: ui.label | None = None
         self.stop: ui.button | None = None
@@ -92,23 +94,39 @@ class MessageView:
             self.stop.props("flat dense color=red")
 
     def _actions(self, view: dict[str, Any], own: bool) -> None:
-        ui.space()
-        with ui.row().classes("oz-actions gap-0"):
-            self.retry: ui.button | None = None
-            if view["author_kind"] == "agent" and view["state"] != "done":
-                self.retry = _action("refresh", "Retry", f"retry-{self.id}", self.retry_reply)
-            _action("content_copy", "Copy", f"copy-{self.id}", self.copy)
-            if own:
-                _action("edit", "Edit", f"edit-{self.id}", self.edit)
-                _action("delete", "Delete", f"delete-{self.id}", self.delete)
+        """Retry on a failed reply, and one "more" icon whose menu (Copy; Edit and Delete on one's
+        own) is built when first opened: a room of fifty messages draws fifty small icons, not a
+        hundred and fifty buttons, so it opens and takes new messages faster."""
+        self.own = own
+        self.retry: ui.button | None = None
+        more = ui.icon("more_horiz", size="xs").classes("oz-more oz-actions ml-auto").mark(f"actions-{self.id}")
+        more.props('role=button tabindex=0 aria-label="Message actions" title="Message actions"')
+        lazy_menu(more, self.menu_items)
+        if view["author_kind"] == "agent" and view["state"] == "failed":
+            self.add_retry()
+
+    def add_retry(self) -> None:
+        with self.head:
+            self.retry = _action("refresh", "Retry", f"retry-{self.id}", self.retry_reply).classes("oz-actions")
+
+    def menu_items(self) -> None:
+        ui.menu_item("Copy", self.copy).mark(f"copy-{self.id}")
+        if self.own:
+            ui.menu_item("Edit", self.edit).mark(f"edit-{self.id}")
+            ui.menu_item("Delete", self.delete).mark(f"delete-{self.id}")
 
     def update(self, view: dict[str, Any]) -> None:
         state = view["state"]
         self.run_id = view["run_id"]
         self.show_text(view["content"])
-        self.edited.set_visibility(bool(view.get("edited_at")))
+        if view.get("edited_at") and self.edited is None:
+            with self.head:
+                self.edited = ui.label("(edited)").classes("oz-edited").mark(f"edited-{self.id}")
+            self.edited.move(self.head, target_index=self.head.default_slot.children.index(self.time) + 1)
         if self.retry is not None:
             self.retry.set_visibility(state == "failed")
+        elif state == "failed" and view["author_kind"] == "agent":
+            self.add_retry()
         if self.stop is not None and self.status is not None:
             self.stop.set_visibility(state in replies.ACTIVE_REPLY)
             labels = {"streaming": f"{view['author_name']} is thinking…", "queued": "queued"}

@@ -23,7 +23,7 @@ from oz_app.workspace.pages.composer import Composer
 from oz_app.workspace.pages.message import MessageView
 from oz_app.workspace.pages.sidebar import RoomsSidebar
 from oz_app.workspace.routes import Routes, providers_of
-from oz_app.workspace.widgets import attempt, confirm, in_tab, listen, transient_dialog
+from oz_app.workspace.widgets import attempt, confirm, in_tab, lazy_menu, listen, transient_dialog
 
 if TYPE_CHECKING:
     from oz_app.workspace.app import Workspace
@@ -92,17 +92,8 @@ class RoomView:
                     .classes("px-2")
                 )
                 ui.button("Share", on_click=self.share).props("flat dense no-caps").classes("max-sm:hidden")
-                with ui.button(icon="more_vert").props("flat dense round").mark("room-menu").tooltip("More"):
-                    with ui.menu().props("auto-close"), ui.column().classes("gap-0 py-1"):
-                        ui.button("Edit", icon="edit", on_click=self.edit).props("flat no-caps align=left").classes(
-                            "w-full"
-                        ).mark("edit-room")
-                        ui.button("Share", icon="share", on_click=self.share).props("flat no-caps align=left").classes(
-                            "w-full sm:hidden"
-                        )
-                        ui.button("Delete", icon="delete", on_click=self.delete).props(
-                            "flat no-caps align=left color=red"
-                        ).classes("w-full")
+                more = ui.button(icon="more_vert").props('flat dense round aria-label="More"').mark("room-menu")
+                lazy_menu(more, self.room_menu, auto_close=True)
             with ui.row().classes("items-center w-full gap-x-3 gap-y-0"):
                 with ui.tabs().props("dense no-caps inline-label").classes("shrink-0") as self.tabs:
                     ui.tab("chat", "Chat")
@@ -124,6 +115,19 @@ class RoomView:
                     .classes("min-w-[12rem] max-w-full pb-1")
                     .mark("members")
                 )
+
+    def room_menu(self) -> None:
+        """The room's less-used actions (Share is here on a phone only)."""
+        with ui.column().classes("gap-0 py-1"):
+            ui.button("Edit", icon="edit", on_click=self.edit).props("flat no-caps align=left").classes("w-full").mark(
+                "edit-room"
+            )
+            ui.button("Share", icon="share", on_click=self.share).props("flat no-caps align=left").classes(
+                "w-full sm:hidden"
+            )
+            ui.button("Delete", icon="delete", on_click=self.delete).props("flat no-caps align=left color=red").classes(
+                "w-full"
+            )
 
     # Chat ----------------------------------------------------------------------------------------
 
