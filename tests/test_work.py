@@ -291,11 +291,17 @@ async def test_first_run_checklist_ticks_itself_off_and_goes_away(tabs: Tabs) ->
     await tabs.user.should_see(marker="room-Design", retries=RETRIES)
     await tabs.user.should_see("1 agent", retries=RETRIES)
     await tabs.user.should_see("where we plan", retries=RETRIES)
-    await tabs.user.should_see("no messages yet", retries=RETRIES)
+    await tabs.user.should_not_see(marker="unread-Design")
     await tabs.workspace.conductor.post(room, "local", "@helper hello")
-    await eventually(lambda: Message.get_or_none(room=room, author_kind="agent", state="done"))
+    reply = await eventually(lambda: Message.get_or_none(room=room, author_kind="agent", state="done"))
     await tabs.user.open("/")
-    await tabs.user.should_see("active just now", retries=RETRIES)
+    await tabs.user.should_see(marker="unread-Design", retries=RETRIES)  # the reply; one's own message is read
+    with tabs.user:
+        badge = tabs.user.find(marker="unread-Design").elements.pop()
+        assert badge.text == "1"
+        card = tabs.user.find(marker="room-Design").elements.pop()
+        stamps = [element.props.get("data-oz-time") for element in card.descendants()]
+    assert any(stamp and stamp.startswith(reply.created_at.isoformat()[:16]) for stamp in stamps)
     await tabs.user.should_not_see(marker="checklist", retries=RETRIES)
 
 

@@ -19,7 +19,6 @@ from typing import Any
 
 from tortoise import connections
 from tortoise.exceptions import IntegrityError
-from tortoise.functions import Count, Max
 from tortoise.transactions import in_transaction
 
 from oz_app.control_plane import artifacts
@@ -228,20 +227,6 @@ async def rooms_of(user: User) -> list[Room]:
     return await Room.filter(owner=user).order_by("-created_at")
 
 
-async def room_summaries(user: User) -> dict[str, tuple[int, datetime | None]]:
-    """For each of the user's rooms: how many agents are members and when its newest message was
-    written (None: no message yet); two queries whatever the number of rooms."""
-    members = await Room.filter(owner=user).annotate(count=Count("members")).values_list("id", "count")
-    newest = (
-        await Message.filter(room__owner=user)
-        .annotate(newest=Max("created_at"))
-        .group_by("room_id")
-        .values_list("room_id", "newest")
-    )
-    last = dict(newest)
-    return {str(room_id): (int(count), last.get(room_id)) for room_id, count in members}
-
-
 async def has_agents(user: User) -> bool:
     return await Agent.exists(owner=user)
 
@@ -367,6 +352,7 @@ class RoomActivity:
     paused: bool
     unread: int
     last_activity: datetime
+    members: int = 0
 
 
 # One statement for all of a user's rooms; each subquery walks the (room_id, id) index of messages
@@ -376,7 +362,8 @@ SELECT r."id", r."name", r."paused", r."created_at",
   (SELECT m."created_at" FROM "messages" m WHERE m."room_id" = r."id" ORDER BY m."id" DESC LIMIT 1) AS "newest_at",
   (SELECT COUNT(*) FROM (
       SELECT 1 FROM "messages" m WHERE m."room_id" = r."id" AND m."id" > COALESCE(rr."last_read", 0)
-      AND NOT (m."author_kind" = 'user' AND m."author_name" = {name}) LIMIT {cap}) AS unread_rows) AS "unread"
+      AND NOT (m."author_kind" = 'user' AND m."author_name" = {name}) LIMIT {cap}) AS unread_rows) AS "unread",
+  (SELECT COUNT(*) FROM "room_members" rm WHERE rm."rooms_id" = r."id") AS "members"
 FROM "rooms" r LEFT JOIN "room_readers" rr ON rr."room_id" = r."id" AND rr."user_id" = {user}
 WHERE r."owner_id" = {user}
 """
@@ -404,6 +391,7 @@ async def room_activity(user: User) -> list[RoomActivity]:
             paused=bool(row["paused"]),
             unread=int(row["unread"]),
             last_activity=_stamp(row["newest_at"] or row["created_at"]),
+            members=int(row["members"]),
         )
         for row in rows
     ]

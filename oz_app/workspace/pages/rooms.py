@@ -5,7 +5,6 @@ from what the database holds."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from fastapi.responses import Response
@@ -15,7 +14,7 @@ from oz_app.db.models import Room, User
 from oz_app.workspace import service
 from oz_app.workspace.pages.frame import signed_in
 from oz_app.workspace.pages.room import RoomView
-from oz_app.workspace.widgets import attempt
+from oz_app.workspace.widgets import attempt, local_time, local_times
 
 if TYPE_CHECKING:
     from oz_app.workspace.app import Workspace
@@ -91,9 +90,10 @@ async def room_cards(user: User, rooms: list[Room]) -> None:
             "text-gray-600"
         )
         return
-    activity = await service.room_summaries(user)
+    local_times()
+    activity = {room.id: room for room in await service.room_activity(user)}
     for room in rooms:
-        members, last = activity.get(room.id, (0, None))
+        members = activity[room.id].members if room.id in activity else 0
         card = ui.card().classes("w-full cursor-pointer").mark(f"room-{room.name}")
         card.on("click", lambda r=room: ui.navigate.to(f"/rooms/{r.id}"))
         with card:
@@ -103,16 +103,9 @@ async def room_cards(user: User, rooms: list[Room]) -> None:
                     ui.badge("paused", color="orange")
                 ui.space()
                 ui.label(f"{members} agent{'' if members == 1 else 's'}").classes("text-sm text-gray-600")
-                ui.label(f"active {ago(last)}" if last else "no messages yet").classes("text-sm text-gray-600")
+                if room.id in activity and activity[room.id].unread:
+                    ui.badge(str(activity[room.id].unread), color="red").mark(f"unread-{room.name}")
+                when = activity[room.id].last_activity if room.id in activity else room.created_at
+                local_time(when.isoformat(), relative=True).classes("text-sm text-gray-600")
             if room.description:
                 ui.label(room.description).classes("text-gray-600 break-words line-clamp-2")
-
-
-def ago(moment: datetime) -> str:
-    """How long ago, in the largest whole unit (the exact time is the message's own)."""
-    seconds = max(0, int((datetime.now(UTC) - moment).total_seconds()))
-    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
-        if seconds >= size:
-            count = seconds // size
-            return f"{count} {unit}{'' if count == 1 else 's'} ago"
-    return "just now"
