@@ -121,17 +121,23 @@ async def answer(tabs: Tabs, room: Any, text: str, agent: str) -> str:  # noqa: 
     return str(view["content"] or (await Run.get(id=reply.run_id)).status_message)
 
 
+async def routed_room(tabs: Tabs, servers: Any) -> tuple[Agent, Any]:  # noqa: F811
+    """Providers mmm (the oldest: the default) and xray; agent first on xray, agent second on the
+    default, both in the room Routes."""
+    await add_provider(tabs, "mmm", servers("from-mmm"))
+    await add_provider(tabs, "xray", servers("from-xray"))
+    owner = await tabs.local_user()
+    first = await service.create_agent(owner, name="first", provider="xray")
+    second = await service.create_agent(owner, name="second")
+    return first, await service.create_room(owner, "Routes", "", [first.id, second.id])
+
+
 async def test_each_agent_is_answered_by_its_provider_and_adding_one_moves_nobody(bare: Tabs, servers: Any) -> None:
     """UX-7: agent A was given provider xray, agent B the harness's default; each reply comes from
     its own provider. Adding a provider whose key sorts first (aaa) leaves B where it was (the
     default is the oldest provider, not the first by name). A deleted provider fails A's reply
     with a message that names it."""
-    await add_provider(bare, "mmm", servers("from-mmm"))
-    await add_provider(bare, "xray", servers("from-xray"))
-    owner = await bare.local_user()
-    first = await service.create_agent(owner, name="first", provider="xray")
-    second = await service.create_agent(owner, name="second")
-    room = await service.create_room(owner, "Routes", "", [first.id, second.id])
+    _, room = await routed_room(bare, servers)
     assert await answer(bare, room, "@first hi", "first") == "from-xray"
     assert await answer(bare, room, "@second hi", "second") == "from-mmm"
 
@@ -153,12 +159,7 @@ async def test_each_agent_is_answered_by_its_provider_and_adding_one_moves_nobod
 async def test_the_room_shows_each_agent_with_its_avatar_and_provider(bare: Tabs, servers: Any) -> None:
     """UX-7: in a room, each member agent is drawn with its own avatar, and its chip says which
     provider answers it; its replies carry the same avatar."""
-    await add_provider(bare, "mmm", servers("from-mmm"))
-    await add_provider(bare, "xray", servers("from-xray"))
-    owner = await bare.local_user()
-    first = await service.create_agent(owner, name="first", provider="xray")
-    second = await service.create_agent(owner, name="second")
-    room = await service.create_room(owner, "Routes", "", [first.id, second.id])
+    first, room = await routed_room(bare, servers)
     assert await answer(bare, room, "@first hi", "first") == "from-xray"
     await bare.user.open(f"/rooms/{room.id}")
     await bare.user.should_see("Provider: xray", retries=RETRIES)

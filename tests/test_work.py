@@ -6,7 +6,6 @@ tab; the share link as a full URL; the first-run checklist and the room cards.""
 from __future__ import annotations
 
 import asyncio
-from typing import Any
 
 import pytest
 from nicegui import ElementFilter, ui
@@ -17,6 +16,7 @@ from oz_app.workspace.dispatch import Conductor
 from tests.test_workspace import (  # noqa: F401  (fixtures)
     RETRIES,
     Tabs,
+    _ancestors,
     eventually,
     llm,
     make_room,
@@ -312,14 +312,6 @@ def links_in(tabs: Tabs, marker: str) -> dict[str, str]:
     """The links inside the element marked ``marker``: text -> target."""
     with tabs.user.client:
         return {link.text: link.props["href"] for link in ElementFilter(kind=ui.link).within(marker=marker)}
-
-
-def _ancestors(element: Any) -> set[int]:
-    ids = set()
-    while element.parent_slot is not None:
-        element = element.parent_slot.parent
-        ids.add(element.id)
-    return ids
 
 
 async def _has_run(task: Task) -> bool:
