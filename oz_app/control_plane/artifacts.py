@@ -33,6 +33,7 @@ from oz_app.control_plane.inputs import json_problem, text_problem
 from oz_app.control_plane.run_items import stored_iso, stored_json
 from oz_app.control_plane.service import now
 from oz_app.control_plane.tokens import user_tenant
+from oz_app.db import in_dialect
 from oz_app.db.models import Artifact, Room, Run, StoredFile
 
 ARTIFACT_TYPES = ("PLAN", "PULL_REQUEST", "SCREENSHOT", "FILE", "EXTERNAL_REFERENCE")
@@ -298,15 +299,12 @@ async def artifacts_of(run_ids: list[str]) -> dict[str, list[dict[str, Any]]]:
     found: dict[str, list[dict[str, Any]]] = {}
     if not run_ids:
         return found
-    connection = connections.get("default")
-    numbered = connection.capabilities.dialect == "postgres"
-    marks = ",".join(f"${n}" if numbered else "?" for n in range(1, len(run_ids) + 1))
     columns = ",".join(f'"{column}"' for column in LISTED)
     statement = (
-        f'SELECT {columns} FROM "artifacts" WHERE "run_id" IN ({marks}) AND "artifact_type"<>\'\' '
-        'ORDER BY "created_at","id"'
+        f'SELECT {columns} FROM "artifacts" WHERE "run_id" IN ({",".join("?" * len(run_ids))}) '
+        'AND "artifact_type"<>\'\' ORDER BY "created_at","id"'
     )
-    _, rows = await connection.execute_query(statement, list(run_ids))
+    _, rows = await connections.get("default").execute_query(in_dialect(statement), list(run_ids))
     for uid, run_id, artifact_type, title, url, data, created_at in rows:
         item = {
             "artifact_type": artifact_type,

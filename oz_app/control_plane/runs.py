@@ -17,6 +17,7 @@ from oz_app.control_plane.http import ApiError, Caller
 from oz_app.control_plane.inputs import Text
 from oz_app.control_plane.run_create import RunCreate, RunCreator, request_of
 from oz_app.control_plane.run_items import LIST_SELECT, row_item, run_item
+from oz_app.db import in_dialect
 from oz_app.db.models import TERMINAL_STATES, Run
 
 __all__ = ["build_router", "follow_run", "row_item", "run_item"]
@@ -157,9 +158,8 @@ def build_router(auth: Any, runs: service.RunService, creator: RunCreator) -> AP
     async def get_run(run_id: RunId, caller: CallerDep) -> Response:
         # Read as a list reads a page (plain SQL, the row straight into the item): several
         # times cheaper than a Run object and FastAPI's encoder.
-        connection = connections.get("default")
-        mark = "$1" if connection.capabilities.dialect == "postgres" else "?"
-        _, rows = await connection.execute_query(f'{LIST_SELECT} WHERE "id"={mark}', [run_id])
+        statement = in_dialect(f'{LIST_SELECT} WHERE "id"=?')
+        _, rows = await connections.get("default").execute_query(statement, [run_id])
         if not rows or not (caller.is_admin or rows[0]["tenant"] == caller.tenant):
             raise ApiError(404, f"Run {run_id} was not found.")
         item = row_item(rows[0])

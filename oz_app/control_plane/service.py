@@ -26,6 +26,7 @@ from tortoise.transactions import in_transaction
 
 from oz_app.bus import RUNS_TOPIC, Bus, run_topic
 from oz_app.control_plane.conversation import new_turn
+from oz_app.db import in_dialect
 from oz_app.db.models import TERMINAL_STATES, Artifact, Run, RunAncestor, RunLabel, StoredFile
 
 ACTIVE_STATES = ("QUEUED", "PENDING", "CLAIMED", "INPROGRESS")
@@ -73,13 +74,11 @@ async def append_output(run_id: str, text: str, holder: str) -> int | None:
     """Append ``text`` to the output of a run ``holder`` holds (ST-2): the output is stored once and
     grows as it streams, never rewritten. Returns where the text starts in the output (for the
     ``offset`` of its event), or None when the run is no longer ``holder``'s to write."""
-    connection = connections.get("default")
-    mark = ["$1", "$2", "$3", "$4"] if connection.capabilities.dialect == "postgres" else ["?"] * 4
-    statement = (
-        f'UPDATE "runs" SET "output"="output"||{mark[0]},"updated_at"={mark[1]} WHERE "id"={mark[2]} '
-        f'AND "claimed_by"={mark[3]} AND "state" IN (\'CLAIMED\',\'INPROGRESS\') RETURNING LENGTH("output")'
+    statement = in_dialect(
+        'UPDATE "runs" SET "output"="output"||?,"updated_at"=? WHERE "id"=? '
+        'AND "claimed_by"=? AND "state" IN (\'CLAIMED\',\'INPROGRESS\') RETURNING LENGTH("output")'
     )
-    rows = await connection.execute_query_dict(statement, [text, now(), run_id, holder])
+    rows = await connections.get("default").execute_query_dict(statement, [text, now(), run_id, holder])
     if not rows:
         return None
     return int(next(iter(rows[0].values()))) - len(text)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import functools
 import os
 import re
 from collections.abc import AsyncIterator
@@ -31,6 +32,19 @@ POSTGRES_CONNECT_TIMEOUT = 10
 
 def dialect(url: str) -> str:
     return "postgres" if url.startswith(("postgres://", "postgresql://")) else "sqlite"
+
+
+def in_dialect(statement: str) -> str:
+    """A plain SQL ``statement`` written with ``?`` placeholders (and no other ``?``) for the
+    default connection: SQLite takes it as written, PostgreSQL numbers its placeholders."""
+    postgres = connections.get("default").capabilities.dialect == "postgres"
+    return _numbered(statement) if postgres else statement
+
+
+@functools.lru_cache(maxsize=256)
+def _numbered(statement: str) -> str:
+    parts = statement.split("?")
+    return "".join(part + (f"${n}" if n < len(parts) else "") for n, part in enumerate(parts, start=1))
 
 
 def _connection_url(url: str) -> str:

@@ -17,6 +17,7 @@ from tortoise import connections
 from tortoise.filters import escape_like
 
 from oz_app.control_plane.tokens import user_tenant
+from oz_app.db import in_dialect
 from oz_app.db.models import User
 
 LIMIT = 50
@@ -102,16 +103,9 @@ async def _select(statement: str, values: list[Any]) -> list[tuple[Any, ...]]:
     """The rows of ``statement`` in the connection's dialect (``LIKE`` is ``ILIKE`` on PostgreSQL,
     whose ``LIKE`` minds case; SQLite's does not, for ASCII letters)."""
     connection = connections.get("default")
-    postgres = connection.capabilities.dialect == "postgres"
-    sql = statement.replace("{like}", "ILIKE" if postgres else "LIKE")
-    _, rows = await connection.execute_query(_numbered(sql) if postgres else sql, values)
+    like = "ILIKE" if connection.capabilities.dialect == "postgres" else "LIKE"
+    _, rows = await connection.execute_query(in_dialect(statement.replace("{like}", like)), values)
     return [tuple(row) for row in rows]
-
-
-def _numbered(sql: str) -> str:
-    """``?`` placeholders as PostgreSQL's ``$1``, ``$2``... (the statements hold no other ``?``)."""
-    parts = sql.split("?")
-    return "".join(part + (f"${i}" if i < len(parts) else "") for i, part in enumerate(parts, start=1))
 
 
 def _message_hit(row: Any, text: str) -> MessageHit:

@@ -25,6 +25,7 @@ from oz_app.control_plane import artifacts
 from oz_app.control_plane.identities import AGENT_NAME
 from oz_app.control_plane.service import now
 from oz_app.control_plane.tokens import user_tenant
+from oz_app.db import in_dialect
 from oz_app.db.models import (
     TERMINAL_STATES,
     Agent,
@@ -357,15 +358,15 @@ class RoomActivity:
 
 # One statement for all of a user's rooms; each subquery walks the (room_id, id) index of messages
 # from the reader's last_read on and stops at UNREAD_CAP rows, however big the room.
-ACTIVITY_SQL = """
+ACTIVITY_SQL = f"""
 SELECT r."id", r."name", r."paused", r."created_at",
   (SELECT m."created_at" FROM "messages" m WHERE m."room_id" = r."id" ORDER BY m."id" DESC LIMIT 1) AS "newest_at",
   (SELECT COUNT(*) FROM (
       SELECT 1 FROM "messages" m WHERE m."room_id" = r."id" AND m."id" > COALESCE(rr."last_read", 0)
-      AND NOT (m."author_kind" = 'user' AND m."author_name" = {name}) LIMIT {cap}) AS unread_rows) AS "unread",
+      AND NOT (m."author_kind" = 'user' AND m."author_name" = ?) LIMIT {UNREAD_CAP}) AS unread_rows) AS "unread",
   (SELECT COUNT(*) FROM "room_members" rm WHERE rm."rooms_id" = r."id") AS "members"
-FROM "rooms" r LEFT JOIN "room_readers" rr ON rr."room_id" = r."id" AND rr."user_id" = {user}
-WHERE r."owner_id" = {user}
+FROM "rooms" r LEFT JOIN "room_readers" rr ON rr."room_id" = r."id" AND rr."user_id" = ?
+WHERE r."owner_id" = ?
 """
 
 
@@ -378,12 +379,8 @@ def _stamp(value: Any) -> datetime:
 async def room_activity(user: User) -> list[RoomActivity]:
     """The user's rooms with their unread counts (messages after their last read one, not counting
     their own) and last activity, the most recently active first; one query whatever the number."""
-    connection = connections.get("default")
-    numbered = connection.capabilities.dialect == "postgres"
-    marks = ("$1", "$2") if numbered else ("?", "?")
-    sql = ACTIVITY_SQL.format(name=marks[0], user=marks[1], cap=UNREAD_CAP)
-    values = [user.username, user.id] if numbered else [user.username, user.id, user.id]
-    _, rows = await connection.execute_query(sql, values)
+    values = [user.username, user.id, user.id]
+    _, rows = await connections.get("default").execute_query(in_dialect(ACTIVITY_SQL), values)
     rooms = [
         RoomActivity(
             id=str(row["id"]),
