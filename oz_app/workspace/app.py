@@ -22,13 +22,13 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from oz_app import db, startup
 from oz_app.config import Settings
 from oz_app.control_plane.app import API_PREFIX, ControlPlane, build_api
-from oz_app.control_plane.tokens import user_tenant
 from oz_app.db.models import User
 from oz_app.runners import load_runner
 from oz_app.secrets import KeyFile, load_or_create_key
 from oz_app.storage import prepare_data_dir
 from oz_app.workspace import accounts, service
 from oz_app.workspace.dispatch import Conductor
+from oz_app.workspace.routes import any_provider, providers_of
 
 AUTH_KEY_FILE = "auth.key"
 
@@ -83,9 +83,7 @@ class Workspace:
 
     async def providers_configured(self, user: User) -> bool:
         """False when ``user``'s runs could not find any provider, team or personal (first start)."""
-        if self.settings.runner_mode != "local":
-            return True
-        return bool(await self.plane.catalog.snapshot(user_tenant(user.id)))
+        return any_provider(await providers_of(self, user))
 
 
 def browser_id() -> str | None:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import functools
 import html as html_lib
+import json
 import re
 from typing import Any, cast
 
@@ -247,6 +248,13 @@ class SafeMarkdown(ui.markdown):
         html = to_html(content)
         if self._props.get("innerHTML") != html:
             self._props["innerHTML"] = html
+
+
+def copy_text(text: str) -> None:
+    """Put ``text`` on the browser's clipboard, also over plain http on a LAN, where the
+    Clipboard API is off (``window.ozCopy`` falls back to the older way)."""
+    add_once(ASSETS, script_of(ASSETS))
+    ui.run_javascript(f"window.ozCopy({json.dumps(text)})")
 
 
 def script_of(assets: str) -> str:

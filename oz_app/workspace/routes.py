@@ -21,6 +21,11 @@ async def providers_of(workspace: Workspace, user: User) -> dict[str, ProviderSe
     return await workspace.plane.catalog.snapshot(user_tenant(user.id))
 
 
+def any_provider(providers: dict[str, ProviderSettings] | None) -> bool:
+    """Whether runs can find a provider at all (with a remote control plane, None: it picks)."""
+    return providers is None or bool(providers)
+
+
 class Routes:
     """Which provider answers an agent, in words (UX-7)."""
 

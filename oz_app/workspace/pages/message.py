@@ -4,7 +4,6 @@ deleted, a failed reply retried, and a long one is collapsed."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
 
@@ -166,7 +165,7 @@ class MessageView:
     # Actions (UX-2) ------------------------------------------------------------------------------
 
     def copy(self) -> None:
-        ui.run_javascript(f"window.ozCopy({json.dumps(self.text)})")
+        render.copy_text(self.text)
         ui.notify("Copied.")
 
     async def retry_reply(self) -> None:

@@ -13,7 +13,7 @@ from nicegui import ui
 
 from oz_app.bus import run_topic
 from oz_app.db.models import Agent, Message, Room, User
-from oz_app.workspace import replies, service
+from oz_app.workspace import render, replies, service
 from oz_app.workspace.avatars import STATUS_COLORS, avatar
 from oz_app.workspace.live import room_topic, user_topic
 from oz_app.workspace.pages import room_layout
@@ -22,7 +22,7 @@ from oz_app.workspace.pages.board import Board
 from oz_app.workspace.pages.composer import Composer
 from oz_app.workspace.pages.message import MessageView
 from oz_app.workspace.pages.sidebar import RoomsSidebar
-from oz_app.workspace.routes import Routes, providers_of
+from oz_app.workspace.routes import Routes, any_provider, providers_of
 from oz_app.workspace.widgets import attempt, confirm, in_tab, lazy_menu, listen, transient_dialog
 
 if TYPE_CHECKING:
@@ -150,7 +150,7 @@ class RoomView:
             self.add(view)
         if page:
             await self.mark_read(page[-1].id)
-        if not await self.workspace.providers_configured(self.user):
+        if not any_provider(self.routes.providers):  # read once for the page, with the agents' routes
             with ui.row().classes("items-center bg-amber-100 p-2 rounded w-full max-w-5xl mx-auto").mark("no-provider"):
                 ui.label("No provider is configured yet, so agents cannot answer.")
                 ui.link("Add one in Settings", "/settings")
@@ -329,7 +329,7 @@ class RoomView:
                 copy.bind_enabled_from(link, "value", backward=bool)
 
             def copied(value: str) -> None:
-                ui.clipboard.write(value)
+                render.copy_text(value)
                 ui.notify("Link copied.", type="positive")
 
             async def create() -> None:
