@@ -49,15 +49,15 @@ class Board:
                         )
 
     def card(self, task: Task, work: task_runs.Work) -> None:
-        names = {agent.id: agent.name for agent in self.agents.values()}
+        assignee = self.agents.get(task.assignee_id or "")
         card = ui.card().classes("w-full cursor-grab").props("draggable").mark(f"task-{task.title}")
         card.on("dragstart", lambda t=task.id: setattr(self, "dragging", t))
         with card:
             ui.label(task.title).classes("font-bold break-words")
             with ui.row().classes("gap-1 items-center"):
                 ui.badge(task.priority, color={"high": "red", "low": "grey"}.get(task.priority, "blue"))
-                if task.assignee_id in names:
-                    ui.badge(f"@{names[task.assignee_id]}", color="purple")
+                if assignee is not None:
+                    ui.badge(f"@{assignee.name}", color="purple")
                 if work.state:
                     ui.badge(work.state, color=WORK_COLORS.get(work.state, "grey")).mark(f"work-{task.title}")
             if work.reason:
@@ -66,7 +66,7 @@ class Board:
                 ui.button("Edit", on_click=lambda t=task: self.edit_task(t)).props("flat dense").mark(
                     f"edit-{task.title}"
                 )
-                if task.assignee_id in names and not work.active and task.status != "done":
+                if assignee is not None and not work.active and task.status != "done":
                     ui.button("Start", on_click=lambda t=task: self.start(t.id)).props("flat dense color=primary").mark(
                         f"start-{task.title}"
                     )

@@ -124,8 +124,10 @@ class Composer:
 
     def suggest(self) -> None:
         """The member agents whose name starts with the ``@word`` at the end of the text."""
-        self.suggestions.clear()
         match = MENTION_AT_END.search(self.input.value or "")
+        if match is None and not self.suggestions.default_slot.children:
+            return  # most keystrokes: nothing offered before or now, nothing to send the browser
+        self.suggestions.clear()
         if match is None:
             return
         typed = match.group(1).lower()

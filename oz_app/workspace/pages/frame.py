@@ -13,7 +13,7 @@ from nicegui import ui
 from nicegui.events import GenericEventArguments
 
 from oz_app.bus import RUNS_TOPIC
-from oz_app.db.models import User
+from oz_app.db.models import Room, User
 from oz_app.workspace import accounts, service
 from oz_app.workspace.live import user_topic
 from oz_app.workspace.notices import notice_for
@@ -288,9 +288,13 @@ class Frame:
             box = ui.input(placeholder="Type a room's name").props("autofocus outlined dense").classes("w-full")
             box.mark("switcher-input")
 
+            def matching() -> list[Room]:
+                typed = (box.value or "").strip().lower()
+                return [room for room in rooms if typed in room.name.lower()]
+
             @ui.refreshable
             def listing() -> None:
-                shown = [room for room in rooms if (box.value or "").strip().lower() in room.name.lower()][:20]
+                shown = matching()[:20]
                 if not shown:
                     ui.label("No room matches.").classes("text-gray-600")
                 for room in shown:
@@ -299,8 +303,7 @@ class Frame:
                     ).mark(f"switch-{room.name}")
 
             def open_first() -> None:
-                match = [room for room in rooms if (box.value or "").strip().lower() in room.name.lower()]
-                if match:
+                if match := matching():
                     ui.navigate.to(f"/rooms/{match[0].id}")
 
             box.on_value_change(listing.refresh)

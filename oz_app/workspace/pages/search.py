@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from fastapi.responses import Response
 from nicegui import ui
 
+from oz_app.workspace.pages.board import COLUMNS
 from oz_app.workspace.pages.frame import signed_in
 from oz_app.workspace.search import Found, MessageHit, search
 from oz_app.workspace.widgets import local_time, local_times
@@ -14,7 +15,7 @@ from oz_app.workspace.widgets import local_time, local_times
 if TYPE_CHECKING:
     from oz_app.workspace.app import Workspace
 
-STATUS = {"backlog": "Backlog", "in_progress": "In progress", "done": "Done"}
+STATUS = dict(COLUMNS)  # a task's column, as the board names it
 
 
 def register(workspace: Workspace) -> None:
