@@ -81,6 +81,10 @@ class Workspace:
     async def sign_out(self) -> None:
         await accounts.close_session(browser_id())
 
+    def public_url(self, request_base: str) -> str:
+        """Where people reach this server: ``OZ_PUBLIC_URL``, else the address this request came to."""
+        return (self.settings.public_url or request_base).rstrip("/")
+
     async def providers_configured(self, user: User) -> bool:
         """False when ``user``'s runs could not find any provider, team or personal (first start)."""
         return any_provider(await providers_of(self, user))

@@ -10,7 +10,7 @@ from nicegui import ui
 
 from oz_app.db.models import Agent, User
 from oz_app.workspace import service
-from oz_app.workspace.avatars import STATUS_COLORS, avatar, color_of
+from oz_app.workspace.avatars import INITIALS_ICONS, STATUS_COLORS, avatar, color_of
 from oz_app.workspace.live import user_topic
 from oz_app.workspace.pages.frame import signed_in
 from oz_app.workspace.routes import Routes, providers_of
@@ -132,4 +132,4 @@ async def agent_dialog(workspace: Workspace, user: User, agent: Agent | None) ->
 
 def _own_icon(agent: Agent | None) -> str:
     """The icon the agent was given; the old shared default counts as none (initials)."""
-    return "" if agent is None or agent.icon == "smart_toy" else agent.icon
+    return "" if agent is None or agent.icon in INITIALS_ICONS else agent.icon

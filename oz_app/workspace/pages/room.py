@@ -314,7 +314,7 @@ class RoomView:
 
     async def share(self) -> None:
         """The room's public read-only link, as a full URL to copy (WS-10, UX-9)."""
-        base = (self.workspace.settings.public_url or str(self.client.request.base_url)).rstrip("/")
+        base = self.workspace.public_url(str(self.client.request.base_url))
 
         def address() -> str:
             return f"{base}/share/{self.room.share_token}" if self.room.share_token else ""

@@ -38,7 +38,7 @@ class SettingsView:
         self.plane = workspace.plane
         self.user = user
         self.admin = user.role == "admin"
-        self.base_url = workspace.settings.public_url or base_url.rstrip("/")
+        self.base_url = workspace.public_url(base_url)
 
     async def build(self) -> None:
         with ui.column().classes("w-full max-w-3xl mx-auto"):
