@@ -16,7 +16,7 @@ from oz_app.control_plane.http import ApiError
 from oz_app.control_plane.tokens import TokenError
 from oz_app.runners import RunnerError
 from oz_app.storage import is_disk_full, note_full_write
-from oz_app.workspace import accounts, service, wording
+from oz_app.workspace import accounts, render, service, wording
 
 if TYPE_CHECKING:
     from oz_app.workspace.app import Workspace
@@ -149,18 +149,18 @@ if (!window.ozTimes) {
 </script>"""
 
 
-def local_times() -> None:
+def _local_times() -> None:
     """Let this page show ``local_time`` elements in the browser's time zone and language (once
     per page, also on a page already sent)."""
-    from oz_app.workspace import render
-
     render.add_once(LOCAL_TIMES, render.script_of(LOCAL_TIMES))
 
 
 def local_time(iso: str, *, relative: bool = False) -> ui.label:
     """A moment shown in the browser's time zone (formatted there, from ``iso``; UTC until then),
-    as a date and time or, ``relative``, as "5 minutes ago". The page must have called
-    :func:`local_times`."""
+    as a date and time or, ``relative``, as "5 minutes ago"."""
+    _local_times()
     label = ui.label(f"{iso[:16].replace('T', ' ')} UTC")
-    label.props(f'data-oz-time="{iso}"' + ("" if relative else ' data-oz-format="exact"'))
+    label._props["data-oz-time"] = iso  # attributes, not Quasar props
+    if not relative:
+        label._props["data-oz-format"] = "exact"
     return label

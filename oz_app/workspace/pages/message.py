@@ -15,13 +15,13 @@ from oz_app.workspace import render, replies, service
 from oz_app.workspace.avatars import avatar
 from oz_app.workspace.dispatch import Conductor
 from oz_app.workspace.live import room_topic
-from oz_app.workspace.widgets import attempt, confirm, lazy_menu, local_times, transient_dialog
+from oz_app.workspace.widgets import attempt, confirm, lazy_menu, local_time, transient_dialog
 
 LONG_CHARACTERS = 2_500  # a message longer than this (or with more lines) starts collapsed
 LONG_LINES = 30
 
 # Once per page: how a collapsed message and a message's small print look (its time is
-# formatted in the browser by widgets.local_times).
+# formatted in the browser: widgets.local_time).
 ASSETS = """
 <style>
 .oz-collapsed { max-height: 40rem; overflow: hidden;
@@ -59,7 +59,6 @@ class MessageView:
 
     def __init__(self, view: dict[str, Any], chat: Chat) -> None:
         render.add_once(ASSETS)
-        local_times()
         self.chat = chat
         self.id = view["id"]
         self.run_id: str | None = view["run_id"]
@@ -81,8 +80,7 @@ class MessageView:
         ui.label(view["author_name"]).classes("text-gray-500" if kind == "system" else "font-bold")
         if view.get("asked_by"):
             ui.label(f"asked by @{view['asked_by']}").classes("oz-asked").mark(f"asked-{self.id}")
-        self.time = ui.element("span").classes("oz-time").mark(f"time-{self.id}")
-        self.time._props["data-oz-time"] = view["created_at"]  # an attribute, not a Quasar prop
+        self.time = local_time(view["created_at"], relative=True).classes("oz-time").mark(f"time-{self.id}")
         self.edited: ui.label | None = None  # made when first needed: most messages never are
         # most messages are finished: they get no status or Stop (a room opens faster)
         self.status: ui.label | None = None

@@ -14,7 +14,7 @@ from oz_app.db.models import Room, User
 from oz_app.workspace import service
 from oz_app.workspace.pages.frame import signed_in
 from oz_app.workspace.pages.room import RoomView
-from oz_app.workspace.widgets import attempt, local_time, local_times
+from oz_app.workspace.widgets import attempt, local_time
 
 if TYPE_CHECKING:
     from oz_app.workspace.app import Workspace
@@ -90,7 +90,6 @@ async def room_cards(user: User, rooms: list[Room]) -> None:
             "text-gray-600"
         )
         return
-    local_times()
     activity = {room.id: room for room in await service.room_activity(user)}
     for room in rooms:
         members = activity[room.id].members if room.id in activity else 0

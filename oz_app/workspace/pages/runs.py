@@ -15,7 +15,7 @@ from oz_app.db.models import TERMINAL_STATES, User
 from oz_app.runners import RunnerError
 from oz_app.workspace import accounts
 from oz_app.workspace.pages.frame import signed_in
-from oz_app.workspace.widgets import attempt, listen, local_time, local_times, transient_dialog
+from oz_app.workspace.widgets import attempt, listen, local_time, transient_dialog
 
 if TYPE_CHECKING:
     from oz_app.workspace.app import Workspace
@@ -58,7 +58,6 @@ class RunsView:
         self.redraw_pending = False
 
     async def build(self, open_run: str) -> None:
-        local_times()
         with ui.column().classes("w-full max-w-4xl mx-auto") as self.page:
             with ui.row().classes("items-center w-full"):
                 ui.label("Runs").classes("text-2xl")

@@ -10,7 +10,7 @@ from nicegui import ui
 from oz_app.workspace.pages.board import COLUMNS
 from oz_app.workspace.pages.frame import signed_in
 from oz_app.workspace.search import Found, MessageHit, search
-from oz_app.workspace.widgets import local_time, local_times
+from oz_app.workspace.widgets import local_time
 
 if TYPE_CHECKING:
     from oz_app.workspace.app import Workspace
@@ -29,7 +29,6 @@ def register(workspace: Workspace) -> None:
         async def results() -> None:
             show(await search(user, box.value or ""))
 
-        local_times()
         with ui.column().classes("w-full max-w-3xl mx-auto"):
             ui.label("Search").classes("text-2xl")
             box = (
