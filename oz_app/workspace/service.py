@@ -46,7 +46,6 @@ TASK_STATUSES = ("backlog", "in_progress", "done")
 PRIORITIES = ("low", "medium", "high")
 ARTIFACT_KINDS = ("plan", "pull_request", "document")
 HARNESSES = ("default", "claude-code", "codex", "gemini-cli", "custom")
-COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 ICON = re.compile(r"^[a-z0-9_]{0,64}$")  # a Material icon's name (never "img:" and the like)
 PROVIDER_KEY = re.compile(r"^[a-z0-9]{0,40}$")
 PAGE = 30  # messages a room opens with; older ones load as the reader scrolls up
@@ -152,7 +151,7 @@ def _look(fields: dict[str, Any], clean: dict[str, Any]) -> None:
     """The colour (#rrggbb; empty: one is generated) and icon (a Material icon; empty: initials)."""
     if "color" in fields:
         clean["color"] = _text(fields["color"] or "", "The colour", 32)
-        if clean["color"] and not COLOR.match(clean["color"]):
+        if clean["color"] and not avatars.PLAIN_COLOR.match(clean["color"]):
             raise Invalid("The colour is written #rrggbb, for example #3b82f6.")
     if "icon" in fields:
         clean["icon"] = _text(fields["icon"] or "", "The icon", 64)
