@@ -16,6 +16,7 @@ from typing import Any
 from tortoise import connections
 from tortoise.filters import escape_like
 
+from oz_app.control_plane.run_items import stored_time
 from oz_app.control_plane.tokens import user_tenant
 from oz_app.db import in_dialect
 from oz_app.db.models import User
@@ -111,9 +112,9 @@ async def _select(statement: str, values: list[Any]) -> list[tuple[Any, ...]]:
 def _message_hit(row: Any, text: str) -> MessageHit:
     message_id, room_id, room_name, author, created_at, content, output = row
     body = output if output and text.lower() in output.lower() else content or output or ""
-    if isinstance(created_at, str):  # SQLite hands timestamps back as text
-        created_at = datetime.fromisoformat(created_at)
-    return MessageHit(int(message_id), str(room_id), room_name, author, created_at, snippet(body, text))
+    written = stored_time(created_at)
+    assert written is not None  # a message always has its time
+    return MessageHit(int(message_id), str(room_id), room_name, author, written, snippet(body, text))
 
 
 def snippet(body: str, text: str) -> tuple[str, str, str]:

@@ -23,6 +23,7 @@ from tortoise.transactions import in_transaction
 
 from oz_app.control_plane import artifacts
 from oz_app.control_plane.identities import AGENT_NAME
+from oz_app.control_plane.run_items import stored_time
 from oz_app.control_plane.service import now
 from oz_app.control_plane.tokens import user_tenant
 from oz_app.db import in_dialect
@@ -369,28 +370,25 @@ WHERE r."owner_id" = ?
 """
 
 
-def _stamp(value: Any) -> datetime:
-    """A timestamp as the driver returns it (SQLite: text, PostgreSQL: a datetime)."""
-    stamp = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
-    return stamp if stamp.tzinfo else stamp.replace(tzinfo=now().tzinfo)
-
-
 async def room_activity(user: User) -> list[RoomActivity]:
     """The user's rooms with their unread counts (messages after their last read one, not counting
     their own) and last activity, the most recently active first; one query whatever the number."""
     values = [user.username, user.id, user.id]
     _, rows = await connections.get("default").execute_query(in_dialect(ACTIVITY_SQL), values)
-    rooms = [
-        RoomActivity(
-            id=str(row["id"]),
-            name=str(row["name"]),
-            paused=bool(row["paused"]),
-            unread=int(row["unread"]),
-            last_activity=_stamp(row["newest_at"] or row["created_at"]),
-            members=int(row["members"]),
+    rooms = []
+    for row in rows:
+        last_activity = stored_time(row["newest_at"] or row["created_at"])
+        assert last_activity is not None  # a room always has its creation time
+        rooms.append(
+            RoomActivity(
+                id=str(row["id"]),
+                name=str(row["name"]),
+                paused=bool(row["paused"]),
+                unread=int(row["unread"]),
+                last_activity=last_activity,
+                members=int(row["members"]),
+            )
         )
-        for row in rows
-    ]
     return sorted(rooms, key=lambda room: room.last_activity, reverse=True)
 
 
