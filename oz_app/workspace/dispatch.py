@@ -41,6 +41,15 @@ def mentions_in(text: str) -> list[str]:
     return list(dict.fromkeys(name.lower() for name in MENTION.findall(text)))
 
 
+def introduction(room: Room, agent: Agent) -> list[str]:
+    """Who the agent is and where, as every prompt of it in a room starts (a reply, a task)."""
+    about = f" ({room.description})" if room.description else ""
+    lines = [f'You are {agent.name}, an AI agent in the room "{room.name}"{about}.']
+    if agent.repository:
+        lines.append(f"Your repository: {agent.repository}.")
+    return lines
+
+
 def run_config(agent: Agent) -> dict[str, Any]:
     """What a reply's run asks for: the agent's harness, model, environment, prompt, and the
     provider it was given (none: the harness's default answers, UX-7)."""
@@ -218,15 +227,7 @@ class Conductor:
         history = await replies.views(await service.messages_of(room, limit=CONTEXT_MESSAGES))
         lines = [f"{m['author_name']}: {m['content']}" for m in history if m["content"] and m["state"] == "done"]
         others = [f"@{a.name}" for a in await service.members_of(room) if a.id != agent.id]
-        about = f" ({room.description})" if room.description else ""
-        parts = [
-            "\n\n".join(lines),
-            "---",
-            f'You are {agent.name}, an AI agent in the room "{room.name}"{about}.',
-            "Answer the latest message addressed to you.",
-        ]
-        if agent.repository:
-            parts.append(f"Your repository: {agent.repository}.")
+        parts = ["\n\n".join(lines), "---", *introduction(room, agent), "Answer the latest message addressed to you."]
         if others:
             parts.append(f"You can ask another agent by mentioning it: {', '.join(others)}.")
         if extra:

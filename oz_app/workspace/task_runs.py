@@ -62,11 +62,9 @@ def announce(bus: Bus, room_ids: list[str]) -> None:
 
 def prompt(room: Room, agent: Agent, task: Task) -> str:
     """The run's prompt: who the agent is and where, then the task itself."""
-    about = f" ({room.description})" if room.description else ""
-    parts = [f'You are {agent.name}, an AI agent in the room "{room.name}"{about}.']
-    if agent.repository:
-        parts.append(f"Your repository: {agent.repository}.")
-    parts += ["You were assigned this task:", "", f"# {task.title}"]
+    from oz_app.workspace.dispatch import introduction  # dispatch imports this module
+
+    parts = [*introduction(room, agent), "You were assigned this task:", "", f"# {task.title}"]
     if task.description:
         parts += ["", task.description]
     parts += ["", "Do it, then say what you did (or why you could not)."]
