@@ -32,6 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = Path(os.environ.get("OZ_TEST_ARTIFACTS") or ROOT / "test-artifacts") / "browser"
 REPLY_WORDS = ["Alpha", " bravo", " charlie", " delta", " echo", " foxtrot", " golf", " hotel", " india", " juliet"]
 REPLY = "".join(REPLY_WORDS)
+MESSAGE_BOX = "//textarea[@placeholder='Message — @name to ask an agent']"
 WAIT = 20.0  # seconds any one step may take before the test fails (generous for 2 busy cores)
 
 # Records the drag events the page receives, and whether the browser itself fired them.
@@ -246,6 +247,14 @@ class Browser:
         self.click("Save", within="//div[contains(@class,'q-dialog')]")
         self.sees("Agent created.")
 
+    def post(self, text: str) -> None:
+        """WS-4: type ``text`` into the open room's message box and send it with Enter."""
+        from selenium.webdriver.common.keys import Keys
+
+        box = self.find(MESSAGE_BOX, "the message box")
+        box.send_keys(text)
+        box.send_keys(Keys.ENTER)
+
     def add_member(self, name: str) -> None:
         """WS-2: pick the agent ``name`` in the open room's member select."""
         from selenium.webdriver.common.keys import Keys
@@ -299,7 +308,6 @@ def browser(chromium: tuple[str, str], request: pytest.FixtureRequest, workspace
 def test_log_in_and_watch_a_mention_stream(browser: Browser, workspace: App) -> None:
     """WS-1, WS-3, WS-4, WS-13: sign up and log in, create an agent and a room, add the agent,
     mention it, and watch its reply grow word by word until it is complete."""
-    from selenium.webdriver.common.keys import Keys
 
     password = "pw-" + secrets.token_hex(8)
     browser.sign_up("ada", password)
@@ -320,9 +328,7 @@ def test_log_in_and_watch_a_mention_stream(browser: Browser, workspace: App) -> 
     browser.sees("helper: idle")
     browser.screenshot("room")
 
-    message = browser.find("//textarea[@placeholder='Message — @name to ask an agent']", "the message input")
-    message.send_keys("@helper hello")
-    message.send_keys(Keys.ENTER)
+    browser.post("@helper hello")
 
     # every text the reply showed, in order: it must grow through partial texts to the whole reply
     seen: list[str] = []
@@ -409,7 +415,6 @@ manager.engine.close();
 def test_a_reconnecting_tab_catches_up(browser: Browser, chromium: tuple[str, str], workspace: App) -> None:
     """WS-13: a message posted while another tab of the room has lost its connection reaches
     that tab when it reconnects, without a reload."""
-    from selenium.webdriver.common.keys import Keys
 
     password = "pw-" + secrets.token_hex(8)
     browser.sign_up("lin", password)
@@ -427,9 +432,7 @@ def test_a_reconnecting_tab_catches_up(browser: Browser, chromium: tuple[str, st
 
         other.driver.execute_script(DROP_CONNECTION)
         dropped = time.monotonic()
-        message = browser.find("//textarea[@placeholder='Message — @name to ask an agent']", "the message input")
-        message.send_keys("posted while you were away")
-        message.send_keys(Keys.ENTER)
+        browser.post("posted while you were away")
         browser.sees("posted while you were away")
         if time.monotonic() - dropped < 1.5:  # the second tab is certainly still disconnected
             assert "posted while you were away" not in other.text()

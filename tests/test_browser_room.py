@@ -8,9 +8,8 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
-from tests.test_browser import Browser, browser, chromium, workspace  # noqa: F401 (fixtures)
+from tests.test_browser import MESSAGE_BOX, Browser, browser, chromium, workspace  # noqa: F401 (fixtures)
 
-BOX = "//textarea[@placeholder='Message — @name to ask an agent']"
 LAYOUT_JS = """
 const rect = (e) => e && e.getBoundingClientRect();
 const box = rect(document.querySelector('.oz-composer textarea'));
@@ -38,14 +37,6 @@ def opens_on_newest(tab: Browser, newest: str, label: str) -> None:
     assert not state["pageScrolls"], f"{label}: the page itself scrolls: {state}"
 
 
-def post(tab: Browser, text: str) -> None:
-    from selenium.webdriver.common.keys import Keys
-
-    box = tab.find(BOX, "the message box")
-    box.send_keys(text)
-    box.send_keys(Keys.ENTER)
-
-
 def test_room_fills_the_window_opens_on_the_newest_and_shows_new_messages(browser: Browser) -> None:  # noqa: F811
     """UX-3, UX-4 at 1366x768 and 390x844."""
     from selenium.webdriver.common.keys import Keys
@@ -54,24 +45,24 @@ def test_room_fills_the_window_opens_on_the_newest_and_shows_new_messages(browse
     browser.sign_up("layout-tester", "pw-" + secrets.token_hex(8))
     room_id = browser.create_room("Layout")
     for i in range(30):  # more than fit
-        post(browser, f"message {i:02d} about the plan")
+        browser.post(f"message {i:02d} about the plan")
     browser.sees("message 29 about the plan")
     for load in range(3):  # on every load, not one in two
         opens_on_newest(browser, "message 29 about the plan", f"load {load} at 1366x768")
     browser.screenshot("desktop-newest")
 
     # UX-3: Shift+Enter adds a line, Enter sends; the message keeps its lines
-    box = browser.find(BOX, "the message box")
+    box = browser.find(MESSAGE_BOX, "the message box")
     box.send_keys("first line", Keys.SHIFT, Keys.ENTER, Keys.NULL, "second line")
     assert box.get_attribute("value") == "first line\nsecond line"
     box.send_keys(Keys.ENTER)
     browser.until(lambda: layout(browser)["newestText"] == "first line\nsecond line", "the two-line message")
-    assert browser.find(BOX).get_attribute("value") == ""
+    assert browser.find(MESSAGE_BOX).get_attribute("value") == ""
 
     # UX-3: a draft survives a reload
-    browser.find(BOX).send_keys("a thought for later")
+    browser.find(MESSAGE_BOX).send_keys("a thought for later")
     browser.until(lambda: "a thought for later" in draft_after_reload(browser), "the draft after a reload")
-    browser.find(BOX).send_keys(Keys.CONTROL, "a", Keys.NULL, Keys.DELETE)
+    browser.find(MESSAGE_BOX).send_keys(Keys.CONTROL, "a", Keys.NULL, Keys.DELETE)
     browser.until(lambda: draft_after_reload(browser) == "", "the emptied draft after a reload")
 
     # UX-4: scrolled up, a message from elsewhere brings the pill; the pill goes down to it
@@ -80,7 +71,7 @@ def test_room_fills_the_window_opens_on_the_newest_and_shows_new_messages(browse
     reading = browser.driver.current_window_handle
     browser.driver.switch_to.new_window("tab")
     browser.open(f"/rooms/{room_id}")
-    post(browser, "news from another tab")
+    browser.post("news from another tab")
     browser.sees("news from another tab")
     browser.driver.close()
     browser.driver.switch_to.window(reading)
@@ -103,4 +94,4 @@ def test_room_fills_the_window_opens_on_the_newest_and_shows_new_messages(browse
 
 def draft_after_reload(tab: Browser) -> str:
     tab.driver.refresh()
-    return str(tab.find(BOX, "the message box after a reload").get_attribute("value"))
+    return str(tab.find(MESSAGE_BOX, "the message box after a reload").get_attribute("value"))

@@ -52,7 +52,6 @@ if TEST_DATABASE != "postgres":
 
 pytestmark = pytest.mark.postgres
 
-MESSAGE_INPUT = "//textarea[@placeholder='Message — @name to ask an agent']"
 THINKING = "helper is thinking…"
 READ_TAB = """
 return [document.body.innerText,
@@ -131,14 +130,6 @@ class Watch:
         return current == REPLY and THINKING not in text and status == "idle"
 
 
-def post(tab: Browser, text: str) -> None:
-    from selenium.webdriver.common.keys import Keys
-
-    box = tab.find(MESSAGE_INPUT, "the message input")
-    box.send_keys(text)
-    box.send_keys(Keys.ENTER)
-
-
 def connected(tab: Browser) -> None:
     tab.until(lambda: tab.driver.execute_script("return window.did_handshake"), f"{tab.name} connected")
 
@@ -174,13 +165,13 @@ def test_two_processes_one_room(tabs: tuple[Browser, Browser], processes: tuple[
     two.screenshot("room")
 
     # (a) A message posted through process 1 reaches the tab of process 2.
-    post(one, "plain hello from process one")
+    one.post("plain hello from process one")
     one.sees("plain hello from process one")
     two.sees("plain hello from process one")
     two.screenshot("plain-message")
 
     # (b) A mention posted through process 2: the reply streams in both tabs, then is whole.
-    post(two, "@helper hello from process two")
+    two.post("@helper hello from process two")
     watches = [Watch(one), Watch(two)]
     one.until(lambda: all([watch.look() for watch in watches]), "the whole reply and an idle agent in both tabs")
     for watch in watches:
