@@ -220,10 +220,10 @@ def to_html(text: str) -> str:
 _PAGES_WITH_ASSETS: set[str] = set()
 
 
-def add_once(html: str, script: str = "") -> None:
+def add_once(html: str) -> None:
     """Add ``html`` (styles and scripts, constants of this package) to this page once. A page
-    already sent gets it too: a ``<script>`` inserted later would not run, so ``script`` (the
-    same code without its tag) is run directly."""
+    already sent gets it too: a ``<script>`` inserted later would not run, so its code is run
+    directly."""
     client: Client = ui.context.client
     key = f"{client.id}:{hash(html)}"
     if key in _PAGES_WITH_ASSETS:
@@ -232,7 +232,7 @@ def add_once(html: str, script: str = "") -> None:
     client.on_delete(lambda: _PAGES_WITH_ASSETS.discard(key))
     built = client._response_built  # NiceGUI has no public name for it
     ui.add_head_html(html)
-    if built and script:
+    if built and (script := _script_of(html)):
         ui.run_javascript(script)
 
 
@@ -242,7 +242,7 @@ class SafeMarkdown(ui.markdown):
 
     def __init__(self, content: str = "") -> None:
         super().__init__(content, sanitize=lambda html: html)
-        add_once(ASSETS, script_of(ASSETS))
+        add_once(ASSETS)
 
     def _handle_content_change(self, content: str) -> None:
         html = to_html(content)
@@ -253,11 +253,11 @@ class SafeMarkdown(ui.markdown):
 def copy_text(text: str) -> None:
     """Put ``text`` on the browser's clipboard, also over plain http on a LAN, where the
     Clipboard API is off (``window.ozCopy`` falls back to the older way)."""
-    add_once(ASSETS, script_of(ASSETS))
+    add_once(ASSETS)
     ui.run_javascript(f"window.ozCopy({json.dumps(text)})")
 
 
-def script_of(assets: str) -> str:
+def _script_of(assets: str) -> str:
     """The code of the ``<script>`` in ``assets`` (a constant), to run on a page already sent."""
     match = re.search(r"<script>(.*)</script>", assets, re.S)
     return match.group(1) if match else ""

@@ -152,7 +152,7 @@ if (!window.ozTimes) {
 def _local_times() -> None:
     """Let this page show ``local_time`` elements in the browser's time zone and language (once
     per page, also on a page already sent)."""
-    render.add_once(LOCAL_TIMES, render.script_of(LOCAL_TIMES))
+    render.add_once(LOCAL_TIMES)
 
 
 def local_time(iso: str, *, relative: bool = False) -> ui.label:
