@@ -63,7 +63,9 @@ async def test_assigning_a_task_starts_its_run_and_the_card_moves_to_done_in_eve
     task = await eventually(lambda: Task.get_or_none(room=room, title="Write the plan"))
     await card_in(tabs, task, "in_progress")
     await second.should_see(marker="work-Write the plan", retries=RETRIES)
+    await second.should_see("helper: running", retries=RETRIES)  # the agent's status says it works (ST-6)
     await card_in(tabs, task, "done")
+    await second.should_see("helper: idle", retries=RETRIES)
     run = await run_of(task)
     assert run.state == "SUCCEEDED"
     prompt = tabs.llm.requests[0]["body"]["messages"][-1]["content"]

@@ -156,13 +156,14 @@ class Conductor:
         for room_id, agent_id in dict.fromkeys((m.room_id, m.agent_id) for m in created if m.state == "queued"):  # type: ignore[attr-defined]
             await self.start_next(room_id, agent_id)
 
-    def adopt(self, created: list[Message]) -> None:
+    async def adopt(self, created: list[Message]) -> None:
         """Show messages written elsewhere (a task's run, :mod:`.task_runs`), and follow and settle
-        the reply among them like any other."""
+        the reply among them like any other, its agent shown running meanwhile (ST-6)."""
         for message in created:
             self._announce(message)
             if message.state == "streaming" and message.run_id:
                 self._follow(message)
+                await self._set_status(str(message.agent_id))
 
     def _announce(self, message: Message, kind: str = "message") -> None:
         self.bus.publish(room_topic(message.room_id), kind=kind, message_id=message.id)  # type: ignore[attr-defined]

@@ -95,7 +95,7 @@ async def start(conductor: Conductor, room: Room, task_id: str) -> Task:
         with contextlib.suppress(RunnerError):
             await conductor.runner.cancel(run_id, owner=room.owner_id)  # type: ignore[attr-defined]
         raise service.Invalid("The task changed while its run was being created; nothing was started.")
-    conductor.adopt(created)
+    await conductor.adopt(created)
     announce(conductor.bus, [room.id])
     await task.refresh_from_db()
     return task
