@@ -13,6 +13,7 @@ from nicegui import ElementFilter, ui
 from oz_app.db.models import TERMINAL_STATES, Artifact, Message, Room, Run, Task
 from oz_app.workspace import accounts, replies, service, task_runs
 from oz_app.workspace.dispatch import Conductor
+from oz_app.workspace.live import room_topic
 from tests.test_workspace import (  # noqa: F401  (fixtures)
     RETRIES,
     Tabs,
@@ -188,6 +189,32 @@ async def test_starting_is_refused_in_words_without_an_assignee_or_in_a_paused_r
     with pytest.raises(service.Invalid, match="paused"):
         await task_runs.start(tabs.workspace.conductor, paused, task.id)
     assert (await Task.get(id=task.id)).status == "backlog" and not tabs.llm.requests
+
+
+async def test_an_open_task_dialog_survives_the_board_being_redrawn(tabs: Tabs) -> None:
+    """UX-8, WS-13: a card moved in another tab redraws the board live; a task dialog open here
+    stays open with what was typed, and saves."""
+    room = await make_room(tabs)
+    await service.create_task(room, "Keep editing")
+    moved = await service.create_task(room, "Moved elsewhere")
+    await open_board(tabs, room)
+    tabs.user.find(marker="edit-Keep editing").click()
+    await tabs.user.should_see("Edit task", retries=RETRIES)
+    tabs.user.find(marker="task-title").clear().type("Kept while redrawn")
+    await service.update_task(room, moved.id, status="done")
+    tabs.workspace.live.publish(room_topic(room.id), kind="tasks")  # what the other tab announces
+
+    def redrawn() -> bool:  # the board was drawn again: the moved card stands under Done
+        with tabs.user:
+            card = tabs.user.find(marker="task-Moved elsewhere").elements.pop()
+            return tabs.user.find(marker="column-done").elements.pop().id in _ancestors(card)
+
+    await eventually(redrawn)
+    await tabs.user.should_see("Edit task", retries=RETRIES)
+    with tabs.user:
+        assert tabs.user.find(marker="task-title").elements.pop().value == "Kept while redrawn"
+    tabs.user.find(marker="save-task").click()
+    await eventually(lambda: Task.get_or_none(room=room, title="Kept while redrawn"))
 
 
 async def test_deleting_a_task_asks_first(tabs: Tabs) -> None:

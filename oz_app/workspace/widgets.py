@@ -73,8 +73,11 @@ async def attempt(action: Awaitable[Any], done: str = "", *, public: bool = Fals
 
 
 def transient_dialog() -> ui.dialog:
-    """A dialog whose elements (and what was typed into them) are removed once it closes."""
-    dialog = ui.dialog()
+    """A dialog whose elements (and what was typed into them) are removed once it closes. It is
+    made at the page's top level, not where it was opened from: a menu that closes or a list that
+    is redrawn live (a board, a chat) would otherwise take the open dialog with it."""
+    with ui.context.client.content:
+        dialog = ui.dialog()
     dialog.on_value_change(lambda event: None if event.value else dialog.delete())
     return dialog
 

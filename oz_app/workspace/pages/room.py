@@ -297,7 +297,7 @@ class RoomView:
             await self.conductor.resume(room)
 
     async def edit(self) -> None:
-        with self.client.content, transient_dialog() as dialog, ui.card().classes("w-96"):
+        with transient_dialog() as dialog, ui.card().classes("w-96"):
             name = ui.input("Name", value=self.room.name).classes("w-full").mark("edit-room-name")
             description = ui.textarea("Description", value=self.room.description).classes("w-full")
 
@@ -319,7 +319,7 @@ class RoomView:
         def address() -> str:
             return f"{base}/share/{self.room.share_token}" if self.room.share_token else ""
 
-        with self.client.content, transient_dialog() as dialog, ui.card().classes("w-[36rem] max-w-full"):
+        with transient_dialog() as dialog, ui.card().classes("w-[36rem] max-w-full"):
             ui.label("Share this room").classes("text-lg font-bold")
             ui.label("Anyone with the link can read this room's messages (not its agents' settings).")
             with ui.row().classes("w-full items-center no-wrap"):
@@ -350,11 +350,8 @@ class RoomView:
         dialog.open()
 
     async def delete(self) -> None:
-        with self.client.content:  # not in the menu it was chosen from, which closes
-            sure = await confirm(
-                f"Delete {self.room.name}", f"Delete “{self.room.name}” with its messages, tasks and artifacts?"
-            )
-        if sure:
+        question = f"Delete “{self.room.name}” with its messages, tasks and artifacts?"
+        if await confirm(f"Delete {self.room.name}", question):
             await self.conductor.pause(self.room)
             if await attempt(service.delete_room(self.user, self.room.id)):
                 self.workspace.live.publish(room_topic(self.room.id), kind="deleted")

@@ -58,7 +58,7 @@ class RunsView:
         self.redraw_pending = False
 
     async def build(self, open_run: str) -> None:
-        with ui.column().classes("w-full max-w-4xl mx-auto") as self.page:
+        with ui.column().classes("w-full max-w-4xl mx-auto"):
             with ui.row().classes("items-center w-full"):
                 ui.label("Runs").classes("text-2xl")
                 ui.space()
@@ -117,8 +117,7 @@ class RunsView:
             self.table.refresh()
 
     async def show_output(self, run: dict[str, Any]) -> None:
-        # in the page, not in the table: the table is redrawn as runs change (ST-4)
-        with self.page, transient_dialog() as dialog, ui.card().classes("w-[48rem] max-w-full"):
+        with transient_dialog() as dialog, ui.card().classes("w-[48rem] max-w-full"):
             ui.label(f"Output of {run['title']}").classes("text-lg font-bold")
             log = ui.code(run.get("output") or "", language="text").classes("w-full max-h-96 overflow-auto")
             log.mark("run-output")
