@@ -162,8 +162,8 @@ class Conductor:
         for message in created:
             self._announce(message)
             if message.state == "streaming" and message.run_id:
-                self._follow(message)
                 await self._set_status(str(message.agent_id))
+                self._follow(message)
 
     def _announce(self, message: Message, kind: str = "message") -> None:
         self.bus.publish(room_topic(message.room_id), kind=kind, message_id=message.id)  # type: ignore[attr-defined]
