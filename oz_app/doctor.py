@@ -16,12 +16,15 @@ before it is shown: no key or password reaches the terminal, whatever a plugin's
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import contextlib
 import json
 import os
 import re
 import secrets
 import stat
+import threading
+import time
 from collections.abc import Awaitable, Callable, Collection, Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -33,6 +36,8 @@ from oz_app.config import ConfigError, ProviderSettings, Settings, load_settings
 OK, FAILED, SKIPPED = "ok", "failed", "skipped"
 DEFAULT_TIMEOUT = 10.0  # seconds each check may take
 SIDECAR_BUILD_SECONDS = 300.0  # building the sidecar image the first time may take longer
+THREAD_PREFIX = "oz-doctor"
+EXECUTOR_GRACE_SECONDS = 1.0  # a thread still busy this long after the checks is abandoned
 PROBE_BACKEND = "doctor"
 REDACTED = "[redacted]"
 _NAMED_SETTING = re.compile(r"\b(OZ_[A-Z0-9_]+|DATABASE_URL|AUTH_SECRET|AGENT_API_KEY)\b")
@@ -70,7 +75,7 @@ class Report:
     """Every check's line; ``abandoned`` when a timed-out check left a thread blocked in a call."""
 
     checks: list[Check] = field(default_factory=list)
-    abandoned: bool = False
+    abandoned: bool = False  # the caller should end the process without waiting for threads
 
     @property
     def passed(self) -> bool:
@@ -87,18 +92,29 @@ def run(options: Options, env: Mapping[str, str] | None = None) -> Report:
 
     The loop is run by hand, not by ``asyncio.run``: that would wait at the end for a thread
     still blocked in a timed-out call (docker-py, a DNS lookup), which is what the timeouts
-    are there to avoid.
+    are there to avoid. Such a thread marks the report ``abandoned``.
     """
     env = dict(os.environ if env is None else env)
     report = Report()
     loop = asyncio.new_event_loop()
+    threads = concurrent.futures.ThreadPoolExecutor(thread_name_prefix=THREAD_PREFIX)
+    loop.set_default_executor(threads)
     try:
-        report.checks = loop.run_until_complete(_run_all(options, env, report))
+        report.checks = loop.run_until_complete(_run_all(options, env))
     finally:
-        if not report.abandoned:
-            loop.run_until_complete(loop.shutdown_default_executor())
-        loop.close()
+        loop.close()  # shuts the executor down without waiting
+        report.abandoned = not _threads_done(time.monotonic() + EXECUTOR_GRACE_SECONDS)
     return report
+
+
+def _threads_done(deadline: float) -> bool:
+    """Whether every thread the checks used has ended by ``deadline``."""
+    for thread in threading.enumerate():
+        if thread.name.startswith(THREAD_PREFIX):
+            thread.join(max(0.0, deadline - time.monotonic()))
+            if thread.is_alive():
+                return False
+    return True
 
 
 def as_text(report: Report) -> str:
@@ -113,7 +129,7 @@ def as_json(report: Report) -> str:
     return json.dumps({"ok": report.passed, "checks": [asdict(check) for check in report.checks]}, indent=2)
 
 
-async def _run_all(options: Options, env: dict[str, str], report: Report) -> list[Check]:
+async def _run_all(options: Options, env: dict[str, str]) -> list[Check]:
     settings, checks, left_out = load_what_loads(env, options.data_dir)
     if settings is None:
         found = {value for name, value in env.items() if _SECRET_NAME.search(name) and value}
@@ -127,7 +143,6 @@ async def _run_all(options: Options, env: dict[str, str], report: Report) -> lis
         try:
             return await asyncio.wait_for(check, seconds)
         except TimeoutError:
-            report.abandoned = True
             return Check(name, FAILED, f"no answer within {seconds:g} s", slow)
         except Exception as exc:  # a check that breaks is a failed line, never a traceback
             return Check(name, FAILED, f"the check could not run ({type(exc).__name__}: {_one_line(exc)})")
@@ -551,7 +566,7 @@ async def _check_docker(name: str, backend: Any, seconds: float) -> Check:
     except BackendError as exc:
         return Check(name, FAILED, str(exc))
     except TimeoutError:
-        raise
+        return Check(name, FAILED, f"Docker did not answer within {seconds:g} s", "start dockerd or fix DOCKER_HOST")
     except Exception as exc:  # docker-py's own errors when the engine answers badly
         return Check(name, FAILED, f"Docker is not reachable ({_one_line(exc)})", "start dockerd or set DOCKER_HOST")
     return Check(name, OK, f"Docker {version} reachable; sidecar image {backend.sidecar_image} ready")
@@ -591,6 +606,10 @@ async def check_worker_socket(settings: Settings, options: Options, seconds: flo
                 FAILED,
                 f"{shown} answered {exc.status} instead of a worker socket",
                 "point --server or OZ_WS_URL at an oz-app control plane",
+            )
+        except TimeoutError:
+            return Check(
+                name, FAILED, f"{shown} did not answer within {seconds:g} s", "check that the control plane runs"
             )
         except (aiohttp.ClientError, OSError) as exc:
             return Check(

@@ -13,9 +13,11 @@ import json
 import os
 import re
 import secrets
+import socket
 import sqlite3
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -91,7 +93,7 @@ def oz(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
 
 def doctor(env: dict[str, str], *args: str) -> tuple[int, dict[str, tuple[str, str]], str]:
     """Run ``oz-app doctor``: its status, ``{check name: (status, message)}`` and everything it printed."""
-    result = oz("doctor", "--timeout", TIMEOUT, *args, env=env)
+    result = oz("doctor", *(() if "--timeout" in args else ("--timeout", TIMEOUT)), *args, env=env)
     printed = result.stdout + result.stderr
     assert "Traceback" not in printed
     lines: dict[str, tuple[str, str]] = {}
@@ -227,6 +229,30 @@ def test_stored_providers_are_checked_and_a_lost_key_is_caught(
     assert lines["secret key"][0] == "FAILED" and "restore secret.key" in lines["secret key"][1]
     assert lines["providers"][0] == "skipped"
     assert provider_key not in printed
+
+
+def test_a_service_that_never_answers_costs_its_line_not_the_command(tmp_path: Path, plugin_path: str):
+    """OPS-3: a PostgreSQL port, a Docker host and a control plane that accept connections and
+    then say nothing each fail within the timeout, and the command ends right after."""
+    with socket.create_server(("127.0.0.1", 0)) as silent:  # never accepts: connections wait in its backlog
+        port = silent.getsockname()[1]
+        env = doctor_env(
+            plugin_path,
+            DATABASE_URL=f"postgres://oz:oz@127.0.0.1:{port}/oz",
+            DOCKER_HOST=f"tcp://127.0.0.1:{port}",
+            OZ_API_KEY="some-key",
+        )
+        started = time.monotonic()
+        server = f"http://127.0.0.1:{port}"
+        code, lines, _ = doctor(
+            env, "--timeout", "1", "--data-dir", str(tmp_path), "--worker", "w1", "--server", server
+        )
+        took = time.monotonic() - started
+    assert code == 1
+    assert took < 10, f"doctor took {took:.1f} s"
+    assert lines["database"] == ("FAILED", "no answer within 1 s; check DATABASE_URL and that the server runs.")
+    assert lines["docker"] == ("FAILED", "Docker did not answer within 1 s; start dockerd or fix DOCKER_HOST.")
+    assert lines["worker socket"][0] == "FAILED" and "within 1 s" in lines["worker socket"][1]
 
 
 @pytest.mark.postgres
