@@ -27,7 +27,8 @@ def _parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="oz-app",
         description="Self-hosted workspace, control plane and workers for AI coding agents.",
-        epilog="Commands: 'oz-app plugins' lists plugins and their hooks; 'oz-app db upgrade' applies migrations.",
+        epilog="Commands: 'oz-app plugins' lists plugins and their hooks; 'oz-app db upgrade' applies migrations; "
+        "'oz-app doctor' checks the setup (add --worker ID on a worker host, --server URL for its socket).",
     )
     parser.add_argument("command", nargs="*", help="plugins | db upgrade (default: start the app)")
     parser.add_argument("--headless", action="store_true", help="serve in the background instead of opening a window")
@@ -45,6 +46,8 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--max-concurrent-runs", type=int, default=4, metavar="N", help="runs a worker executes at once"
     )
+    parser.add_argument("--json", action="store_true", help="doctor: print the checks as JSON")
+    parser.add_argument("--timeout", type=float, metavar="SECONDS", help="doctor: seconds each check may take")
     parser.add_argument("--version", action="version", version=f"oz-app {__version__}")
     return parser
 
@@ -238,10 +241,34 @@ def _run_worker(settings: Settings, worker_id: str, server: str | None, max_runs
     return asyncio.run(run_worker(settings, worker_id, server_url, manager, max_runs))
 
 
+def _doctor(args: argparse.Namespace) -> int:
+    """``oz-app doctor``: a line per check of what this setup needs; 0 when all pass, 1 when any
+    fails (OPS-3). ``--worker ID`` checks a worker host (Docker), ``--server`` its socket."""
+    from oz_app import doctor
+    from oz_app.logging import setup_logging
+
+    if args.timeout is not None and not args.timeout > 0:
+        return _fail(f"--timeout must be a positive number of seconds, not {args.timeout:g}.")
+    setup_logging("ERROR", "text")  # the report is the output; plugins' chatter stays out of it
+    options = doctor.Options(args.data_dir, args.worker, args.server, args.timeout or doctor.DEFAULT_TIMEOUT)
+    try:
+        report = doctor.run(options)
+    except KeyboardInterrupt:
+        return 1
+    print(doctor.as_json(report) if args.json else doctor.as_text(report), flush=True)
+    code = 0 if report.passed else 1
+    if report.abandoned:  # a timed-out call still blocks a thread, which Python would wait for
+        sys.stderr.flush()
+        os._exit(code)
+    return code
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run ``oz-app``: any problem while starting ends here as one sentence and status 2, and
     Ctrl-C or SIGTERM before the start is complete end it quietly with status 0 (SEC-11)."""
     args = _parser().parse_args(argv)
+    if args.command == ["doctor"]:  # before the settings: doctor reports what does not load
+        return _doctor(args)
     try:
         settings = load_settings(data_dir=args.data_dir, host=args.host, port=args.port)
     except ConfigError as exc:
@@ -269,7 +296,7 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
     if command == ["db", "upgrade"]:
         return _db_upgrade(settings)
     if command:
-        return _fail(f"unknown command {' '.join(command)!r}; use 'plugins' or 'db upgrade'.")
+        return _fail(f"unknown command {' '.join(command)!r}; use 'plugins', 'db upgrade' or 'doctor'.")
     if args.worker:
         return _run_worker(settings, args.worker, args.server, args.max_concurrent_runs)
     if args.headless and args.control_plane:

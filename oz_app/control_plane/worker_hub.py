@@ -126,6 +126,16 @@ class WorkerHub:
         if hello.get("type") != "hello" or data.get("protocol_version") != PROTOCOL_VERSION or not worker_id:
             await _refuse(websocket, 4400, f"Expected hello with protocol_version {PROTOCOL_VERSION} and a worker_id.")
             return
+        welcome = {
+            "protocol_version": PROTOCOL_VERSION,
+            "heartbeat_seconds": self.heartbeat_seconds,
+            "lease_seconds": self.settings.lease_seconds,
+        }
+        if data.get("probe") is True:  # oz-app doctor: the handshake only; a probe never takes runs
+            with contextlib.suppress(Exception):
+                await websocket.send_json({"type": "welcome", "data": welcome})
+                await websocket.close(code=1000, reason="probe answered")
+            return
         if worker_id in self.workers:
             await _refuse(websocket, 4409, f"A worker with id {worker_id!r} is already connected.")
             return
@@ -134,14 +144,7 @@ class WorkerHub:
         self.workers[worker_id] = connection
         logger.info("worker {} connected (capacity {})", worker_id, connection.capacity)
         try:
-            await connection.send(
-                "welcome",
-                {
-                    "protocol_version": PROTOCOL_VERSION,
-                    "heartbeat_seconds": self.heartbeat_seconds,
-                    "lease_seconds": self.settings.lease_seconds,
-                },
-            )
+            await connection.send("welcome", welcome)
             await self._heartbeat(connection, list(connection.running))
             self.wake()
             while True:
