@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from typing import Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 PROTOCOL_VERSION = 2
 SUPPORTED_VERSIONS = (1, 2)
@@ -28,6 +28,12 @@ class Frame(BaseModel):
 
     model_config = ConfigDict(extra="ignore")
     kind: ClassVar[str] = ""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _null_is_unset(cls, data: Any) -> Any:
+        # A field sent as null takes its default (the seed's worker sends "session_link": null).
+        return {k: v for k, v in data.items() if v is not None} if isinstance(data, dict) else data
 
     def wire(self) -> dict[str, Any]:
         """The frame as sent: ``{"type": kind, "data": {...}}``."""
