@@ -76,6 +76,10 @@ def worker(engine: dict[str, Any], tmp_path: Path) -> Iterator[Any]:
     leftovers = []
     for process, wid in started:
         process.stop()
+        # the engine removes ended containers itself (AutoRemove), a moment after the run
+        deadline = time.monotonic() + 10
+        while containers_of(engine["client"], wid) and time.monotonic() < deadline:
+            time.sleep(0.05)
         leftovers += containers_of(engine["client"], wid)
     for container in leftovers:
         container.remove(force=True)

@@ -232,7 +232,8 @@ async def test_wk9_a_protocol_2_worker_gets_each_input_once_and_exactly(make_ser
         assert assignment.environment.env_vars == env_vars
         assert assignment.environment.setup_commands == setup and assignment.environment.repos == ["acme/api"]
         assert assignment.environment.image == "busybox:local"
-        assert assignment.harness.model_dump() == {"type": "codex", "model_id": "gpt-5-codex", "reasoning_effort": "high"}
+        harness = {"type": "codex", "model_id": "gpt-5-codex", "reasoning_effort": "high"}
+        assert assignment.harness.model_dump() == harness
         assert assignment.mcp_servers == {"fs": {"command": "mcp-fs"}}
         assert "env_vars" not in frame["data"] and "task" not in frame["data"]  # nothing twice
         await worker.send("task_claimed", {"task_id": run_id, "worker_id": "w1"})

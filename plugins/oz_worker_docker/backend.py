@@ -389,8 +389,11 @@ class DockerBackend:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(asyncio.shield(pump), 5)
         exit_code: int | None = None
-        with contextlib.suppress(TimeoutError):
-            exit_code = await asyncio.wait_for(asyncio.shield(waiter), 5)
+        if folder.result() is None or task_id in self._cancelled:
+            # No result.json: the sidecar was killed, so the engine's exit code is all there is.
+            # Otherwise the run does not wait for the engine to remove the container.
+            with contextlib.suppress(TimeoutError):
+                exit_code = await asyncio.wait_for(asyncio.shield(waiter), 5)
         await asyncio.sleep(0)  # let the last call_soon_threadsafe(emit) callbacks run
         log_text = "\n".join(log_lines)
         if task_id in self._cancelled:
