@@ -108,6 +108,15 @@ def running_in_group(group: int) -> list[str]:
     return found
 
 
+def settled_group(group: int, within: float = 5) -> list[str]:
+    """The group's running processes once they are gone (a killed process takes a moment to
+    die), or those still running after ``within`` seconds."""
+    deadline = time.monotonic() + within
+    while (found := running_in_group(group)) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    return found
+
+
 def assignment(**fields) -> TaskAssignment:
     return TaskAssignment.model_validate({"task_id": "run-1", "prompt": "fix the widgets", **fields})
 
@@ -222,7 +231,7 @@ def test_wk11_the_sidecar_ends_the_harness_when_the_worker_is_gone(run_dir: Path
         holder = -1
         process.wait(timeout=10)
         assert result(run_dir)["stage"] == "worker_lost"
-        assert not running_in_group(process.pid)  # the harness (sleep 60) went with it
+        assert not settled_group(process.pid)  # the harness (sleep 60) went with it
     finally:
         if holder >= 0:
             os.close(holder)
@@ -239,7 +248,7 @@ def test_wk11_a_finished_run_stops_its_watchdog(run_dir: Path) -> None:
         process = run_sidecar(run_dir, shell("dash"), task_document(assignment(), BUILT_IN), alive=alive, wait=False)
         assert process.wait(timeout=30) == 0
         assert result(run_dir)["stage"] == "harness"
-        assert not running_in_group(process.pid)  # no watchdog is left waiting on the FIFO
+        assert not settled_group(process.pid)  # no watchdog is left waiting on the FIFO
     finally:
         os.close(holder)
 
