@@ -45,8 +45,9 @@ from _common import ROOT, Server, Table, discard, ms, server_env, start_server
 sys.path.insert(0, str(ROOT))
 from tests.docker_support import build_task_image, containers_of, docker_client
 
-TARGET_OVERHEAD_S = 0.150
-TARGET_CANCEL_S = 2.0
+TARGET_OVERHEAD_S = 0.060
+TARGET_CANCEL_S = 0.5  # median
+TARGET_CANCEL_MAX_S = 1.0
 CONCURRENT_TIMEOUT_S = 120.0
 POLL_S = 0.01
 BUSY = ["QUEUED", "PENDING", "CLAIMED", "INPROGRESS"]
@@ -240,10 +241,10 @@ def main() -> int:
             gaps = [cancel_once(client, docker, env_id) for _ in range(args.cancels)]
             print(f"cancel to container gone: {fmt(f'{g * 1000:.0f}' for g in gaps)} ms", flush=True)
             median, worst = statistics.median(gaps), max(gaps)
-            row(f"cancel to container gone, median of {args.cancels}", ms(median), f"< {TARGET_CANCEL_S:.0f} s",
+            row(f"cancel to container gone, median of {args.cancels}", ms(median), f"< {ms(TARGET_CANCEL_S)}",
                 median < TARGET_CANCEL_S)  # fmt: skip
-            row(f"cancel to container gone, max of {args.cancels}", ms(worst), f"< {TARGET_CANCEL_S:.0f} s",
-                worst < TARGET_CANCEL_S)  # fmt: skip
+            row(f"cancel to container gone, max of {args.cancels}", ms(worst), f"< {ms(TARGET_CANCEL_MAX_S)}",
+                worst < TARGET_CANCEL_MAX_S)  # fmt: skip
 
         # 3. Concurrent runs (the tenant has no unfinished run left: the cancels ended).
         elapsed, states = asyncio.run(concurrent(api, token, env_id, args.concurrent))

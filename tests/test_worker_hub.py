@@ -17,10 +17,11 @@ from tests.conftest import ADMIN_KEY, sdk
 
 
 class FakeWorker:
-    """A worker speaking protocol version 1 from the test."""
+    """A worker speaking protocol version 1 (the seed's worker) or 2 from the test."""
 
-    def __init__(self, server, worker_id="w1", capacity=1, running=(), key=ADMIN_KEY):
+    def __init__(self, server, worker_id="w1", capacity=1, running=(), key=ADMIN_KEY, version=1):
         self.server, self.worker_id, self.capacity, self.running, self.key = server, worker_id, capacity, running, key
+        self.version = version
 
     async def __aenter__(self):
         self.session = aiohttp.ClientSession()
@@ -28,7 +29,7 @@ class FakeWorker:
         self.ws = await self.session.ws_connect(url, headers={"Authorization": f"Bearer {self.key}"})
         hello = {
             "worker_id": self.worker_id,
-            "protocol_version": 1,
+            "protocol_version": self.version,
             "capacity": self.capacity,
             "running": list(self.running),
         }
@@ -205,6 +206,42 @@ async def test_a_result_delivered_after_reconnecting_is_recorded_once(make_serve
         await worker.send("task_completed", {"task_id": run_id, "output": "finished offline", "artifacts": []})
         run = await _state(client, run_id, "SUCCEEDED")
     assert run.output == "finished offline"
+
+
+async def test_wk9_a_protocol_2_worker_gets_each_input_once_and_exactly(make_server, token):
+    """WK-9, WK-10: env values, setup commands, harness, mode and MCP servers as typed fields."""
+    from oz_app.worker_frames import TaskAssignment
+
+    srv = make_server()
+    client = sdk(srv, token)
+    env_vars = {"PEM": "-----BEGIN-----\nabc\n-----END-----\n", "QUOTED": 'a "b" = c é'}
+    setup = ["if true; then\n  echo two lines\nfi"]
+    env_id = _environment(srv, token, env_vars=env_vars, setup_commands=setup)
+    config = {
+        "environment_id": env_id,
+        "model_id": "claude-sonnet",
+        "harness": {"type": "codex", "model_id": "gpt-5-codex", "reasoning_level": "high"},
+        "mcp_servers": {"fs": {"command": "mcp-fs"}},
+    }
+    run_id = client.agent.run(prompt="fix it", config=config).run_id
+    async with FakeWorker(srv, version=2) as worker:
+        assert worker.welcome["data"]["protocol_version"] == 2
+        frame = await worker.receive()
+        assignment = TaskAssignment.model_validate(frame["data"])
+        assert assignment.task_id == run_id and assignment.prompt == "fix it"
+        assert assignment.environment.env_vars == env_vars
+        assert assignment.environment.setup_commands == setup and assignment.environment.repos == ["acme/api"]
+        assert assignment.environment.image == "busybox:local"
+        harness = {"type": "codex", "model_id": "gpt-5-codex", "reasoning_effort": "high"}
+        assert assignment.harness.model_dump() == harness
+        assert assignment.mcp_servers == {"fs": {"command": "mcp-fs"}}
+        assert "env_vars" not in frame["data"] and "task" not in frame["data"]  # nothing twice
+        await worker.send("task_claimed", {"task_id": run_id, "worker_id": "w1"})
+        await _state(client, run_id, "INPROGRESS")
+        failed = {"task_id": run_id, "message": "Setup command 1 failed with exit code 2.", "stage": "setup"}
+        await worker.send("task_failed", failed)
+        run = await _state(client, run_id, "FAILED")
+    assert run.status_message.message == "Setup command 1 failed with exit code 2."
 
 
 def test_the_assignment_carries_the_runs_harness_mode_and_mcp_servers() -> None:
