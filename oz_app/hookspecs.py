@@ -61,6 +61,21 @@ def oz_register_worker_backends(register: Callable[[str, Callable[..., Any]], No
 
 
 @hookspec
+def oz_register_harnesses(register: Callable[[str, Any], None]) -> None:
+    """Register harnesses: the agent CLIs a worker can run in a task (WK-10).
+
+    Called when ``oz-app --worker`` starts, after the built-in ``claude``, ``codex`` and
+    ``gemini`` are in the table; a plugin's harness of the same name replaces the built-in one.
+    A run picks one with its ``config.harness.type``.
+
+    :param register: ``register(name, harness)``; ``harness`` is an
+        :class:`oz_app.harnesses.Harness` whose ``command(call)`` turns a
+        :class:`~oz_app.harnesses.HarnessCall` (prompt, model, reasoning effort, mode, MCP
+        configuration) into the CLI's argv, the files it needs in the workspace and its stdin.
+    """
+
+
+@hookspec
 def oz_register_pages(register: Callable[[str, Callable[[], None]], None]) -> None:
     """Register extra workspace pages.
 

@@ -51,8 +51,8 @@ class RunResult:
     artifacts: list[dict[str, Any]] = field(default_factory=list)
     session_link: str = ""
     files: list[LeftFile] = field(default_factory=list)
-    stage: str = ""
-    start_seconds: float | None = None
+    stage: str = ""  # the step that failed: setup, repos, harness, input, worker_lost, timeout, start; "" on success
+    start_seconds: float | None = None  # from run() being called to the task's process running
 
 
 class WorkerBackend(Protocol):

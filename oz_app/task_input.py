@@ -1,0 +1,162 @@
+"""The task document: every input of a run in one JSON file the sidecar reads (WK-9).
+
+The worker writes it with :func:`write_task_document` into the run's folder; the sidecar
+(``sidecar/entrypoint.sh``) reads it from ``$OZ_TASK_FILE`` and acts on its keys in order::
+
+    {"version": 1,
+     "env": {NAME: value},            exported, exactly (newlines, quotes, "=", unicode, "")
+     "repos": [spec],                 cloned into the workspace
+     "setup_commands": [command],     each run whole as one ``sh -c`` script, in order
+     "files": {relative path: text},  written under the workspace (MCP configuration, ...)
+     "argv": [program, arg, ...],     the harness's command line, from the harness table
+     "stdin": text}                   optional: fed to the harness (a prompt too long for argv)
+
+The sidecar's reader is a few lines of POSIX sh, not a JSON parser: it relies on the layout
+``json.dumps(document, indent=1, ensure_ascii=False)`` gives: one key or item per line, and no
+string holding a raw newline (JSON escapes it). Anything the shell could not carry is refused
+here with one sentence, so a bad value fails the run before a container starts: NUL characters,
+variable names the shell reserves, file paths leaving the workspace.
+
+The sidecar leaves ``result.json`` (``{exit_code, stage, message}``) in ``<workspace>/.oz``;
+:func:`read_result` reads it, and the worker uses it as the run's result.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from oz_app.harnesses import MCP_CONFIG_PATH, Harness, HarnessCall, UnknownHarness, harness_for
+from oz_app.worker_backend import BackendError
+from oz_app.worker_frames import TaskAssignment
+
+DOCUMENT_VERSION = 1
+TASK_FILE = "task.json"
+RESULT_FILE = "result.json"
+
+_ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+# Names a POSIX shell (or bash as /bin/sh) gives a meaning or makes read-only: exporting one
+# would change how the sidecar itself runs, or stop it. The sidecar's own variables start _oz_.
+SHELL_RESERVED = frozenset(
+    {"IFS", "PS1", "PS2", "PS4", "ENV", "OPTIND", "OPTARG", "PPID", "LINENO", "BASH_ENV", "SHELLOPTS"}
+    | {"BASHOPTS", "EUID", "UID", "GROUPS", "BASH_VERSINFO", "BASHPID", "FUNCNAME", "BASH_ARGV0"}
+)
+_PATH_PART = re.compile(r"[^\x00-\x1f\x7f\"'\\]+")
+
+
+class TaskInputError(BackendError):
+    """An input the task document cannot carry exactly; the message says which and why."""
+
+
+@dataclass(frozen=True)
+class SidecarResult:
+    """What the sidecar wrote to ``result.json``: the harness's exit code (or the sidecar's own
+    when a step before it failed), the ``stage`` it reached and a sentence for the user."""
+
+    exit_code: int
+    stage: str
+    message: str
+
+
+def task_document(assignment: TaskAssignment, harnesses: dict[str, Harness]) -> dict[str, Any]:
+    """The document for ``assignment``, its command built from ``harnesses``; raises
+    :class:`TaskInputError` for an input that cannot reach the task exactly."""
+    try:
+        harness = harness_for(assignment.harness.type, harnesses)
+    except UnknownHarness as exc:
+        raise TaskInputError(str(exc)) from exc
+    files: dict[str, str] = {}
+    mcp_config = ""
+    if assignment.mcp_servers:
+        mcp_config = json.dumps({"mcpServers": assignment.mcp_servers})
+        files[MCP_CONFIG_PATH] = mcp_config
+    call = HarnessCall(
+        prompt=assignment.prompt,
+        model_id=assignment.harness.model_id,
+        reasoning_effort=assignment.harness.reasoning_effort,
+        mode=assignment.mode,
+        mcp_config_path=MCP_CONFIG_PATH if mcp_config else "",
+        mcp_config=mcp_config,
+    )
+    invocation = harness.command(call)
+    files.update(invocation.files)
+    environment = assignment.environment
+    document: dict[str, Any] = {
+        "version": DOCUMENT_VERSION,
+        "env": dict(environment.env_vars),
+        "repos": list(environment.repos),
+        "setup_commands": list(environment.setup_commands),
+        "files": files,
+        "argv": list(invocation.argv),
+    }
+    if invocation.stdin is not None:
+        document["stdin"] = invocation.stdin
+    check_document(document)
+    return document
+
+
+def check_document(document: dict[str, Any]) -> None:
+    """Refuse, with one sentence, what the sidecar could not carry exactly."""
+    for name, value in document["env"].items():
+        if not _ENV_NAME.fullmatch(name):
+            raise TaskInputError(
+                f"The environment variable name {name[:60]!r} is not valid; a name must match [A-Za-z_][A-Za-z0-9_]*."
+            )
+        if name in SHELL_RESERVED or name.startswith("_oz_"):
+            raise TaskInputError(
+                f"The environment variable {name} is reserved by the shell that starts the task; rename it."
+            )
+        _check_text(value, f"The environment variable {name}")
+    for number, spec in enumerate(document["repos"], 1):
+        _check_text(spec, f"Repository {number}")
+    for number, command in enumerate(document["setup_commands"], 1):
+        _check_text(command, f"Setup command {number}")
+    for path, content in document["files"].items():
+        parts = path.split("/")
+        if path.startswith("/") or any(p in ("", ".", "..") or p.startswith("-") for p in parts):
+            raise TaskInputError(f"The file path {path[:80]!r} must be relative to the workspace and stay inside it.")
+        if not all(_PATH_PART.fullmatch(part) for part in parts):
+            raise TaskInputError(
+                f"The file path {path[:80]!r} must not contain quotes, backslashes or control characters."
+            )
+        _check_text(content, f"The file {path}")
+    if not document["argv"] or not document["argv"][0]:
+        raise TaskInputError("The harness gave no program to run.")
+    for argument in document["argv"]:
+        _check_text(argument, "The harness's command line")
+    if "stdin" in document:
+        _check_text(document["stdin"], "The prompt")
+
+
+def _check_text(value: Any, what: str) -> None:
+    if not isinstance(value, str):
+        raise TaskInputError(f"{what} must be text, not {type(value).__name__}.")
+    if "\x00" in value:
+        raise TaskInputError(
+            f"{what} contains a NUL character, which a process's environment and arguments cannot hold."
+        )
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise TaskInputError(f"{what} is not valid Unicode text (a lone surrogate).") from exc
+
+
+def write_task_document(path: Path | str, document: dict[str, Any]) -> None:
+    """Write ``document`` in the one layout the sidecar's reader understands (see the module)."""
+    text = json.dumps(document, indent=1, ensure_ascii=False) + "\n"
+    Path(path).write_text(text, encoding="utf-8")
+
+
+def read_result(folder: Path | str) -> SidecarResult | None:
+    """``<folder>/result.json`` as the sidecar left it; None when it is missing or broken (the
+    sidecar was killed before writing it)."""
+    try:
+        raw = json.loads((Path(folder) / RESULT_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(raw, dict) or not isinstance(raw.get("exit_code"), int):
+        return None
+    return SidecarResult(int(raw["exit_code"]), str(raw.get("stage") or ""), str(raw.get("message") or ""))
