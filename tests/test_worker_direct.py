@@ -105,8 +105,9 @@ def _defaults() -> dict[str, Any]:
 
 def test_the_backend_declares_its_settings_and_bad_values_name_their_variable(tmp_path: Path) -> None:
     """PL-5: the settings are declared and read from OZ_WORKER_*; a bad one is one sentence naming it."""
-    from oz_app.plugin_settings import declared
     from oz_worker_direct.backend import DirectBackend
+
+    from oz_app.plugin_settings import declared
 
     names = {setting.variable("OZ_WORKER_") for setting in declared(DirectBackend)}
     assert {"OZ_WORKER_ALLOW_DIRECT", "OZ_WORKER_DIRECT_DIR", "OZ_WORKER_DIRECT_MEMORY_LIMIT"} <= names
@@ -130,7 +131,7 @@ async def test_a_task_runs_with_exact_inputs_streams_and_leaves_nothing(backend:
         lines.append,
     )
     assert result.status == "succeeded", result
-    assert (result.exit_code, result.stage) == (0, "harness")
+    assert (result.exit_code, result.stage) == (0, "")
     assert result.start_seconds is not None and 0 <= result.start_seconds < 5
     files = {left.path: left.data for left in result.files}
     assert files["multi.txt"] == TRICKY.encode()

@@ -322,7 +322,7 @@ class CommandBackend:
         stage = result.get("stage", "") or ("" if code == 0 else "harness")
         link = result.get("session_link", "") or session_link
         if code == 0:
-            return RunResult("succeeded", output, 0, "", artifacts, link, stage=stage)
+            return RunResult("succeeded", output, 0, "", artifacts, link)
         message = result.get("message", "") or f"The task exited with code {code}."
         return RunResult("failed", output, code, message, artifacts, link, stage=stage)
 

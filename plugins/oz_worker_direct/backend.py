@@ -253,7 +253,7 @@ class DirectBackend:
             message = f"The run exceeded its time limit of {limit} s (OZ_WORKER_RUN_TIMEOUT_SECONDS) and was stopped."
             return RunResult("failed", output, exit_code, message, artifacts, session_link, files, "timeout")
         if exit_code == 0 and returncode == 0:
-            return RunResult("succeeded", output, 0, "", artifacts, session_link, files, stage)
+            return RunResult("succeeded", output, 0, "", artifacts, session_link, files)
         message = sidecar.message if sidecar is not None and sidecar.message else _reason(log_text, exit_code)
         return RunResult("failed", output, exit_code, message, artifacts, session_link, files, stage)
 
