@@ -13,7 +13,7 @@ case $task_id in
     exit 64
     ;;
 esac
-state=${OZ_COMMAND_STATE_DIR:-${TMPDIR:-/tmp}/oz-command}
+state=${DISPATCH_STATE_DIR:-${TMPDIR:-/tmp}/oz-command}
 pid=$(cat "$state/$task_id.pid" 2>/dev/null) || {
     echo "cancel.sh: task $task_id is not running here"
     exit 0

@@ -25,8 +25,9 @@
 #   {"oz_result": {"exit_code": N, "stage": "...", "message": "..."}}, which is the result.
 #   Without it, this command's exit status decides (0: succeeded).
 #
-# Optional: OZ_COMMAND_STATE_DIR (default $TMPDIR/oz-command or /tmp/oz-command) is where the
-# process id is kept for cancel.sh; OZ_COMMAND_KEEP=true keeps each run's folder for a look.
+# The worker passes its own environment less every OZ_* variable and its other secrets.
+# Optional: DISPATCH_STATE_DIR (default $TMPDIR/oz-command or /tmp/oz-command) is where the
+# process id is kept for cancel.sh; DISPATCH_KEEP=true keeps each run's folder for a look.
 
 set -u
 
@@ -39,7 +40,7 @@ case $task_id in
 esac
 sidecar=${OZ_SIDECAR_ENTRYPOINT:?OZ_SIDECAR_ENTRYPOINT is not set: run this from the oz worker}
 task_file=${OZ_TASK_FILE:?OZ_TASK_FILE is not set: run this from the oz worker}
-state=${OZ_COMMAND_STATE_DIR:-${TMPDIR:-/tmp}/oz-command}
+state=${DISPATCH_STATE_DIR:-${TMPDIR:-/tmp}/oz-command}
 mkdir -p "$state" || exit 70
 
 run=$(mktemp -d "${TMPDIR:-/tmp}/oz-task-$task_id.XXXXXX") || exit 70
@@ -55,7 +56,7 @@ exec 3<>"$run/in/alive"
 
 finish() {
     rm -f "$state/$task_id.pid"
-    [ "${OZ_COMMAND_KEEP:-}" = true ] || rm -rf "$run"
+    [ "${DISPATCH_KEEP:-}" = true ] || rm -rf "$run"
 }
 stop() {
     [ -n "${child:-}" ] && kill -TERM "$child" 2>/dev/null
