@@ -15,7 +15,16 @@ import pytest
 from oz_app.worker_backend import BackendError, backend_settings
 from tests.conftest import sdk, wait_for
 from tests.docker_support import worker_settings
-from tests.test_worker_direct import TRICKY, assignment, ended, environment, gone, harness_path, workers
+from tests.test_worker_direct import (
+    TRICKY,
+    assignment,
+    ended,
+    environment,
+    gone,
+    harness_path,
+    needs_protocol_2,
+    workers,
+)
 
 __all__ = ["harness_path", "workers"]  # fixtures used here
 
@@ -200,6 +209,7 @@ async def test_a_result_line_decides_over_the_exit_status(tmp_path: Path) -> Non
 # --- end to end -----------------------------------------------------------------------------------
 
 
+@needs_protocol_2
 def test_a_run_created_with_the_sdk_executes_through_the_command_backend(
     make_server: Any, workers: Any, token: str, tmp_path: Path, harness_path: Path
 ) -> None:
@@ -222,6 +232,7 @@ def test_a_run_created_with_the_sdk_executes_through_the_command_backend(
     assert any(a.artifact_type == "FILE" and a.data.filepath == "multi.txt" for a in run.artifacts)
 
 
+@needs_protocol_2
 def test_a_killed_command_worker_leaves_no_task_running(
     make_server: Any, workers: Any, token: str, tmp_path: Path, harness_path: Path
 ) -> None:

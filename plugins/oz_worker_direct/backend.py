@@ -47,7 +47,14 @@ from loguru import logger
 
 from oz_app.config import Settings
 from oz_app.plugin_settings import Setting
-from oz_app.worker_backend import BackendError, RunResult, backend_settings, extract_artifacts, left_files_on_disk
+from oz_app.worker_backend import (
+    LEFT_FOLDERS,
+    BackendError,
+    RunResult,
+    backend_settings,
+    extract_artifacts,
+    left_files_on_disk,
+)
 from oz_worker_direct import process
 
 ALLOW_VARIABLE = "OZ_WORKER_ALLOW_DIRECT"
@@ -109,6 +116,7 @@ class DirectBackend:
         self.worker_id = ""
         self._processes: dict[str, asyncio.subprocess.Process] = {}
         self._cancelled: set[str] = set()
+        self._removals: set[asyncio.Future[None]] = set()
 
     async def start(self, worker_id: str) -> None:
         """Refuse unless allowed; check the sidecar script; remove folders a crash of this worker left."""
@@ -169,8 +177,8 @@ class DirectBackend:
         from oz_app.task_input import write_task_document
 
         folder = Path(tempfile.mkdtemp(prefix=f"{self._prefix()}{_safe(task_id)}-", dir=self.base_dir))
-        for part in ("in", "workspace", "tmp"):
-            (folder / part).mkdir()
+        for part in ("in", "tmp", *(f"workspace/.oz/{left}" for left in LEFT_FOLDERS)):
+            (folder / part).mkdir(parents=True)  # made here, the sidecar need not start mkdir for them
         write_task_document(folder / "in" / "task.json", document)
         os.mkfifo(folder / "in" / "alive", 0o600)
         # Read-write never blocks on a FIFO; the descriptor is not inherited by the child, so the
@@ -208,7 +216,14 @@ class DirectBackend:
             self._processes.pop(task_id, None)
             self._cancelled.discard(task_id)
             os.close(alive)
-            await asyncio.to_thread(shutil.rmtree, folder, True)
+            self._remove_later(folder)
+
+    def _remove_later(self, folder: Path) -> None:
+        """Remove the run's folder in the background: its result is already read, and removing a
+        tree costs milliseconds per folder on some disks, which the run need not wait for."""
+        removal = asyncio.ensure_future(asyncio.to_thread(shutil.rmtree, folder, True))
+        self._removals.add(removal)
+        removal.add_done_callback(self._removals.discard)
 
     async def _follow(
         self, task_id: str, child: asyncio.subprocess.Process, folder: Path, on_line: Callable[[str], None]
@@ -275,7 +290,9 @@ class DirectBackend:
         await asyncio.gather(*(self.cancel(task_id) for task_id in list(self._processes)))
 
     async def close(self) -> None:
-        """Nothing to release: every run's folder is removed when it ends."""
+        """Wait until the folders of ended runs are removed."""
+        if self._removals:
+            await asyncio.gather(*self._removals, return_exceptions=True)
 
 
 def task_assignment(assignment: Any) -> Any:
