@@ -243,14 +243,14 @@ needs_protocol_2 = pytest.mark.skipif(
 )
 
 
-def plugin_site(folder: Path, *modules: str) -> Path:
-    """A distribution under ``folder`` registering ``modules`` as ``oz_app`` entry points, as
-    ``pip install -e .`` does for the built-in plugins (the installed metadata is the main
-    checkout's, which does not have the new backends yet)."""
+def plugin_site(folder: Path, **modules: str) -> Path:
+    """A distribution under ``folder`` registering ``{entry point: module}`` in the ``oz_app``
+    group, as ``pip install -e .`` does for the built-in plugins: an installed metadata older than
+    these backends lacks them, and with the same names a newer one is not loaded twice."""
     info = folder / "oz_test_backends-0.1.dist-info"
     info.mkdir(parents=True, exist_ok=True)
     (info / "METADATA").write_text("Metadata-Version: 2.1\nName: oz-test-backends\nVersion: 0.1\n")
-    (info / "entry_points.txt").write_text("[oz_app]\n" + "".join(f"{m} = {m}\n" for m in modules))
+    (info / "entry_points.txt").write_text("[oz_app]\n" + "".join(f"{k} = {m}\n" for k, m in modules.items()))
     return folder
 
 
@@ -290,7 +290,7 @@ def workers(tmp_path: Path) -> Iterator[Any]:
     started: list[WorkerProcess] = []
 
     def start(server: Any, worker_id: str, **env: str) -> WorkerProcess:
-        site = plugin_site(tmp_path / "site", "oz_worker_direct", "oz_worker_command")
+        site = plugin_site(tmp_path / "site", direct="oz_worker_direct", command="oz_worker_command")
         started.append(WorkerProcess(server, worker_id, tmp_path / f"{worker_id}.log", site, **env))
         return started[-1]
 
