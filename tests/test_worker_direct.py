@@ -355,3 +355,37 @@ def test_a_killed_worker_leaves_no_harness_running(
     worker.process.send_signal(signal.SIGKILL)
     worker.process.wait()
     assert wait_for(lambda: gone(pid), timeout=30, interval=0.2)
+
+
+RUN_ONE = """
+import asyncio, sys
+from oz_app.config import load_settings
+from oz_worker_direct.backend import DirectBackend
+
+async def main():
+    options = {"allow_direct": True, "direct_dir": sys.argv[1], "direct_pass_env": "PID_FILE",
+               "direct_memory_limit": "", "direct_max_processes": 0}
+    backend = DirectBackend(load_settings({"OZ_CONFIG_FILE": "", "OZ_API_KEY": "k"}), options)
+    await backend.start("killed")
+    await backend.run({"task_id": "t", "prompt": "sleep"}, print)
+
+asyncio.run(main())
+"""
+
+
+def test_a_killed_worker_process_leaves_no_harness_running(tmp_path: Path, harness_path: Path) -> None:
+    """WK-12, WK-11: the process running the backend is killed with SIGKILL mid-run; the sidecar's
+    watchdog sees end-of-file on the FIFO it held and the harness is gone within 30 s."""
+    pid_file = tmp_path / "harness.pid"
+    env = {**os.environ, "PID_FILE": str(pid_file)}
+    holder = subprocess.Popen([sys.executable, "-c", RUN_ONE, str(tmp_path / "runs")], env=env)
+    try:
+        wait_for(lambda: pid_file.is_file() and pid_file.read_text().strip(), timeout=30)
+        pid = int(pid_file.read_text())
+        assert not gone(pid)
+        holder.send_signal(signal.SIGKILL)
+        holder.wait()
+        assert wait_for(lambda: gone(pid), timeout=30, interval=0.1)
+    finally:
+        holder.kill()
+        holder.wait()
