@@ -23,19 +23,25 @@ The sidecar leaves ``result.json`` (``{exit_code, stage, message}``) in ``<works
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import re
+import shutil
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from oz_app.harnesses import MCP_CONFIG_PATH, Harness, HarnessCall, UnknownHarness, harness_for
-from oz_app.worker_backend import BackendError
+from oz_app.worker_backend import LEFT_FOLDERS, BackendError
 from oz_app.worker_frames import TaskAssignment
 
 DOCUMENT_VERSION = 1
 TASK_FILE = "task.json"
+ALIVE_FILE = "alive"
 RESULT_FILE = "result.json"
+OUTPUT_FILE = "agent_output.txt"
 
 _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 # Names a POSIX shell (or bash as /bin/sh) gives a meaning or makes read-only: exporting one
@@ -160,3 +166,81 @@ def read_result(folder: Path | str) -> SidecarResult | None:
     if not isinstance(raw, dict) or not isinstance(raw.get("exit_code"), int):
         return None
     return SidecarResult(int(raw["exit_code"]), str(raw.get("stage") or ""), str(raw.get("message") or ""))
+
+
+@dataclass
+class RunFolder:
+    """A run's folder on the worker's host, made by :func:`prepare_run`::
+
+        <path>/in/task.json       the task document (mounted read-only at /oz/in in a container)
+        <path>/in/alive           a FIFO this process holds open while the run lasts (WK-11)
+        <path>/workspace/.oz/     what the sidecar leaves: agent_output.txt, result.json and
+                                  the handoff/, artifacts/, screenshots/ folders
+
+    The sidecar's watchdog reads ``alive`` and sees end-of-file only when every writer is gone:
+    this process holds the only one, so a worker that dies (even by SIGKILL) ends its tasks.
+    A backend that runs the sidecar as a process of this host must start it in a new process
+    group (``start_new_session=True``): the watchdog kills its own group. Call :meth:`close`
+    once the task has ended.
+    """
+
+    path: Path
+    document: dict[str, Any]
+    alive_fd: int = -1
+
+    @property
+    def in_dir(self) -> Path:
+        return self.path / "in"
+
+    @property
+    def task_file(self) -> Path:
+        return self.in_dir / TASK_FILE
+
+    @property
+    def alive_file(self) -> Path:
+        return self.in_dir / ALIVE_FILE
+
+    @property
+    def workspace(self) -> Path:
+        return self.path / "workspace"
+
+    @property
+    def out_dir(self) -> Path:
+        return self.workspace / ".oz"
+
+    def result(self) -> SidecarResult | None:
+        """The sidecar's ``result.json``, if it wrote one."""
+        return read_result(self.out_dir)
+
+    def close(self) -> None:
+        """Let go of the FIFO and remove the folder."""
+        if self.alive_fd >= 0:
+            with contextlib.suppress(OSError):
+                os.close(self.alive_fd)
+            self.alive_fd = -1
+        shutil.rmtree(self.path, ignore_errors=True)
+
+
+def prepare_run(
+    assignment: TaskAssignment, harnesses: dict[str, Harness], parent: Path | str | None = None
+) -> RunFolder:
+    """The run's folder with its task document, its FIFO held open, and the sidecar's output
+    folders made; :class:`TaskInputError` (nothing left behind) for an input that cannot reach
+    the task exactly."""
+    document = task_document(assignment, harnesses)
+    folder = RunFolder(Path(tempfile.mkdtemp(prefix="oz-run-", dir=parent)), document)
+    try:
+        folder.in_dir.mkdir()
+        for name in LEFT_FOLDERS:
+            (folder.out_dir / name).mkdir(parents=True)
+        # Writable by the task's user, whoever it is: the folder is this run's alone.
+        for directory in (folder.workspace, folder.out_dir, *(folder.out_dir / n for n in LEFT_FOLDERS)):
+            directory.chmod(0o777)
+        folder.path.chmod(0o755)
+        write_task_document(folder.task_file, document)
+        os.mkfifo(folder.alive_file, 0o644)
+        folder.alive_fd = os.open(folder.alive_file, os.O_RDWR | os.O_NONBLOCK)
+    except OSError as exc:
+        folder.close()
+        raise BackendError(f"The run's folder could not be prepared on the worker: {exc}.") from exc
+    return folder

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import mimetypes
 import os
 import random
@@ -22,10 +21,13 @@ from urllib.parse import quote, urlsplit, urlunsplit
 import aiohttp
 from loguru import logger
 
+from oz_app import worker_frames as frames
 from oz_app.config import Settings
+from oz_app.harnesses import BUILT_IN, Harness
+from oz_app.task_input import RunFolder, prepare_run
 from oz_app.worker_backend import BackendError, LeftFile, RunResult
+from oz_app.worker_frames import PROTOCOL_VERSION, TaskAssignment
 
-PROTOCOL_VERSION = 1
 WS_PATH = "/api/v1/selfhosted/worker/ws"
 DEFAULT_SERVER = "http://127.0.0.1:8080"
 MAX_OUTPUT_CHARS = 1_000_000  # results carry at most the last million characters of output
@@ -73,6 +75,7 @@ class Worker:
         backend_name: str = "docker",
         backoff_base: float = 0.5,
         backoff_cap: float = 30.0,
+        harnesses: dict[str, Harness] | None = None,
     ) -> None:
         self.settings = settings
         self.worker_id = worker_id
@@ -81,6 +84,7 @@ class Worker:
         self.api_url = api_url(server_url)
         self.backend = backend
         self.backend_name = backend_name
+        self.harnesses = harnesses if harnesses is not None else dict(BUILT_IN)
         self.capacity = max(1, max_concurrent_runs)
         self.backoff_base = backoff_base
         self.backoff_cap = backoff_cap
@@ -191,28 +195,30 @@ class Worker:
             await ws.close()
 
     async def _handshake(self, ws: aiohttp.ClientWebSocketResponse) -> bool:
-        hello = {
-            "worker_id": self.worker_id,
-            "protocol_version": PROTOCOL_VERSION,
-            "capacity": self.capacity,
-            "backend": self.backend_name,
-            "running": self.running,
-        }
+        hello = frames.Hello(
+            worker_id=self.worker_id,
+            protocol_version=PROTOCOL_VERSION,
+            capacity=self.capacity,
+            backend=self.backend_name,
+            running=self.running,
+        )
         try:
-            await ws.send_json({"type": "hello", "data": hello})
+            await ws.send_json(hello.wire())
             message = await ws.receive(timeout=10)
         except (aiohttp.ClientError, ConnectionError, TimeoutError) as exc:
             logger.warning("the handshake with {} failed: {}", self.url, exc)
             return False
         if message.type == aiohttp.WSMsgType.TEXT:
-            frame = json.loads(message.data)
-            if frame.get("type") == "welcome":
-                data = frame.get("data") or {}
-                self.heartbeat_seconds = float(data.get("heartbeat_seconds") or self.heartbeat_seconds)
+            try:
+                frame = frames.parse(message.data)
+            except frames.FrameError as exc:
+                logger.warning("the control plane answered the hello with a bad frame: {}", exc)
+                return False
+            if isinstance(frame, frames.Welcome):
+                self.heartbeat_seconds = float(frame.heartbeat_seconds or self.heartbeat_seconds)
                 return True
-            if frame.get("type") == "error":
-                reason = (frame.get("data") or {}).get("message", "")
-                logger.error("the control plane refused worker {}: {}", self.worker_id, reason)
+            if isinstance(frame, frames.Error):
+                logger.error("the control plane refused worker {}: {}", self.worker_id, frame.message)
                 with contextlib.suppress(TimeoutError):
                     await ws.receive(timeout=1)  # read the close frame for its code
         code = ws.close_code
@@ -256,7 +262,7 @@ class Worker:
         while not ws.closed:
             await asyncio.sleep(self.heartbeat_seconds)
             try:
-                await ws.send_json({"type": "heartbeat", "data": {"running": self.running}})
+                await ws.send_json(frames.Heartbeat(running=self.running).wire())
             except ConnectionError:
                 return  # the socket dropped: the session ends and the worker reconnects
             # Anything sent a heartbeat ago on a socket that still works has reached the server.
@@ -268,19 +274,18 @@ class Worker:
             if message.type != aiohttp.WSMsgType.TEXT:
                 break
             try:
-                frame = json.loads(message.data)
-                kind, data = frame.get("type"), frame.get("data") or {}
-            except (ValueError, AttributeError):
-                logger.warning("ignoring a frame that is not JSON {{type, data}}: {!r}", message.data[:200])
+                frame = frames.parse(message.data)
+            except frames.FrameError as exc:
+                logger.warning("ignoring a frame: {} ({!r})", exc, message.data[:200])
                 continue
-            if kind == "task_assignment":
-                await self._on_assignment(data)
-            elif kind == "task_cancel":
-                await self._on_cancel(str(data.get("task_id", "")))
-            elif kind == "error":
-                logger.error("the control plane reported: {}", data.get("message"))
+            if isinstance(frame, TaskAssignment):
+                await self._on_assignment(frame)
+            elif isinstance(frame, frames.TaskCancel):
+                await self._on_cancel(frame.task_id)
+            elif isinstance(frame, frames.Error):
+                logger.error("the control plane reported: {}", frame.message)
             else:
-                logger.debug("ignoring a {} frame", kind)
+                logger.debug("ignoring a {} frame", frame.kind)
 
     # --- sending ----------------------------------------------------------------------------
 
@@ -313,8 +318,8 @@ class Worker:
 
     # --- runs -------------------------------------------------------------------------------
 
-    async def _on_assignment(self, data: dict[str, Any]) -> None:
-        task_id = str(data.get("task_id") or "")
+    async def _on_assignment(self, assignment: TaskAssignment) -> None:
+        task_id = assignment.task_id
         if not task_id:
             logger.warning("ignoring a task_assignment without task_id")
             return
@@ -325,24 +330,24 @@ class Worker:
         elif len(self._runs) >= self.capacity:
             reason = f"the worker is at capacity ({self.capacity} runs)"
         else:
-            self._runs[task_id] = asyncio.create_task(self._execute(task_id, data), name=f"run-{task_id}")
+            self._runs[task_id] = asyncio.create_task(self._execute(task_id, assignment), name=f"run-{task_id}")
             return
-        await self._send({"type": "task_rejected", "data": {"task_id": task_id, "reason": reason}})
+        await self._send(frames.TaskRejected(task_id=task_id, reason=reason).wire())
 
     async def _on_cancel(self, task_id: str) -> None:
         if task_id in self._runs:
             self._cancel_requested.add(task_id)
             self._spawn(self.backend.cancel(task_id))
         elif not any(f["data"]["task_id"] == task_id for f in self._pending):
-            await self._send({"type": "task_cancelled", "data": {"task_id": task_id}})
+            await self._send(frames.TaskCancelled(task_id=task_id).wire())
 
     def _spawn(self, coro: Any) -> None:
         task = asyncio.ensure_future(coro)
         self._side_tasks.add(task)
         task.add_done_callback(self._side_tasks.discard)
 
-    async def _execute(self, task_id: str, data: dict[str, Any]) -> None:
-        await self._send({"type": "task_claimed", "data": {"task_id": task_id, "worker_id": self.worker_id}})
+    async def _execute(self, task_id: str, assignment: TaskAssignment) -> None:
+        await self._send(frames.TaskClaimed(task_id=task_id, worker_id=self.worker_id).wire())
         lines: list[str] = []
         wake = asyncio.Event()
         finished = False
@@ -359,17 +364,23 @@ class Worker:
                 wake.clear()
                 chunk, lines[:] = "".join(lines), []
                 if chunk:
-                    await self._send({"type": "task_progress", "data": {"task_id": task_id, "output": chunk}})
+                    await self._send(frames.TaskProgress(task_id=task_id, output=chunk).wire())
 
         forwarder = asyncio.create_task(forward_progress())
+        folder: RunFolder | None = None
         try:
-            result = await self.backend.run(data, on_line)
+            # The run's folder holds its task document and the FIFO whose open end tells the
+            # task this worker lives (WK-11); it goes when the run has ended.
+            folder = await asyncio.to_thread(prepare_run, assignment, self.harnesses)
+            result = await self.backend.run(assignment, folder, on_line)
         except BackendError as exc:
-            result = RunResult("failed", message=str(exc))
+            result = RunResult("failed", message=str(exc), stage="start" if folder else "input")
         except Exception as exc:
             logger.exception("run {} failed inside the worker", task_id)
-            result = RunResult("failed", message=f"The worker could not execute the run ({exc!r}).")
+            result = RunResult("failed", message=f"The worker could not execute the run ({exc!r}).", stage="worker")
         finally:
+            if folder is not None:
+                await asyncio.to_thread(folder.close)
             finished = True
             wake.set()
             with contextlib.suppress(Exception):
@@ -415,23 +426,29 @@ class Worker:
 
     def _result_frame(self, task_id: str, result: RunResult) -> dict[str, Any]:
         output = _tail(result.output)
+        frame: frames.Frame
         if task_id in self._cancel_requested:
-            return {"type": "task_cancelled", "data": {"task_id": task_id, "output": output}}
-        if result.status == "cancelled":  # cancelled by the worker itself: it is shutting down
-            data: dict[str, Any] = {"task_id": task_id, "message": SHUTDOWN_MESSAGE, "output": output}
-            return {"type": "task_failed", "data": data}
-        if result.status == "succeeded":
-            data = {
-                "task_id": task_id,
-                "output": output,
-                "artifacts": result.artifacts,
-                "session_link": result.session_link,
-                "exit_code": result.exit_code,
-            }
-            return {"type": "task_completed", "data": data}
-        data = {"task_id": task_id, "message": result.message, "output": output, "exit_code": result.exit_code}
-        data["artifacts"] = result.artifacts
-        return {"type": "task_failed", "data": data}
+            frame = frames.TaskCancelled(task_id=task_id, output=output)
+        elif result.status == "cancelled":  # cancelled by the worker itself: it is shutting down
+            frame = frames.TaskFailed(task_id=task_id, message=SHUTDOWN_MESSAGE, output=output, stage="shutdown")
+        elif result.status == "succeeded":
+            frame = frames.TaskCompleted(
+                task_id=task_id,
+                output=output,
+                artifacts=result.artifacts,
+                session_link=result.session_link,
+                exit_code=result.exit_code,
+            )
+        else:
+            frame = frames.TaskFailed(
+                task_id=task_id,
+                message=result.message,
+                output=output,
+                exit_code=result.exit_code,
+                artifacts=result.artifacts,
+                stage=result.stage,
+            )
+        return frame.wire()
 
     async def _drain_runs(self) -> None:
         """Stop taking work, cancel what runs and wait (bounded) until each run has its result."""
@@ -470,6 +487,7 @@ async def run_worker(
     settings: Settings, worker_id: str, server_url: str, manager: Any, max_concurrent_runs: int = 4
 ) -> int:
     """Run ``oz-app --worker`` until SIGINT/SIGTERM (0) or until it gives up (non-zero)."""
+    from oz_app.harnesses import load_harnesses
     from oz_app.plugins import collect
 
     backend_name = os.environ.get("OZ_WORKER_BACKEND", "docker")
@@ -480,7 +498,13 @@ async def run_worker(
         return 2
     try:
         worker = Worker(
-            settings, worker_id, server_url, backends[backend_name](settings), max_concurrent_runs, backend_name
+            settings,
+            worker_id,
+            server_url,
+            backends[backend_name](settings),
+            max_concurrent_runs,
+            backend_name,
+            harnesses=load_harnesses(manager),
         )
     except (GiveUp, BackendError) as exc:
         print(f"oz-app: {exc}", file=sys.stderr)

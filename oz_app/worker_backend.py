@@ -1,7 +1,11 @@
 """What a worker backend (``docker``, later ``kubernetes``) provides to ``oz-app --worker``.
 
 A plugin registers a factory with ``oz_register_worker_backends``; ``factory(settings)``
-returns an object with the methods of :class:`WorkerBackend`.
+returns an object with the methods of :class:`WorkerBackend`. For each run the worker prepares
+a :class:`oz_app.task_input.RunFolder` (the task document, the FIFO it holds while it lives, the
+sidecar's output folder) and hands it to :meth:`WorkerBackend.run`, which runs
+``sidecar/entrypoint.sh`` with ``OZ_WORKSPACE``, ``OZ_TASK_FILE`` and ``OZ_ALIVE_FILE`` pointing
+at it and uses the sidecar's ``result.json`` (:meth:`RunFolder.result`) as the run's result.
 """
 
 from __future__ import annotations
@@ -14,7 +18,11 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
+
+if TYPE_CHECKING:
+    from oz_app.task_input import RunFolder
+    from oz_app.worker_frames import TaskAssignment
 
 from loguru import logger
 
@@ -61,8 +69,9 @@ class WorkerBackend(Protocol):
     async def start(self, worker_id: str) -> None:
         """Check the engine, remove orphans of ``worker_id`` from an earlier crash, prepare the sidecar."""
 
-    async def run(self, assignment: dict[str, Any], on_line: Callable[[str], None]) -> RunResult:
-        """Execute one ``task_assignment`` to the end, calling ``on_line`` for every output line."""
+    async def run(self, assignment: TaskAssignment, folder: RunFolder, on_line: Callable[[str], None]) -> RunResult:
+        """Execute one assignment to the end, calling ``on_line`` for every output line; its
+        inputs are in ``folder`` (already written), its outputs go there."""
         ...
 
     async def cancel(self, task_id: str) -> bool:

@@ -1,13 +1,15 @@
 """Docker helpers for the worker and sidecar tests: the engine, a tiny task image, settings.
 
-The task image is ``FROM scratch`` with the host's static busybox and a fake ``claude`` that
-prints its prompt, a pull-request URL, a branch and a session link. Prompts starting with
+The task image is ``FROM scratch`` with the host's static busybox, a fake ``claude`` that
+prints its prompt, its flags, the variables named in $ECHO_VARS, a pull-request URL, a branch and
+a session link, and fake ``codex`` and ``gemini`` that print their argv, one argument a line. Prompts starting with
 ``sleep`` sleep 30 s, ``nap`` sleeps 2 s, ``fail`` exits 3, ``leave`` leaves a handoff file (and a
 symbolic link to a file of the host), two files and a screenshot for the worker to upload.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import functools
 import hashlib
@@ -21,6 +23,10 @@ from pathlib import Path
 from typing import Any
 
 from oz_app.config import Settings, load_settings
+from oz_app.harnesses import BUILT_IN
+from oz_app.task_input import prepare_run
+from oz_app.worker_backend import RunResult
+from oz_app.worker_frames import TaskAssignment
 from tests.conftest import missing
 
 BUSYBOX = Path("/bin/busybox")
@@ -40,19 +46,24 @@ leave*)
     ;;
 esac
 echo "prompt: $2"
-echo "model: $OZ_MODEL_ID"
 shift 2
 echo "flags: $*"
+for name in ${ECHO_VARS:-}; do eval "printf '%s=[%s]\\\\n' $name \\"\\${$name-UNSET}\\""; done
 [ -f /workspace/.oz/mcp.json ] && echo "mcp file: $(cat /workspace/.oz/mcp.json)"
 echo "Opened https://github.com/acme/widgets/pull/42"
 echo "branch: oz/fix-widgets"
 echo "session link: https://oz.example/sessions/abc123"
 """
 
+FAKE_ARGV = """#!/bin/sh
+echo "cli: ${0##*/}"
+for argument in "$@"; do printf 'arg: %s\\n' "$argument"; done
+"""
+
 DOCKERFILE = """FROM scratch
 COPY busybox /bin/busybox
 RUN ["/bin/busybox", "--install", "-s", "/bin"]
-COPY claude /usr/local/bin/claude
+COPY claude codex gemini /usr/local/bin/
 ENV PATH=/usr/local/bin:/bin
 """
 
@@ -73,7 +84,7 @@ def docker_client() -> Any:
 
 def build_task_image(client: Any, workdir: Path) -> str:
     """Build the fake-harness task image (tagged by content, so reruns reuse it)."""
-    digest = hashlib.sha256((DOCKERFILE + FAKE_CLAUDE).encode() + BUSYBOX.read_bytes()).hexdigest()[:12]
+    digest = hashlib.sha256((DOCKERFILE + FAKE_CLAUDE + FAKE_ARGV).encode() + BUSYBOX.read_bytes()).hexdigest()[:12]
     tag = f"oz-test-worker-task:{digest}"
     try:
         client.images.get(tag)
@@ -82,8 +93,9 @@ def build_task_image(client: Any, workdir: Path) -> str:
         pass
     workdir.mkdir(parents=True, exist_ok=True)
     shutil.copy(BUSYBOX, workdir / "busybox")
-    (workdir / "claude").write_text(FAKE_CLAUDE)
-    (workdir / "claude").chmod(0o755)
+    for name, text in (("claude", FAKE_CLAUDE), ("codex", FAKE_ARGV), ("gemini", FAKE_ARGV)):
+        (workdir / name).write_text(text)
+        (workdir / name).chmod(0o755)
     (workdir / "Dockerfile").write_text(DOCKERFILE)
     client.images.build(path=str(workdir), tag=tag, rm=True, pull=False)
     return tag
@@ -102,27 +114,36 @@ def containers_of(client: Any, worker_id: str) -> list[Any]:
     return list(client.containers.list(all=True, sparse=True, filters={"label": f"oz.worker_id={worker_id}"}))
 
 
-def assignment(task_id: str, image: str, prompt: str = "fix the widgets", **env: str) -> dict[str, Any]:
-    """A ``task_assignment`` payload as the control plane sends it."""
-    return {
-        "task_id": task_id,
-        "task": {
-            "id": task_id,
-            "title": "test",
-            "task_definition": {"prompt": prompt},
-            "agent_config_snapshot": {"environment_id": "env-1", "model_id": "claude-sonnet"},
-        },
-        "docker_image": image,
-        "sidecar_image": "",
-        "env_vars": {
-            "OZ_TASK_PROMPT": prompt,
-            "OZ_MODEL_ID": "claude-sonnet",
-            "OZ_ENV_REPOS": "",
-            "OZ_ENV_SETUP_COMMANDS": "",
-            "OZ_ENV_VARS": "",
-            **env,
-        },
+def assignment(
+    task_id: str,
+    image: str,
+    prompt: str = "fix the widgets",
+    *,
+    env_vars: dict[str, str] | None = None,
+    repos: list[str] | None = None,
+    setup_commands: list[str] | None = None,
+    **fields: Any,
+) -> TaskAssignment:
+    """A ``task_assignment`` (protocol 2) as the control plane sends it."""
+    environment = {
+        "id": "env-1",
+        "image": image,
+        "env_vars": env_vars or {},
+        "repos": repos or [],
+        "setup_commands": setup_commands or [],
     }
+    data = {"task_id": task_id, "title": "test", "prompt": prompt, "environment": environment, **fields}
+    return TaskAssignment.model_validate(data)
+
+
+async def run_on(backend: Any, run: TaskAssignment, on_line: Any = None) -> RunResult:
+    """Run ``run`` on ``backend`` as the worker does: in a prepared run folder, closed after."""
+    folder = await asyncio.to_thread(prepare_run, run, BUILT_IN)
+    try:
+        result: RunResult = await backend.run(run, folder, on_line or (lambda line: None))
+        return result
+    finally:
+        folder.close()
 
 
 GIT_BINARIES = (Path("/usr/bin/git"), Path("/usr/lib/git-core/git"), Path("/usr/lib/git-core/git-remote-http"))

@@ -24,6 +24,7 @@ from tests.docker_support import (
     containers_of,
     docker_client,
     new_worker_id,
+    run_on,
     worker_settings,
 )
 
@@ -92,12 +93,13 @@ def test_worker_url_accepts_http_and_ws() -> None:
 
 async def test_run_streams_lines_and_ends_with_output_and_artifacts(backend: Any, engine: dict[str, Any]) -> None:
     lines: list[str] = []
-    result = await backend.run(assignment("run-ok", engine["image"], OZ_ENV_VARS="A=1"), lines.append)
+    result = await run_on(backend, assignment("run-ok", engine["image"], env_vars={"A": "1"}), lines.append)
     assert result.status == "succeeded", result
     assert result.exit_code == 0
     assert "prompt: fix the widgets" in lines
     assert any(line.startswith("oz-sidecar: running claude") for line in lines)
-    assert result.output.startswith("prompt: fix the widgets\nmodel: claude-sonnet\n")  # agent_output.txt
+    assert result.output.startswith("prompt: fix the widgets\nflags: \n")  # agent_output.txt
+    assert result.start_seconds is not None and 0 < result.start_seconds < 10
     assert [a["data"] for a in result.artifacts] == [
         {"url": "https://github.com/acme/widgets/pull/42", "branch": "oz/fix-widgets"}
     ]
@@ -105,11 +107,11 @@ async def test_run_streams_lines_and_ends_with_output_and_artifacts(backend: Any
 
 
 async def test_failing_setup_fails_the_run_with_the_reason(backend: Any, engine: dict[str, Any]) -> None:
-    run = assignment("run-setup", engine["image"], OZ_ENV_SETUP_COMMANDS="echo ok\nfalse")
-    result = await backend.run(run, lambda line: None)
+    run = assignment("run-setup", engine["image"], setup_commands=["echo ok", "false"])
+    result = await run_on(backend, run)
     assert result.status == "failed"
-    assert result.exit_code == 1
-    assert result.message == "Setup command 2 failed with exit code 1: false"
+    assert (result.exit_code, result.stage) == (1, "setup")  # from the sidecar's result.json
+    assert result.message == "Setup command 2 failed with exit code 1."
 
 
 async def test_cancel_removes_the_container_within_two_seconds(
@@ -121,7 +123,7 @@ async def test_cancel_removes_the_container_within_two_seconds(
         if line == "sleeping":
             started.set()
 
-    run = asyncio.create_task(backend.run(assignment("run-cancel", engine["image"], "sleep long"), on_line))
+    run = asyncio.create_task(run_on(backend, assignment("run-cancel", engine["image"], "sleep long"), on_line))
     await asyncio.wait_for(started.wait(), 15)
     (listed,) = containers_of(engine["client"], worker_id)
     container = engine["client"].containers.get(listed.id)
@@ -129,7 +131,9 @@ async def test_cancel_removes_the_container_within_two_seconds(
     assert (host["Memory"], host["NanoCpus"], host["PidsLimit"], host["Init"]) == (2 * 1024**3, 2 * 10**9, 1024, True)
     assert container.labels["oz.run_id"] == "run-cancel"
     mounts = sorted((m["Destination"], m["RW"]) for m in container.attrs["Mounts"])
-    assert mounts == [("/agent", False), ("/workspace/.oz", True)]  # sidecar read-only, results folder writable
+    # the sidecar and the task document read-only, the results folder writable
+    assert mounts == [("/agent", False), ("/oz/in", False), ("/workspace/.oz", True)]
+    assert host["AutoRemove"] is True
     began = time.monotonic()
     assert await backend.cancel("run-cancel")
     result = await asyncio.wait_for(run, 5)
@@ -141,7 +145,7 @@ async def test_cancel_removes_the_container_within_two_seconds(
 
 async def test_missing_image_fails_clearly_without_pulling(backend: Any) -> None:
     with pytest.raises(BackendError, match="not on this worker's Docker host"):
-        await backend.run(assignment("run-missing", "oz-test-no-such-image:never"), lambda line: None)
+        await run_on(backend, assignment("run-missing", "oz-test-no-such-image:never"))
 
 
 async def test_orphans_of_this_worker_are_removed_at_start(engine: dict[str, Any], worker_id: str) -> None:
@@ -168,8 +172,8 @@ async def test_run_time_limit(engine: dict[str, Any], worker_id: str) -> None:
 
     limited = DockerBackend(worker_settings(OZ_WORKER_RUN_TIMEOUT_SECONDS="1"), engine["client"])
     await limited.start(worker_id)
-    result = await limited.run(assignment("run-slow", engine["image"], "sleep long"), lambda line: None)
-    assert result.status == "failed"
+    result = await run_on(limited, assignment("run-slow", engine["image"], "sleep long"))
+    assert (result.status, result.stage) == ("failed", "timeout")
     assert result.message == "The run exceeded its time limit of 1 s and was stopped."
 
 
@@ -208,7 +212,7 @@ class FakeHub:
         ws = web.WebSocketResponse()
         await ws.prepare(request)
         hello = json.loads((await ws.receive(timeout=5)).data)
-        assert hello["type"] == "hello" and hello["data"]["protocol_version"] == 1
+        assert hello["type"] == "hello" and hello["data"]["protocol_version"] == 2
         assert hello["data"]["worker_id"] == request.query["worker_id"]
         self.hellos.append(hello["data"])
         await ws.send_json({"type": "welcome", "data": {"protocol_version": 1, "heartbeat_seconds": 0.3}})
@@ -219,7 +223,9 @@ class FakeHub:
                 await self.frames.put(json.loads(message.data))
         return ws
 
-    async def send(self, kind: str, data: dict[str, Any]) -> None:
+    async def send(self, kind: str, data: Any) -> None:
+        if not isinstance(data, dict):
+            data = data.model_dump(mode="json")
         await self.sockets[-1].send_json({"type": kind, "data": data})
 
     async def expect(self, kind: str, within: float = 15) -> dict[str, Any]:

@@ -28,8 +28,27 @@ from oz_app.control_plane.output import OutputStream
 from oz_app.control_plane.service import RunService
 from oz_app.db.models import Environment, Run
 from oz_app.secrets import Vault
+from oz_app.worker_frames import (
+    PROTOCOL_VERSION,
+    SUPPORTED_VERSIONS,
+    Frame,
+    FrameError,
+    HarnessConfig,
+    Heartbeat,
+    Hello,
+    TaskAssignment,
+    TaskCancel,
+    TaskCancelled,
+    TaskClaimed,
+    TaskCompleted,
+    TaskEnvironment,
+    TaskFailed,
+    TaskProgress,
+    TaskRejected,
+    Welcome,
+    parse,
+)
 
-PROTOCOL_VERSION = 1
 HELLO_TIMEOUT_SECONDS = 10
 DISPATCH_POLL_SECONDS = 0.5
 MAX_REPORTED_ARTIFACTS = 100  # per result; more is a runaway agent
@@ -42,6 +61,7 @@ class WorkerConnection:
     worker_id: str
     socket: WebSocket
     capacity: int
+    protocol_version: int = PROTOCOL_VERSION
     running: set[str] = field(default_factory=set)
     full: bool = False
     outputs: dict[str, OutputStream] = field(default_factory=dict)
@@ -51,8 +71,8 @@ class WorkerConnection:
     def free(self) -> int:
         return 0 if self.full else max(0, self.capacity - len(self.running))
 
-    async def send(self, kind: str, data: dict[str, Any]) -> None:
-        await self.socket.send_json({"type": kind, "data": data})
+    async def send(self, frame: Frame) -> None:
+        await self.socket.send_json(frame.wire())
 
 
 class WorkerHub:
@@ -97,7 +117,7 @@ class WorkerHub:
         for connection in self.workers.values():
             if run_id in connection.running:
                 with contextlib.suppress(Exception):
-                    await connection.send("task_cancel", {"task_id": run_id})
+                    await connection.send(TaskCancel(task_id=run_id))
 
     def router(self) -> APIRouter:
         router = APIRouter()
@@ -114,40 +134,44 @@ class WorkerHub:
             await _refuse(websocket, 4401, "The worker socket needs the admin key as its bearer token.")
             return
         try:
-            hello = await asyncio.wait_for(websocket.receive_json(), timeout=HELLO_TIMEOUT_SECONDS)
+            hello = parse(await asyncio.wait_for(websocket.receive_json(), timeout=HELLO_TIMEOUT_SECONDS))
         except (TimeoutError, ValueError, WebSocketDisconnect):
-            await _refuse(websocket, 4400, "Expected a hello frame first.")
+            hello = None
+        versions = " or ".join(str(v) for v in SUPPORTED_VERSIONS)
+        if not isinstance(hello, Hello) or hello.protocol_version not in SUPPORTED_VERSIONS:
+            await _refuse(websocket, 4400, f"Expected hello with protocol_version {versions} and a worker_id.")
             return
-        if not isinstance(hello, dict):
-            hello = {}
-        raw = hello.get("data")
-        data: dict[str, Any] = raw if isinstance(raw, dict) else {}
-        worker_id = worker_id or str(data.get("worker_id") or "")
-        if hello.get("type") != "hello" or data.get("protocol_version") != PROTOCOL_VERSION or not worker_id:
-            await _refuse(websocket, 4400, f"Expected hello with protocol_version {PROTOCOL_VERSION} and a worker_id.")
+        worker_id = worker_id or hello.worker_id
+        if not worker_id:
+            await _refuse(websocket, 4400, f"Expected hello with protocol_version {versions} and a worker_id.")
             return
         if worker_id in self.workers:
             await _refuse(websocket, 4409, f"A worker with id {worker_id!r} is already connected.")
             return
-        connection = WorkerConnection(worker_id, websocket, capacity=max(0, int(data.get("capacity") or 1)))
-        connection.running = {str(run_id) for run_id in data.get("running") or []}
+        connection = WorkerConnection(
+            worker_id, websocket, capacity=max(0, hello.capacity), protocol_version=hello.protocol_version
+        )
+        connection.running = set(hello.running)
         self.workers[worker_id] = connection
         logger.info("worker {} connected (capacity {})", worker_id, connection.capacity)
         try:
             await connection.send(
-                "welcome",
-                {
-                    "protocol_version": PROTOCOL_VERSION,
-                    "heartbeat_seconds": self.heartbeat_seconds,
-                    "lease_seconds": self.settings.lease_seconds,
-                },
+                Welcome(
+                    protocol_version=connection.protocol_version,
+                    heartbeat_seconds=self.heartbeat_seconds,
+                    lease_seconds=self.settings.lease_seconds,
+                )
             )
             await self._heartbeat(connection, list(connection.running))
             self.wake()
             while True:
-                frame = await websocket.receive_json()
-                if isinstance(frame, dict):
-                    await self._handle(connection, str(frame.get("type")), frame.get("data") or {})
+                raw = await websocket.receive_json()
+                try:
+                    frame = parse(raw)
+                except FrameError as exc:
+                    logger.warning("worker {} sent a frame that was ignored: {}", worker_id, exc)
+                    continue
+                await self._handle(connection, frame)
         except (WebSocketDisconnect, RuntimeError):
             pass
         except Exception:
@@ -156,36 +180,36 @@ class WorkerHub:
             self.workers.pop(worker_id, None)
             logger.info("worker {} disconnected; its runs keep their leases until they expire", worker_id)
 
-    async def _handle(self, connection: WorkerConnection, kind: str, data: dict[str, Any]) -> None:
-        run_id = str(data.get("task_id") or "")
+    async def _handle(self, connection: WorkerConnection, frame: Frame) -> None:
+        run_id = str(getattr(frame, "task_id", ""))
         holder = connection.worker_id
-        if kind == "heartbeat":
-            await self._heartbeat(connection, [str(r) for r in data.get("running") or []])
-        elif kind == "task_claimed":
+        if isinstance(frame, Heartbeat):
+            await self._heartbeat(connection, frame.running)
+        elif isinstance(frame, TaskClaimed):
             await self.runs.transition(run_id, ["CLAIMED"], "INPROGRESS", holder, started_at=service.now())
-        elif kind == "task_rejected":
+        elif isinstance(frame, TaskRejected):
             connection.running.discard(run_id)
             connection.full = True
             await self.runs.transition(
                 run_id, ["CLAIMED"], "PENDING", holder, claimed_by=None, lease_expires_at=None, started_at=None
             )
             self.wake()
-        elif kind == "task_progress":
-            await self._progress(connection, run_id, storable(str(data.get("output") or "")))
-        elif kind in ("task_completed", "task_failed"):
-            await self._finish(connection, run_id, kind, data)
-        elif kind == "task_cancelled":
+        elif isinstance(frame, TaskProgress):
+            await self._progress(connection, run_id, storable(frame.output))
+        elif isinstance(frame, TaskCompleted | TaskFailed):
+            await self._finish(connection, run_id, frame)
+        elif isinstance(frame, TaskCancelled):
             connection.running.discard(run_id)
             connection.full = False
             self.wake()
         else:
-            logger.warning("worker {} sent an unknown frame type {!r}; ignored", holder, kind)
+            logger.warning("worker {} sent a {} frame, which a worker does not send; ignored", holder, frame.kind)
 
     async def _heartbeat(self, connection: WorkerConnection, running: list[str]) -> None:
         connection.running = set(running)
         lost = await self.runs.renew(connection.worker_id, running, self.settings.lease_seconds)
         for run_id in lost:  # cancelled, or failed after a lease expiry: the worker must stop it
-            await connection.send("task_cancel", {"task_id": run_id})
+            await connection.send(TaskCancel(task_id=run_id))
 
     async def _progress(self, connection: WorkerConnection, run_id: str, chunk: str) -> None:
         if run_id not in connection.running or not chunk:
@@ -195,30 +219,30 @@ class WorkerHub:
             stream = connection.outputs[run_id] = OutputStream(run_id, connection.worker_id, self.runs)
         stream.add(chunk)
 
-    async def _finish(self, connection: WorkerConnection, run_id: str, kind: str, data: dict[str, Any]) -> None:
+    async def _finish(self, connection: WorkerConnection, run_id: str, frame: TaskCompleted | TaskFailed) -> None:
         stream = connection.outputs.pop(run_id, None)
         streamed = ""
         if stream is not None:
             await stream.close()
             streamed = stream.text
         earlier = connection.earlier.pop(run_id, "")  # what the run said before a follow-up
-        output = earlier + storable(str(data.get("output") or streamed))
+        output = earlier + storable(frame.output or streamed)
         streamed = earlier + streamed
-        if kind == "task_completed":
+        if isinstance(frame, TaskCompleted):
             changes: dict[str, Any] = {
                 "output": output,
-                "session_link": data.get("session_link") or None,
+                "session_link": frame.session_link or None,
                 "status_message": None,
             }
             state = "SUCCEEDED"
         else:
-            message = storable(str(data.get("message") or "The worker reported a failure."))
+            message = storable(frame.message or "The worker reported a failure.")
             changes = {"output": output, "status_message": message, "error_code": "environment_setup_failed"}
             changes["retryable"] = False
             state = "FAILED"
         # The artifacts are stored with the result, in one transaction: whoever sees the run
         # ended finds them (CP-13).
-        store = functools.partial(_store_artifacts, run_id, data.get("artifacts"))
+        store = functools.partial(_store_artifacts, run_id, frame.artifacts)
         holder = connection.worker_id
         if await self.runs.transition(run_id, ["CLAIMED", "INPROGRESS"], state, holder, related=store, **changes):
             if output.startswith(streamed):
@@ -272,14 +296,46 @@ class WorkerHub:
         connection.running.add(run_id)
         connection.earlier[run_id] = run.output
         try:
-            await connection.send("task_assignment", self._assignment(run, environment, await prompt_for(run)))
+            prompt = await prompt_for(run)
+            if connection.protocol_version == 1:
+                await connection.socket.send_json(
+                    {"type": "task_assignment", "data": self._v1_assignment(run, environment, prompt)}
+                )
+            else:
+                await connection.send(self._assignment(run, environment, prompt))
         except Exception:
             connection.running.discard(run_id)
             await self.runs.transition(run_id, ["CLAIMED"], "PENDING", claimed_by=None, lease_expires_at=None)
             raise
         return True
 
-    def _assignment(self, run: Run, environment: Environment, prompt: str) -> dict[str, Any]:
+    def _assignment(self, run: Run, environment: Environment, prompt: str) -> TaskAssignment:
+        """The protocol-2 assignment: each input once, as what it is (WK-9)."""
+        config = run.agent_config or {}
+        harness = config.get("harness") or {}
+        return TaskAssignment(
+            task_id=run.id,
+            title=run.title or "",
+            prompt=prompt,
+            environment=TaskEnvironment(
+                id=environment.id,
+                image=environment.docker_image or "",
+                env_vars=self.vault.open(environment.env_vars_sealed),
+                repos=list(environment.repos),
+                setup_commands=list(environment.setup_commands),
+            ),
+            harness=HarnessConfig(
+                type=harness.get("type") or "",
+                model_id=harness.get("model_id") or "",
+                reasoning_effort=harness.get("reasoning_level") or "",
+            ),
+            mode=run.mode or "normal",
+            mcp_servers=config.get("mcp_servers") or {},
+        )
+
+    def _v1_assignment(self, run: Run, environment: Environment, prompt: str) -> dict[str, Any]:
+        """The protocol-1 assignment, for workers of an earlier oz-app: inputs flattened into
+        newline-joined OZ_* variables, which loses multi-line values (use a protocol-2 worker)."""
         env_vars: dict[str, str] = self.vault.open(environment.env_vars_sealed)
         model_id = run.model_id or ""
         return {

@@ -23,37 +23,35 @@ import hashlib
 import io
 import re
 import secrets
-import shutil
 import tarfile
-import tempfile
-import threading
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import docker
 import docker.errors
+from docker.models.containers import _create_container_args
+from docker.utils.socket import frames_iter
 from loguru import logger
 
 from oz_app.config import Settings
+from oz_app.task_input import OUTPUT_FILE, RunFolder
 from oz_app.worker_backend import (
-    LEFT_FOLDERS,
     MAX_LEFT_FILE_BYTES,
     BackendError,
     LeftFile,
     RunResult,
-    at_most_files,
     extract_artifacts,
     left_files_on_disk,
 )
+from oz_app.worker_frames import TaskAssignment
 
 SIDECAR_DIR = Path(__file__).resolve().parent / "sidecar"
 RESULTS_DIR = "/workspace/.oz"
-OUTPUT_FILE = "agent_output.txt"
-OUTPUT_PATH = f"{RESULTS_DIR}/{OUTPUT_FILE}"
+IN_DIR = "/oz/in"  # the task document and the worker's FIFO (the sidecar's defaults)
 MANAGED_LABEL = "oz.managed"
 MAX_LOG_BYTES = 16 * 1024 * 1024
-ERROR_PREFIX = "oz-sidecar: error: "
 
 
 def sidecar_hash(directory: Path = SIDECAR_DIR) -> str:
@@ -65,22 +63,11 @@ def sidecar_hash(directory: Path = SIDECAR_DIR) -> str:
     return digest.hexdigest()[:12]
 
 
-def failure_reason(log_text: str, exit_code: int | None) -> str:
-    """The sidecar's last error line, or a sentence about the exit code."""
-    for line in reversed(log_text.splitlines()):
-        if line.startswith(ERROR_PREFIX):
-            reason = line.removeprefix(ERROR_PREFIX).strip()
-            return reason[:1].upper() + reason[1:]
-    return f"The agent exited with code {exit_code}."
-
-
-def _read_file_from_archive(chunks: Any) -> bytes:
-    archive = tarfile.open(fileobj=io.BytesIO(b"".join(chunks)))
-    for member in archive.getmembers():
-        if member.isfile():
-            handle = archive.extractfile(member)
-            return handle.read() if handle else b""
-    return b""
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return ""
 
 
 def left_files_in_archive(folder: str, chunks: Any) -> list[LeftFile]:
@@ -202,41 +189,32 @@ class DockerBackend:
             self.sidecar_volume = name
             return name
 
-    async def run(self, assignment: dict[str, Any], on_line: Callable[[str], None]) -> RunResult:
+    async def run(self, assignment: TaskAssignment, folder: RunFolder, on_line: Callable[[str], None]) -> RunResult:
         """Execute one assignment to the end; ``on_line`` receives each output line as it comes."""
-        task_id = str(assignment["task_id"])
-        image = str(assignment.get("docker_image") or "")
+        called = time.monotonic()
+        task_id = assignment.task_id
+        image = assignment.environment.image
         if not image:
             raise BackendError("The run's environment has no docker_image; set one on the environment.")
-        env = self._environment(assignment)
-
-        def image_present() -> bool:
-            try:
-                self.client.images.get(image)
-            except docker.errors.ImageNotFound:
-                return False
-            return True
-
-        if not await asyncio.to_thread(image_present):
-            raise BackendError(
-                f"The image {image!r} is not on this worker's Docker host; build or load it there (workers never pull)."
-            )
         volume = await self.ensure_sidecar_volume()
         if task_id in self._cancelled:
-            return RunResult("cancelled")
+            return RunResult("cancelled", stage="cancelled")
         labels = {MANAGED_LABEL: "run", "oz.run_id": task_id, "oz.worker_id": self.worker_id}
-        # /workspace/.oz is a folder of this host, so the final output is read from disk instead
-        # of copied out of the container (about 115 ms a run).
-        results = Path(tempfile.mkdtemp(prefix="oz-run-"))
-        mounts = {volume: {"bind": "/agent", "mode": "ro"}, str(results): {"bind": RESULTS_DIR, "mode": "rw"}}
+        # The engine must see this host's files: the task document and the FIFO go in read-only,
+        # the sidecar's output comes back through the folder mounted at /workspace/.oz.
+        mounts = {
+            volume: {"bind": "/agent", "mode": "ro"},
+            str(folder.in_dir): {"bind": IN_DIR, "mode": "ro"},
+            str(folder.out_dir): {"bind": RESULTS_DIR, "mode": "rw"},
+        }
         try:
+            # No image check first: create answers 404 for a missing image (it never pulls).
             container = await asyncio.to_thread(
-                self.client.containers.create,
-                image,
+                self._create,
+                image=image,
                 entrypoint=["/bin/sh", "/agent/entrypoint.sh"],
                 command=[],
                 working_dir="/workspace",
-                environment=env,
                 labels=labels,
                 name=_container_name(task_id),
                 volumes=mounts,
@@ -244,57 +222,73 @@ class DockerBackend:
                 nano_cpus=int(self.settings.worker_cpus * 1e9),
                 pids_limit=self.settings.worker_pids_limit,
                 network_mode=self.settings.worker_network or None,
-                init=True,  # PID 1 forwards SIGTERM, so a stop takes milliseconds instead of the grace period
+                init=True,  # PID 1 forwards signals and ends the namespace when the sidecar ends
+                auto_remove=True,  # the engine removes it, also when this worker is gone (WK-11)
             )
+        except docker.errors.ImageNotFound as exc:
+            raise BackendError(
+                f"The image {image!r} is not on this worker's Docker host; build or load it there (workers never pull)."
+            ) from exc
         except docker.errors.APIError as exc:
-            shutil.rmtree(results, ignore_errors=True)
             raise BackendError(f"The container for the run could not be created: {exc.explanation or exc}.") from exc
         self._containers[task_id] = container
         try:
-            return await self._execute(task_id, container, on_line, results)
+            return await self._execute(task_id, container, on_line, folder, called)
         finally:
-            shutil.rmtree(results, ignore_errors=True)
             self._containers.pop(task_id, None)
             self._cancelled.discard(task_id)
             removal = self._removals.pop(task_id, None)
             if removal is not None:  # a cancel is removing it: the run ends when the container is gone
                 with contextlib.suppress(Exception):
                     await asyncio.shield(removal)
-            with contextlib.suppress(docker.errors.NotFound, docker.errors.APIError):
-                await asyncio.to_thread(container.remove, force=True)
 
-    def _environment(self, assignment: dict[str, Any]) -> dict[str, str]:
-        env = {str(k): str(v) for k, v in (assignment.get("env_vars") or {}).items() if v is not None}
-        task = assignment.get("task") or {}
-        if "OZ_TASK_PROMPT" not in env:
-            env["OZ_TASK_PROMPT"] = str((task.get("task_definition") or {}).get("prompt") or "")
-        if "OZ_MODEL_ID" not in env:
-            env["OZ_MODEL_ID"] = str((task.get("agent_config_snapshot") or {}).get("model_id") or "")
-        return env
-
-    async def _execute(self, task_id: str, container: Any, on_line: Callable[[str], None], results: Path) -> RunResult:
+    async def _execute(
+        self, task_id: str, container: str, on_line: Callable[[str], None], folder: RunFolder, called: float
+    ) -> RunResult:
         loop = asyncio.get_running_loop()
         log_lines: list[str] = []
         if task_id in self._cancelled:
-            return RunResult("cancelled")
-        try:
-            await asyncio.to_thread(container.start)
-        except docker.errors.APIError as exc:
-            if task_id in self._cancelled:
-                return RunResult("cancelled")
-            raise BackendError(f"The run's container did not start: {exc.explanation or exc}.") from exc
+            await asyncio.to_thread(self._remove, container)
+            return RunResult("cancelled", stage="cancelled")
 
         def emit(line: str) -> None:
             log_lines.append(line)
             on_line(line)
 
-        logs_done = threading.Event()
+        api = self.client.api
+
+        def attach_and_start() -> Iterator[bytes]:
+            # Attached before it starts, as `docker run` does: an auto-removed container's
+            # output cannot be asked for after it ended.
+            url = api._url("/containers/{0}/attach", container)
+            params = {"logs": 1, "stdout": 1, "stderr": 1, "stream": 1}
+            response = api._post(url, headers={"Connection": "Upgrade", "Upgrade": "tcp"}, params=params, stream=True)
+            api._raise_for_status(response)
+            # The multiplexed stream, read with no socket timeout (a harness may be silent for
+            # long); docker-py's attach() keeps the client's timeout and inspects first.
+            sock = api._get_raw_response_socket(response)
+            api._disable_socket_timeout(sock)
+            api.start(container)
+            return (data for _, data in frames_iter(sock, False))
+
+        # The wait is asked before the start for the same reason; if it still comes too late
+        # (the container already gone), the sidecar's result.json has the exit code.
+        waiter = asyncio.ensure_future(asyncio.to_thread(self._wait_exit, container))
+        try:
+            stream = await asyncio.to_thread(attach_and_start)
+        except docker.errors.APIError as exc:
+            waiter.cancel()
+            await asyncio.to_thread(self._remove, container)
+            if task_id in self._cancelled:
+                return RunResult("cancelled", stage="cancelled")
+            raise BackendError(f"The run's container did not start: {exc.explanation or exc}.") from exc
+        start_seconds = time.monotonic() - called
 
         def pump_logs() -> None:
             pending = b""
             size = 0
             try:
-                for chunk in container.logs(stream=True, follow=True, stdout=True, stderr=True):
+                for chunk in stream:
                     pending += chunk
                     *complete, pending = pending.split(b"\n")
                     for raw in complete:
@@ -305,98 +299,84 @@ class DockerBackend:
                     loop.call_soon_threadsafe(emit, pending.decode("utf-8", "replace"))
             except Exception as exc:  # the container was removed under us (cancel): the stream just ends
                 logger.debug("log stream of {} ended: {}", task_id, exc)
-            finally:
-                logs_done.set()
 
         pump = asyncio.ensure_future(asyncio.to_thread(pump_logs))
-        waiter = asyncio.ensure_future(asyncio.to_thread(self._wait_exit, container))
         timed_out = False
         try:
-            exit_code = await asyncio.wait_for(asyncio.shield(waiter), self.settings.worker_run_timeout_seconds)
+            await asyncio.wait_for(asyncio.shield(pump), self.settings.worker_run_timeout_seconds)
         except TimeoutError:
             timed_out = True
-            with contextlib.suppress(docker.errors.APIError):
-                await asyncio.to_thread(container.kill)
-            exit_code = await waiter
-        # The log stream ends right after the container; do not wait on it forever.
+            await asyncio.to_thread(self._remove, container)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(asyncio.shield(pump), 5)
+        exit_code: int | None = None
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(asyncio.shield(pump), 5)
+            exit_code = await asyncio.wait_for(asyncio.shield(waiter), 5)
         await asyncio.sleep(0)  # let the last call_soon_threadsafe(emit) callbacks run
         log_text = "\n".join(log_lines)
         if task_id in self._cancelled:
-            return RunResult("cancelled", output=log_text, exit_code=exit_code)
-        output = await asyncio.to_thread(self._agent_output, container, results) or log_text
+            return RunResult("cancelled", output=log_text, exit_code=exit_code, stage="cancelled")
+        return self._result(folder, log_text, exit_code, timed_out, start_seconds)
+
+    def _result(
+        self, folder: RunFolder, log_text: str, exit_code: int | None, timed_out: bool, start_seconds: float
+    ) -> RunResult:
+        """The run's result from the sidecar's result.json; the container's exit code only when
+        the sidecar was killed before writing it."""
+        output = _read_text(folder.out_dir / OUTPUT_FILE) or log_text
         artifacts, session_link = extract_artifacts(output)
-        files = await asyncio.to_thread(self._left_files, container, results)
+        files = left_files_on_disk(folder.out_dir)
+        ended = RunResult("failed", output, exit_code, "", artifacts, session_link, files, start_seconds=start_seconds)
         if timed_out:
             limit = self.settings.worker_run_timeout_seconds
-            message = f"The run exceeded its time limit of {limit} s and was stopped."
-            return RunResult("failed", output, exit_code, message, artifacts, session_link, files)
-        if exit_code == 0:
-            return RunResult("succeeded", output, 0, "", artifacts, session_link, files)
-        if await asyncio.to_thread(self._oom_killed, container):
-            message = f"The run ran out of memory (limit {self.settings.worker_memory_limit}, OZ_WORKER_MEMORY_LIMIT)."
+            ended.message, ended.stage = f"The run exceeded its time limit of {limit} s and was stopped.", "timeout"
+            return ended
+        sidecar = folder.result()
+        if sidecar is not None:
+            ended.exit_code = sidecar.exit_code
+            if sidecar.exit_code == 0:
+                ended.status = "succeeded"
+                return ended
+            ended.stage = sidecar.stage
+            ended.message = sidecar.message or f"The agent exited with code {sidecar.exit_code}."
+            return ended
+        ended.stage = "killed"
+        if exit_code == 137:
+            memory = self.settings.worker_memory_limit
+            ended.message = (
+                f"The run was killed (exit code 137), most likely because it ran out of memory "
+                f"(limit {memory}, OZ_WORKER_MEMORY_LIMIT)."
+            )
         else:
-            message = failure_reason(log_text, exit_code)
-        return RunResult("failed", output, exit_code, message, artifacts, session_link, files)
+            ended.message = f"The run's container ended (exit code {exit_code}) before the sidecar reported a result."
+        return ended
 
-    @staticmethod
-    def _wait_exit(container: Any) -> int | None:
+    def _create(self, **options: Any) -> str:
+        """Create a container and return its id: one request (docker-py's ``containers.create``
+        inspects it afterwards, a round trip a run does not need)."""
+        arguments = _create_container_args({**options, "version": self.client.api._version})
+        return str(self.client.api.create_container(**arguments)["Id"])
+
+    def _wait_exit(self, container: str) -> int | None:
         try:
-            return int(container.wait()["StatusCode"])
-        except (docker.errors.NotFound, docker.errors.APIError):
+            return int(self.client.api.wait(container, timeout=None, condition="removed")["StatusCode"])
+        except Exception:  # gone before the wait arrived, or the connection broke on a force-remove
             return None
-        except Exception:  # the connection broke because the container was force-removed
-            return None
 
-    @staticmethod
-    def _agent_output(container: Any, results: Path) -> str:
-        """The harness's output file: from the mounted folder, else (a worker that does not share
-        this host's filesystem with the engine) copied out of the container."""
-        with contextlib.suppress(OSError):
-            return (results / OUTPUT_FILE).read_text(encoding="utf-8", errors="replace")
-        try:
-            chunks, _ = container.get_archive(OUTPUT_PATH)
-            return _read_file_from_archive(chunks).decode("utf-8", "replace")
-        except (docker.errors.NotFound, docker.errors.APIError, tarfile.TarError):
-            return ""
-
-    @staticmethod
-    def _left_files(container: Any, results: Path) -> list[LeftFile]:
-        """The files the run left for the control plane: from the mounted folder, else (the engine
-        does not share this host's filesystem) copied out of the container."""
-        if (results / OUTPUT_FILE).exists():
-            return left_files_on_disk(results)
-        found: list[LeftFile] = []
-        for folder in LEFT_FOLDERS:
-            with contextlib.suppress(docker.errors.NotFound, docker.errors.APIError, tarfile.TarError):
-                found += left_files_in_archive(folder, container.get_archive(f"{RESULTS_DIR}/{folder}")[0])
-        return at_most_files(found)
-
-    @staticmethod
-    def _oom_killed(container: Any) -> bool:
-        try:
-            container.reload()
-            return bool(container.attrs.get("State", {}).get("OOMKilled"))
-        except docker.errors.APIError:
-            return False
+    def _remove(self, container: str) -> None:
+        with contextlib.suppress(docker.errors.NotFound, docker.errors.APIError):
+            self.client.api.remove_container(container, force=True)
 
     async def cancel(self, task_id: str) -> bool:
-        """Stop and remove the run's container (a 1 s grace, then SIGKILL); True if it was running here."""
+        """Kill and remove the run's container at once; True if it was running here. A
+        cancelled run's work is discarded, so there is no grace period to wait for."""
         self._cancelled.add(task_id)
         container = self._containers.get(task_id)
         if container is None:
             return False
-
-        def stop_and_remove() -> None:
-            with contextlib.suppress(docker.errors.NotFound, docker.errors.APIError):
-                container.stop(timeout=1)
-            with contextlib.suppress(docker.errors.NotFound, docker.errors.APIError):
-                container.remove(force=True)
-
         removal = self._removals.get(task_id)
         if removal is None:
-            removal = self._removals[task_id] = asyncio.ensure_future(asyncio.to_thread(stop_and_remove))
+            removal = self._removals[task_id] = asyncio.ensure_future(asyncio.to_thread(self._remove, container))
         await asyncio.shield(removal)
         return True
 
