@@ -20,6 +20,7 @@ from tests.test_worker_direct import (
     assignment,
     ended,
     environment,
+    execute,
     gone,
     harness_path,
     needs_protocol_2,
@@ -83,7 +84,8 @@ async def test_the_example_dispatch_runs_a_task_exactly_and_streams(example: Any
     commands run, lines stream, the sidecar's result is the run's, left files are uploaded."""
     lines: list[str] = []
     setup = ["echo setup one", "if true; then\n  echo setup two\nfi"]
-    result = await example.run(
+    result = await execute(
+        example,
         assignment("cmd-env", "env please", env_vars={"MULTI": TRICKY, "EMPTY": ""}, setup_commands=setup),
         lines.append,
     )
@@ -97,10 +99,10 @@ async def test_the_example_dispatch_runs_a_task_exactly_and_streams(example: Any
 
 
 async def test_the_example_reports_a_failing_setup_and_a_missing_harness(example: Any) -> None:
-    result = await example.run(assignment("cmd-setup", "x", setup_commands=["true", "exit 7"]), lambda _: None)
+    result = await execute(example, assignment("cmd-setup", "x", setup_commands=["true", "exit 7"]), lambda _: None)
     assert (result.status, result.stage, result.exit_code) == ("failed", "setup", 7)
     assert "Setup command 2 failed" in result.message
-    result = await example.run(assignment("cmd-codex", "x", harness="codex"), lambda _: None)
+    result = await execute(example, assignment("cmd-codex", "x", harness="codex"), lambda _: None)
     assert (result.status, result.stage) == ("failed", "harness")
     assert "'codex'" in result.message
 
@@ -115,7 +117,7 @@ async def test_cancel_runs_the_cancel_command_and_ends_the_task(example: Any, tm
             pids.append(int(line.split()[1]))
             seen.set()
 
-    running = asyncio.create_task(example.run(assignment("cmd-cancel", "sleep"), on_line))
+    running = asyncio.create_task(execute(example, assignment("cmd-cancel", "sleep"), on_line))
     await asyncio.wait_for(seen.wait(), 10)
     assert (tmp_path / "state" / "cmd-cancel.pid").is_file()  # dispatch.sh told cancel.sh where it is
     started = time.monotonic()
@@ -142,7 +144,7 @@ async def test_the_dispatch_command_reads_one_json_document_and_no_worker_secret
     await made.start("w-1")
     run = assignment("cmd-doc", "the prompt ✓", env_vars={"MULTI": TRICKY}, image="img:1")
     run["harness"] = {"type": "codex", "model_id": "gpt-5-codex", "reasoning_effort": "high"}
-    result = await made.run(run, lambda _: None)
+    result = await execute(made, run, lambda _: None)
     assert result.status == "succeeded", result
     document = json.loads(capture.read_text())
     assert {k: document[k] for k in ("version", "task_id", "worker_id", "prompt", "docker_image")} == {
@@ -163,7 +165,7 @@ async def test_a_dispatch_command_that_does_not_exist_is_named(tmp_path: Path) -
     made = command_backend(OZ_WORKER_COMMAND_DISPATCH=str(tmp_path / "no-such-dispatch"))
     with pytest.raises(BackendError, match=r"OZ_WORKER_COMMAND_DISPATCH names .*no-such-dispatch"):
         await made.start("w")
-    result = await made.run(assignment("cmd-missing", "x"), lambda _: None)
+    result = await execute(made, assignment("cmd-missing", "x"), lambda _: None)
     assert (result.status, result.stage) == ("failed", "dispatch")
     assert "no-such-dispatch" in result.message and "could not be started" in result.message
 
@@ -177,7 +179,7 @@ async def test_a_dispatch_command_exiting_non_zero_fails_with_its_last_error_lin
     dispatch = script(tmp_path, "broken.sh", "echo working\necho 'no slot free on the cluster' >&2\nexit 5\n")
     made = command_backend(OZ_WORKER_COMMAND_DISPATCH=dispatch)
     lines: list[str] = []
-    result = await made.run(assignment("cmd-exit", "x"), lines.append)
+    result = await execute(made, assignment("cmd-exit", "x"), lines.append)
     assert (result.status, result.exit_code, result.stage) == ("failed", 5, "dispatch")
     assert result.message == "The dispatch command exited with code 5: no slot free on the cluster"
     assert lines == ["working", "no slot free on the cluster"]
@@ -185,7 +187,7 @@ async def test_a_dispatch_command_exiting_non_zero_fails_with_its_last_error_lin
 
 async def test_a_malformed_result_line_fails_the_run_saying_so(tmp_path: Path) -> None:
     dispatch = script(tmp_path, "malformed.sh", 'echo \'{"oz_result": {"exit_code": "zero"}}\'\n')
-    result = await command_backend(OZ_WORKER_COMMAND_DISPATCH=dispatch).run(assignment("cmd-bad", "x"), print)
+    result = await execute(command_backend(OZ_WORKER_COMMAND_DISPATCH=dispatch), assignment("cmd-bad", "x"), print)
     assert (result.status, result.stage) == ("failed", "dispatch")
     assert result.message.startswith("The dispatch command printed a malformed result line (")
     assert "exit_code must be a whole number" in result.message
@@ -197,9 +199,8 @@ async def test_a_result_line_decides_over_the_exit_status(tmp_path: Path) -> Non
         'echo \'{"oz_result": {"exit_code": 2, "stage": "harness", "message": "The job failed on node 7.",'
         ' "artifacts": [{"artifact_type": "PULL_REQUEST", "data": {"url": "https://github.com/a/b/pull/9"}}]}}\'\n'
     )
-    result = await command_backend(OZ_WORKER_COMMAND_DISPATCH=script(tmp_path, "r.sh", body)).run(
-        assignment("cmd-result", "x"), lambda _: None
-    )
+    backend = command_backend(OZ_WORKER_COMMAND_DISPATCH=script(tmp_path, "r.sh", body))
+    result = await execute(backend, assignment("cmd-result", "x"), lambda _: None)
     assert (result.status, result.exit_code, result.stage) == ("failed", 2, "harness")
     assert result.message == "The job failed on node 7."
     assert result.output == "progress"

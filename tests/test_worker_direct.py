@@ -55,7 +55,7 @@ def harness_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def direct_backend(tmp_path: Path, **env: str) -> Any:
     from oz_worker_direct.backend import DirectBackend
 
-    values = {"OZ_WORKER_ALLOW_DIRECT": "true", "OZ_WORKER_DIRECT_DIR": str(tmp_path / "runs"), **env}
+    values = {"OZ_WORKER_ALLOW_DIRECT": "true", **env}
     from oz_app.worker_backend import backend_settings
 
     return DirectBackend(worker_settings(**env), backend_settings(DirectBackend, None, values))
@@ -73,6 +73,21 @@ async def backend(tmp_path: Path, harness_path: Path) -> Any:
 def assignment(task_id: str, prompt: str, harness: str = "", **environment: Any) -> dict[str, Any]:
     """A protocol-2 ``task_assignment`` (oz_app.worker_frames.TaskAssignment) as data."""
     return {"task_id": task_id, "prompt": prompt, "environment": environment, "harness": {"type": harness}}
+
+
+async def execute(backend: Any, data: dict[str, Any], on_line: Any) -> Any:
+    """What the worker does with an assignment: its run folder (task document, FIFO held open),
+    the backend's run, then the folder removed."""
+    from oz_app.harnesses import load_harnesses
+    from oz_app.task_input import prepare_run
+    from oz_app.worker_frames import TaskAssignment
+
+    frame = TaskAssignment.model_validate(data)
+    folder = await asyncio.to_thread(prepare_run, frame, load_harnesses())
+    try:
+        return await backend.run(frame, folder, on_line)
+    finally:
+        await asyncio.to_thread(folder.close)
 
 
 def gone(pid: int) -> bool:
@@ -111,7 +126,7 @@ def test_the_backend_declares_its_settings_and_bad_values_name_their_variable(tm
     from oz_app.plugin_settings import declared
 
     names = {setting.variable("OZ_WORKER_") for setting in declared(DirectBackend)}
-    assert {"OZ_WORKER_ALLOW_DIRECT", "OZ_WORKER_DIRECT_DIR", "OZ_WORKER_DIRECT_MEMORY_LIMIT"} <= names
+    assert {"OZ_WORKER_ALLOW_DIRECT", "OZ_WORKER_DIRECT_PASS_ENV", "OZ_WORKER_DIRECT_MEMORY_LIMIT"} <= names
     with pytest.raises(BackendError, match="OZ_WORKER_DIRECT_MAX_PROCESSES must be a whole number"):
         direct_backend(tmp_path, OZ_WORKER_DIRECT_MAX_PROCESSES="many")
     with pytest.raises(BackendError, match="OZ_WORKER_DIRECT_MEMORY_LIMIT must be a size"):
@@ -123,11 +138,11 @@ def test_the_backend_declares_its_settings_and_bad_values_name_their_variable(tm
 
 async def test_a_task_runs_with_exact_inputs_streams_and_leaves_nothing(backend: Any, tmp_path: Path) -> None:
     """WK-12, WK-9: env values with newlines, quotes and unicode arrive exactly, setup commands of
-    several lines run, output streams line by line, the result and left files are read, and the
-    run's folder is removed afterwards."""
+    several lines run, output streams line by line, and the result and left files are read."""
     lines: list[str] = []
     setup = ["echo setup one", 'if true; then\n  echo "setup two of $((1 + 1)) lines"\nfi']
-    result = await backend.run(
+    result = await execute(
+        backend,
         assignment("run-env", "env please", env_vars={"MULTI": TRICKY, "EMPTY": ""}, setup_commands=setup),
         lines.append,
     )
@@ -141,8 +156,7 @@ async def test_a_task_runs_with_exact_inputs_streams_and_leaves_nothing(backend:
     assert lines.index("setup one") < lines.index("prompt: env please")
     assert result.output.startswith("prompt: env please\n")  # agent_output.txt, without the sidecar's lines
     assert result.artifacts[0]["data"]["url"] == "https://github.com/acme/widgets/pull/42"
-    await backend.close()  # the run's folder is removed in the background; close waits for that
-    assert list((tmp_path / "runs").iterdir()) == []
+    assert backend.running() == []
 
 
 async def test_the_worker_s_secrets_do_not_reach_the_harness(
@@ -154,7 +168,7 @@ async def test_the_worker_s_secrets_do_not_reach_the_harness(
     monkeypatch.setenv("ANTHROPIC_API_KEY", "passed-on-purpose")
     made = direct_backend(tmp_path, OZ_WORKER_DIRECT_PASS_ENV="ANTHROPIC_API_KEY")
     await made.start("direct-env")
-    result = await made.run(assignment("run-printenv", "printenv", env_vars={"TASK_VAR": "mine"}), lambda _: None)
+    result = await execute(made, assignment("run-printenv", "printenv", env_vars={"TASK_VAR": "mine"}), lambda _: None)
     assert result.status == "succeeded", result
     assert "must-not-leak" not in result.output
     assert "ANTHROPIC_API_KEY=passed-on-purpose" in result.output
@@ -172,7 +186,7 @@ async def test_cancel_ends_the_harness_quickly(backend: Any) -> None:
             pids.append(int(line.split()[1]))
             seen.set()
 
-    running = asyncio.create_task(backend.run(assignment("run-cancel", "sleep"), on_line))
+    running = asyncio.create_task(execute(backend, assignment("run-cancel", "sleep"), on_line))
     await asyncio.wait_for(seen.wait(), 10)
     started = time.monotonic()
     assert await backend.cancel("run-cancel") is True
@@ -184,21 +198,21 @@ async def test_cancel_ends_the_harness_quickly(backend: Any) -> None:
 
 
 async def test_a_failing_setup_command_names_its_number(backend: Any) -> None:
-    result = await backend.run(assignment("run-setup", "x", setup_commands=["true", "exit 7"]), lambda _: None)
+    result = await execute(backend, assignment("run-setup", "x", setup_commands=["true", "exit 7"]), lambda _: None)
     assert result.status == "failed"
     assert result.stage == "setup"
     assert "Setup command 2 failed" in result.message
 
 
 async def test_a_missing_harness_cli_is_named(backend: Any) -> None:
-    result = await backend.run(assignment("run-codex", "x", harness="codex"), lambda _: None)
+    result = await execute(backend, assignment("run-codex", "x", harness="codex"), lambda _: None)
     assert result.status == "failed"
     assert result.stage == "harness"
     assert "'codex'" in result.message
 
 
 async def test_a_failing_harness_fails_the_run(backend: Any) -> None:
-    result = await backend.run(assignment("run-fail", "fail now"), lambda _: None)
+    result = await execute(backend, assignment("run-fail", "fail now"), lambda _: None)
     assert (result.status, result.exit_code) == ("failed", 3)
     assert "it went wrong" in result.output
 
@@ -208,8 +222,10 @@ async def test_the_time_limit_stops_the_run(tmp_path: Path, harness_path: Path) 
     made = direct_backend(tmp_path, OZ_WORKER_RUN_TIMEOUT_SECONDS="1")
     await made.start("direct-timeout")
     pids: list[int] = []
-    result = await made.run(
-        assignment("run-slow", "sleep"), lambda line: line.startswith("sleeping ") and pids.append(int(line.split()[1]))
+    result = await execute(
+        made,
+        assignment("run-slow", "sleep"),
+        lambda line: line.startswith("sleeping ") and pids.append(int(line.split()[1])),
     )
     assert (result.status, result.stage) == ("failed", "timeout")
     assert "time limit of 1 s" in result.message
@@ -220,18 +236,8 @@ async def test_the_memory_limit_is_enforced(tmp_path: Path, harness_path: Path) 
     """WK-12: OZ_WORKER_DIRECT_MEMORY_LIMIT bounds each process's address space (RLIMIT_AS)."""
     made = direct_backend(tmp_path, OZ_WORKER_DIRECT_MEMORY_LIMIT="300m")
     await made.start("direct-memory")
-    result = await made.run(assignment("run-hog", "hog"), lambda _: None)
+    result = await execute(made, assignment("run-hog", "hog"), lambda _: None)
     assert "MemoryError" in result.output and "hog refused" in result.output
-
-
-async def test_folders_left_by_a_crash_are_removed_at_start(tmp_path: Path, harness_path: Path) -> None:
-    made = direct_backend(tmp_path)
-    left = tmp_path / "runs" / "oz-direct-crashed-run-1-abc"
-    left.mkdir(parents=True)
-    other = tmp_path / "runs" / "oz-direct-another-run-2-abc"
-    other.mkdir()
-    await made.start("crashed")
-    assert not left.exists() and other.exists()
 
 
 # --- end to end: control plane, `oz-app --worker`, the SDK --------------------------------------
@@ -360,14 +366,18 @@ def test_a_killed_worker_leaves_no_harness_running(
 RUN_ONE = """
 import asyncio, sys
 from oz_app.config import load_settings
+from oz_app.harnesses import load_harnesses
+from oz_app.task_input import prepare_run
+from oz_app.worker_frames import TaskAssignment
 from oz_worker_direct.backend import DirectBackend
 
 async def main():
-    options = {"allow_direct": True, "direct_dir": sys.argv[1], "direct_pass_env": "PID_FILE",
+    options = {"allow_direct": True, "direct_pass_env": "PID_FILE",
                "direct_memory_limit": "", "direct_max_processes": 0}
     backend = DirectBackend(load_settings({"OZ_CONFIG_FILE": "", "OZ_API_KEY": "k"}), options)
     await backend.start("killed")
-    await backend.run({"task_id": "t", "prompt": "sleep"}, print)
+    frame = TaskAssignment(task_id="t", prompt="sleep")
+    await backend.run(frame, prepare_run(frame, load_harnesses(), sys.argv[1]), print)
 
 asyncio.run(main())
 """
@@ -378,7 +388,7 @@ def test_a_killed_worker_process_leaves_no_harness_running(tmp_path: Path, harne
     watchdog sees end-of-file on the FIFO it held and the harness is gone within 30 s."""
     pid_file = tmp_path / "harness.pid"
     env = {**os.environ, "PID_FILE": str(pid_file)}
-    holder = subprocess.Popen([sys.executable, "-c", RUN_ONE, str(tmp_path / "runs")], env=env)
+    holder = subprocess.Popen([sys.executable, "-c", RUN_ONE, str(tmp_path)], env=env)
     try:
         wait_for(lambda: pid_file.is_file() and pid_file.read_text().strip(), timeout=30)
         pid = int(pid_file.read_text())

@@ -17,10 +17,11 @@ session of its own, with:
 - environment: the worker's, less its secrets (every ``OZ_*`` variable, ``AUTH_SECRET``,
   ``AGENT_API_KEY``, ``DATABASE_URL``), plus ``OZ_TASK_ID``, ``OZ_WORKER_ID``,
   ``OZ_SIDECAR_ENTRYPOINT`` (the installed sidecar script, to copy or run), ``OZ_TASK_FILE`` (the
-  same ``task`` written in the layout the sidecar reads, so a script can hand it over as it is)
-  and ``OZ_RESULTS_DIR``: an empty folder of the worker's host whose ``handoff``, ``artifacts``
-  and ``screenshots`` subfolders are uploaded like a container's (copy them there). Both live in
-  a folder of the run that the worker removes afterwards.
+  same ``task`` written in the layout the sidecar reads, so a script can hand it over as it is),
+  ``OZ_ALIVE_FILE`` (a FIFO the worker holds open while it lives, for the sidecar's watchdog when
+  the task runs on this host) and ``OZ_RESULTS_DIR``: a folder of the worker's host whose
+  ``handoff``, ``artifacts`` and ``screenshots`` subfolders are uploaded like a container's (copy
+  files there). All are in the run's folder, which the worker removes afterwards.
 
 Its stdout and stderr are the run's live output, line by line, except one stdout line that is a
 JSON object with the key ``oz_result``: the result, ``{"oz_result": {"exit_code": 0, "message":
@@ -48,19 +49,19 @@ import shlex
 import shutil
 import signal
 import sys
-import tempfile
 from collections.abc import Callable
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 from loguru import logger
 from oz_worker_direct import process
-from oz_worker_direct.backend import entrypoint, task_assignment, task_document_for
+from oz_worker_direct.backend import entrypoint
 
 from oz_app.config import Settings
 from oz_app.plugin_settings import Setting
+from oz_app.task_input import RunFolder
 from oz_app.worker_backend import BackendError, RunResult, backend_settings, extract_artifacts, left_files_on_disk
+from oz_app.worker_frames import TaskAssignment
 
 RESULT_KEY = "oz_result"
 DISPATCH_VARIABLE = "OZ_WORKER_COMMAND_DISPATCH"
@@ -119,7 +120,7 @@ def _is_pull_request(item: Any) -> bool:
 DISPATCH_VERSION = 1
 
 
-def dispatch_document(frame: Any, task: dict[str, Any], worker_id: str) -> dict[str, Any]:
+def dispatch_document(frame: TaskAssignment, task: dict[str, Any], worker_id: str) -> dict[str, Any]:
     """What the dispatch command reads on stdin: the run (a typed ``task_assignment``) and its task document."""
     return {
         "version": DISPATCH_VERSION,
@@ -158,7 +159,6 @@ class CommandBackend:
         cancel = str(self.options["command_cancel"])
         self.cancel_command = self._split(cancel, CANCEL_VARIABLE) if cancel.strip() else []
         self.cancel_timeout = float(self.options["command_cancel_timeout_seconds"])
-        self.harnesses: dict[str, Any] | None = None  # None: the built-in harness table
         self.worker_id = ""
         self._processes: dict[str, asyncio.subprocess.Process] = {}
         self._cancelled: set[str] = set()
@@ -183,7 +183,7 @@ class CommandBackend:
                     f"{variable} names {argv[0]!r}, which is not an executable program on this host; fix the setting."
                 )
 
-    def _environment(self, task_id: str, folder: Path | None = None) -> dict[str, str]:
+    def _environment(self, task_id: str, folder: RunFolder | None = None) -> dict[str, str]:
         env = {
             name: value
             for name, value in os.environ.items()
@@ -191,38 +191,23 @@ class CommandBackend:
         }
         env.update(OZ_TASK_ID=task_id, OZ_WORKER_ID=self.worker_id, OZ_SIDECAR_ENTRYPOINT=str(entrypoint()))
         if folder is not None:
-            env.update(OZ_TASK_FILE=str(folder / "task.json"), OZ_RESULTS_DIR=str(folder / "results"))
+            env.update(
+                OZ_TASK_FILE=str(folder.task_file),
+                OZ_ALIVE_FILE=str(folder.alive_file),
+                OZ_RESULTS_DIR=str(folder.out_dir),
+            )
         return env
 
-    async def run(self, assignment: Any, on_line: Callable[[str], None]) -> RunResult:
+    async def run(self, assignment: TaskAssignment, folder: RunFolder, on_line: Callable[[str], None]) -> RunResult:
         """Run the dispatch command for one assignment to the end, streaming its lines to ``on_line``."""
-        began = asyncio.get_running_loop().time()
-        frame = task_assignment(assignment)
-        task = task_document_for(frame, self.harnesses)
-        document = json.dumps(dispatch_document(frame, task, self.worker_id), ensure_ascii=False).encode() + b"\n"
-        if frame.task_id in self._cancelled:
-            self._cancelled.discard(frame.task_id)
-            return RunResult("cancelled")
-        folder = Path(await asyncio.to_thread(self._prepare, task))
-        try:
-            return await self._dispatch(frame.task_id, document, folder, began, on_line)
-        finally:
-            await asyncio.to_thread(shutil.rmtree, folder, True)
-
-    @staticmethod
-    def _prepare(task: dict[str, Any]) -> Path:
-        """The run's folder: the task document as the sidecar reads it, and an empty results folder."""
-        from oz_app.task_input import write_task_document
-
-        folder = Path(tempfile.mkdtemp(prefix="oz-command-"))
-        write_task_document(folder / "task.json", task)
-        (folder / "results").mkdir()
-        return folder
-
-    async def _dispatch(
-        self, task_id: str, document: bytes, folder: Path, began: float, on_line: Callable[[str], None]
-    ) -> RunResult:
         loop = asyncio.get_running_loop()
+        began = loop.time()
+        task_id = assignment.task_id
+        run = dispatch_document(assignment, folder.document, self.worker_id)
+        document = json.dumps(run, ensure_ascii=False).encode() + b"\n"
+        if task_id in self._cancelled:
+            self._cancelled.discard(task_id)
+            return RunResult("cancelled", stage="cancelled")
         try:
             child = await process.spawn(
                 self.dispatch,
@@ -242,7 +227,7 @@ class CommandBackend:
         try:
             result = await self._follow(task_id, child, document, on_line)
             if result.status != "cancelled":
-                result.files = await asyncio.to_thread(left_files_on_disk, folder / "results")
+                result.files = await asyncio.to_thread(left_files_on_disk, folder.out_dir)
         finally:
             self._processes.pop(task_id, None)
             self._cancelled.discard(task_id)

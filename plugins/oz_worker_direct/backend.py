@@ -3,20 +3,13 @@
 For trusted hosts only: the harness has the worker user's rights on this machine, so the backend
 refuses to start unless the operator sets ``OZ_WORKER_ALLOW_DIRECT=true``.
 
-Each run gets a folder of its own under ``OZ_WORKER_DIRECT_DIR`` (the system's temporary folder
-by default), removed once its result is read::
-
-    oz-direct-<worker>-<run>-<random>/
-        in/task.json    the task document (oz_app.task_input), as the sidecar reads it
-        in/alive        a FIFO the worker holds open: the sidecar's watchdog ends the harness
-                        when it reads end-of-file, i.e. when the worker has died (kill -9)
-        workspace/      the harness's working folder; workspace/.oz holds its output, result.json
-                        and the handoff/artifacts/screenshots folders
-        tmp/            TMPDIR of the run
-
-and the same sidecar script the containers run (``oz_worker_docker/sidecar/entrypoint.sh``) runs
-as ``/bin/sh entrypoint.sh`` in a session of its own, so a cancel or the time limit ends the
-harness and everything it started at once.
+The worker prepares each run's folder (:class:`oz_app.task_input.RunFolder`: the task document
+in ``in/task.json``, the FIFO ``in/alive`` it holds open while it lives, the ``workspace``) and
+removes it after the run. This backend runs the same sidecar script the containers run
+(``oz_worker_docker/sidecar/entrypoint.sh``) as ``/bin/sh entrypoint.sh`` in a session of its
+own, with ``OZ_WORKSPACE``, ``OZ_TASK_FILE`` and ``OZ_ALIVE_FILE`` pointing into that folder and
+``TMPDIR`` at ``<folder>/tmp``: a cancel or the time limit ends the harness and everything it
+started at once, and the sidecar's watchdog ends them when the worker dies (``kill -9``).
 
 The harness does not inherit the worker's environment (the admin key OZ_API_KEY, AUTH_SECRET,
 provider keys, ...): it gets PATH, HOME, LANG, LC_ALL, TZ, USER and LOGNAME from the worker, the
@@ -36,25 +29,22 @@ import contextlib
 import os
 import re
 import resource
-import shutil
-import tempfile
 from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from loguru import logger
-
 from oz_app.config import Settings
 from oz_app.plugin_settings import Setting
+from oz_app.task_input import RunFolder
 from oz_app.worker_backend import (
-    LEFT_FOLDERS,
     BackendError,
     RunResult,
     backend_settings,
     extract_artifacts,
     left_files_on_disk,
 )
+from oz_app.worker_frames import TaskAssignment
 from oz_worker_direct import process
 
 ALLOW_VARIABLE = "OZ_WORKER_ALLOW_DIRECT"
@@ -94,7 +84,6 @@ class DirectBackend:
             False,
             help="true lets this worker run harnesses on its own host with its own rights, outside any container",
         ),
-        Setting("direct_dir", str, "", help="the folder per-run folders are made in (default: the temporary folder)"),
         Setting(
             "direct_pass_env",
             str,
@@ -110,13 +99,10 @@ class DirectBackend:
         self.options = options if options is not None else backend_settings(type(self), settings.config_file)
         self.memory_limit = parse_size(str(self.options["direct_memory_limit"]), "OZ_WORKER_DIRECT_MEMORY_LIMIT")
         self.max_processes = int(self.options["direct_max_processes"])
-        self.base_dir = Path(self.options["direct_dir"] or tempfile.gettempdir()).expanduser()
         self.pass_env = [name.strip() for name in str(self.options["direct_pass_env"]).split(",") if name.strip()]
-        self.harnesses: dict[str, Any] | None = None  # None: the built-in harness table
         self.worker_id = ""
         self._processes: dict[str, asyncio.subprocess.Process] = {}
         self._cancelled: set[str] = set()
-        self._removals: set[asyncio.Future[None]] = set()
 
     async def start(self, worker_id: str) -> None:
         """Refuse unless allowed; check the sidecar script; remove folders a crash of this worker left."""
@@ -128,33 +114,17 @@ class DirectBackend:
         if not entrypoint().is_file():
             raise BackendError(f"The sidecar script is missing at {entrypoint()}; reinstall oz-app.")
         self.worker_id = worker_id
-        try:
-            self.base_dir.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise BackendError(f"OZ_WORKER_DIRECT_DIR {self.base_dir} cannot be created: {exc.strerror}.") from exc
-        left = await asyncio.to_thread(self._remove_leftovers)
-        if left:
-            logger.warning("removed {} run folder(s) left by an earlier run of worker {}", left, worker_id)
 
-    def _prefix(self) -> str:
-        return f"oz-direct-{_safe(self.worker_id)}-"
-
-    def _remove_leftovers(self) -> int:
-        found = [path for path in self.base_dir.glob(self._prefix() + "*") if path.is_dir() and not path.is_symlink()]
-        for path in found:
-            shutil.rmtree(path, ignore_errors=True)
-        return len(found)
-
-    def _environment(self, folder: Path) -> dict[str, str]:
+    def _environment(self, folder: RunFolder) -> dict[str, str]:
         """The harness's environment: a few basics and what the operator passes, never the worker's secrets."""
         env = {name: os.environ[name] for name in (*BASE_VARIABLES, *self.pass_env) if name in os.environ}
         env.setdefault("PATH", os.defpath)
         env.setdefault("LANG", "C.UTF-8")
         env.update(
-            OZ_WORKSPACE=str(folder / "workspace"),
-            OZ_TASK_FILE=str(folder / "in" / "task.json"),
-            OZ_ALIVE_FILE=str(folder / "in" / "alive"),
-            TMPDIR=str(folder / "tmp"),
+            OZ_WORKSPACE=str(folder.workspace),
+            OZ_TASK_FILE=str(folder.task_file),
+            OZ_ALIVE_FILE=str(folder.alive_file),
+            TMPDIR=str(folder.path / "tmp"),
         )
         return env
 
@@ -172,61 +142,36 @@ class DirectBackend:
 
         return apply
 
-    def _prepare(self, task_id: str, document: dict[str, Any]) -> tuple[Path, int]:
-        """The run's folder with its task document and the FIFO the worker holds open (its fd)."""
-        from oz_app.task_input import write_task_document
-
-        folder = Path(tempfile.mkdtemp(prefix=f"{self._prefix()}{_safe(task_id)}-", dir=self.base_dir))
-        for part in ("in", "tmp", *(f"workspace/.oz/{left}" for left in LEFT_FOLDERS)):
-            (folder / part).mkdir(parents=True)  # made here, the sidecar need not start mkdir for them
-        write_task_document(folder / "in" / "task.json", document)
-        os.mkfifo(folder / "in" / "alive", 0o600)
-        # Read-write never blocks on a FIFO; the descriptor is not inherited by the child, so the
-        # sidecar sees end-of-file exactly when this process is gone.
-        alive = os.open(folder / "in" / "alive", os.O_RDWR)
-        return folder, alive
-
-    async def run(self, assignment: Any, on_line: Callable[[str], None]) -> RunResult:
+    async def run(self, assignment: TaskAssignment, folder: RunFolder, on_line: Callable[[str], None]) -> RunResult:
         """Execute one assignment to the end; ``on_line`` receives each output line as it comes."""
         loop = asyncio.get_running_loop()
         began = loop.time()
-        frame = task_assignment(assignment)
-        task_id = frame.task_id
-        document = task_document_for(frame, self.harnesses)
+        task_id = assignment.task_id
         if task_id in self._cancelled:
             self._cancelled.discard(task_id)
-            return RunResult("cancelled")
-        folder, alive = await asyncio.to_thread(self._prepare, task_id, document)
+            return RunResult("cancelled", stage="cancelled")
         try:
-            try:
-                child = await process.spawn(
-                    ["/bin/sh", str(entrypoint())],
-                    self._environment(folder),
-                    cwd=str(folder / "workspace"),
-                    preexec_fn=self._limits(),
-                )
-            except OSError as exc:
-                raise BackendError(f"The sidecar could not be started on this host: {exc.strerror or exc}.") from exc
-            self._processes[task_id] = child
-            started = loop.time() - began
+            (folder.path / "tmp").mkdir(exist_ok=True)
+            child = await process.spawn(
+                ["/bin/sh", str(entrypoint())],
+                self._environment(folder),
+                cwd=str(folder.workspace),
+                preexec_fn=self._limits(),
+            )
+        except OSError as exc:
+            raise BackendError(f"The sidecar could not be started on this host: {exc.strerror or exc}.") from exc
+        self._processes[task_id] = child
+        started = loop.time() - began
+        try:
             result = await self._follow(task_id, child, folder, on_line)
-            result.start_seconds = started
-            return result
         finally:
             self._processes.pop(task_id, None)
             self._cancelled.discard(task_id)
-            os.close(alive)
-            self._remove_later(folder)
-
-    def _remove_later(self, folder: Path) -> None:
-        """Remove the run's folder in the background: its result is already read, and removing a
-        tree costs milliseconds per folder on some disks, which the run need not wait for."""
-        removal = asyncio.ensure_future(asyncio.to_thread(shutil.rmtree, folder, True))
-        self._removals.add(removal)
-        removal.add_done_callback(self._removals.discard)
+        result.start_seconds = started
+        return result
 
     async def _follow(
-        self, task_id: str, child: asyncio.subprocess.Process, folder: Path, on_line: Callable[[str], None]
+        self, task_id: str, child: asyncio.subprocess.Process, folder: RunFolder, on_line: Callable[[str], None]
     ) -> RunResult:
         lines: list[str] = []
 
@@ -252,11 +197,9 @@ class DirectBackend:
         return await asyncio.to_thread(self._result, folder, child.returncode, log_text, timed_out, limit)
 
     @staticmethod
-    def _result(folder: Path, returncode: int | None, log_text: str, timed_out: bool, limit: int) -> RunResult:
-        from oz_app.task_input import read_result
-
-        results = folder / "workspace" / ".oz"
-        sidecar = read_result(results)
+    def _result(folder: RunFolder, returncode: int | None, log_text: str, timed_out: bool, limit: int) -> RunResult:
+        results = folder.out_dir
+        sidecar = folder.result()
         output = log_text
         with contextlib.suppress(OSError):
             output = (results / "agent_output.txt").read_text(encoding="utf-8", errors="replace") or log_text
@@ -290,25 +233,7 @@ class DirectBackend:
         await asyncio.gather(*(self.cancel(task_id) for task_id in list(self._processes)))
 
     async def close(self) -> None:
-        """Wait until the folders of ended runs are removed."""
-        if self._removals:
-            await asyncio.gather(*self._removals, return_exceptions=True)
-
-
-def task_assignment(assignment: Any) -> Any:
-    """The typed ``task_assignment`` (oz_app.worker_frames) of ``assignment``, a frame's data or the frame."""
-    from oz_app.worker_frames import TaskAssignment
-
-    return assignment if isinstance(assignment, TaskAssignment) else TaskAssignment.model_validate(assignment)
-
-
-def task_document_for(assignment: Any, harnesses: dict[str, Any] | None = None) -> dict[str, Any]:
-    """The assignment's task document, its command built from the one harness table; raises
-    :class:`~oz_app.worker_backend.BackendError` for an input the task cannot receive exactly."""
-    from oz_app.harnesses import load_harnesses
-    from oz_app.task_input import task_document
-
-    return task_document(task_assignment(assignment), harnesses if harnesses is not None else load_harnesses())
+        """Nothing to release: the worker removes each run's folder."""
 
 
 def _reason(log_text: str, exit_code: int | None) -> str:
