@@ -10,13 +10,21 @@ at it and uses the sidecar's ``result.json`` (:meth:`RunFolder.result`) as the r
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import os
+import re
+import stat
+import tomllib
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 if TYPE_CHECKING:
     from oz_app.task_input import RunFolder
     from oz_app.worker_frames import TaskAssignment
+
+from loguru import logger
 
 # Folders under /workspace/.oz whose files a run leaves for the control plane (CP-13): the
 # sidecar makes them and names them to the harness as OZ_HANDOFF_DIR, OZ_ARTIFACTS_DIR and
@@ -75,3 +83,118 @@ class WorkerBackend(Protocol):
 
     async def close(self) -> None:
         """Release the engine client."""
+
+
+# --- helpers every backend shares ------------------------------------------------------------
+
+_PULL_REQUEST = re.compile(
+    r"https://(?:github\.com/[\w.-]+/[\w.-]+/pull/\d+|[\w.-]*gitlab[\w.-]*/[\w./-]+?/-/merge_requests/\d+)"
+)
+_BRANCH = re.compile(r"\bbranch\s*[:=]\s*[`'\"]?([A-Za-z0-9._/-]+)", re.IGNORECASE)
+_SESSION_LINK = re.compile(
+    r"(?:session[ _-]?link\s*[:=]\s*(https?://[^\s\"'<>)\]]+))|(https?://[^\s\"'<>)\]]+/sessions?/[^\s\"'<>)\]]+)",
+    re.IGNORECASE,
+)
+
+
+def extract_artifacts(text: str) -> tuple[list[dict[str, Any]], str]:
+    """Pull-request artifacts (SDK-shaped) and the first session link found in ``text``."""
+    lines = text.splitlines()
+    artifacts: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    now = datetime.now(UTC).isoformat()
+    for index, line in enumerate(lines):
+        for match in _PULL_REQUEST.finditer(line):
+            url = match.group(0).rstrip(".")
+            if url in seen:
+                continue
+            seen.add(url)
+            branch = ""
+            for nearby in [line, *lines[index + 1 : index + 4], *reversed(lines[max(0, index - 3) : index])]:
+                found = _BRANCH.search(nearby)
+                if found:
+                    branch = found.group(1).rstrip(".")
+                    break
+            artifacts.append(
+                {"artifact_type": "PULL_REQUEST", "created_at": now, "data": {"url": url, "branch": branch}}
+            )
+    session_link = ""
+    found_link = _SESSION_LINK.search(text)
+    if found_link:
+        session_link = (found_link.group(1) or found_link.group(2)).rstrip(".,")
+    return artifacts, session_link
+
+
+def _read_regular_file(path: Path) -> bytes | None:
+    """The bytes of ``path`` if it is a regular file within the size limit, else None. The folder
+    is this host's and the run wrote it: a symbolic link is never followed (it could name a
+    file of this host), and a FIFO or device is never opened for reading."""
+    try:
+        descriptor = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError:
+        return None
+    with os.fdopen(descriptor, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_LEFT_FILE_BYTES:
+            logger.warning("not uploading {}: not a regular file of at most {} bytes", path, MAX_LEFT_FILE_BYTES)
+            return None
+        return handle.read(MAX_LEFT_FILE_BYTES + 1)[:MAX_LEFT_FILE_BYTES]
+
+
+def left_files_on_disk(results: Path) -> list[LeftFile]:
+    """Files the run left in ``results/<folder>`` for each of LEFT_FOLDERS, in name order, at most
+    MAX_LEFT_FILES; directories reached through symbolic links are not entered."""
+    found: list[LeftFile] = []
+    for folder in LEFT_FOLDERS:
+        base = results / folder
+        if base.is_symlink() or not base.is_dir():
+            continue
+        for directory, subfolders, names in os.walk(base):  # followlinks=False
+            subfolders.sort()
+            for name in sorted(names):
+                data = _read_regular_file(Path(directory) / name)
+                if data is not None:
+                    found.append(LeftFile(folder, (Path(directory) / name).relative_to(base).as_posix(), data))
+    return at_most_files(found)
+
+
+def at_most_files(found: list[LeftFile]) -> list[LeftFile]:
+    """The first MAX_LEFT_FILES of ``found``; more are logged and left out."""
+    if len(found) > MAX_LEFT_FILES:
+        logger.warning("the run left {} files; uploading the first {}", len(found), MAX_LEFT_FILES)
+    return found[:MAX_LEFT_FILES]
+
+
+# --- settings a backend declares (PL-5) -------------------------------------------------------
+
+SETTINGS_PREFIX = "OZ_WORKER_"
+
+
+def configured_values(config_file: Path | None, env: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The raw values a backend's settings come from: the TOML config file's top-level keys with
+    the environment over them, as :func:`oz_app.config.load_settings` merges them."""
+    values: dict[str, str] = {}
+    if config_file is not None and config_file.is_file():
+        try:
+            parsed = tomllib.loads(config_file.read_text())
+        except (tomllib.TOMLDecodeError, OSError, UnicodeDecodeError):
+            parsed = {}  # load_settings already refused an unreadable file
+        for name, value in parsed.items():
+            if isinstance(value, str | int | float | bool):
+                values[name] = str(value).lower() if isinstance(value, bool) else str(value)
+    values.update(os.environ if env is None else env)
+    return values
+
+
+def backend_settings(factory: Any, config_file: Path | None, env: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """``{name: value}`` for the settings ``factory`` declares, read from ``OZ_WORKER_<NAME>``.
+
+    Raises :class:`BackendError` with every problem, each one sentence naming its variable.
+    """
+    from oz_app.config import ConfigError
+    from oz_app.plugin_settings import declared, read
+
+    try:
+        return read(declared(factory), configured_values(config_file, env), SETTINGS_PREFIX)
+    except ConfigError as exc:
+        raise BackendError(" ".join(exc.problems)) from exc

@@ -290,6 +290,9 @@ cd "$OZ_WORKSPACE" 2>/dev/null || {
 # process group is killed, this script's too, and the container's init exits with it.
 if [ -p "$OZ_ALIVE_FILE" ]; then
     (
+        # Output may go to a pipe the dead worker read (the direct backend): a write to it
+        # must not kill the watchdog (SIGPIPE) before it has killed the task.
+        trap '' PIPE
         while IFS= read -r _oz_ignored; do :; done <"$OZ_ALIVE_FILE"
         _oz_say "error: the worker is gone; stopping the run."
         _oz_write_result 137 worker_lost "The worker stopped while the run was executing; start the run again."

@@ -21,14 +21,11 @@ import asyncio
 import contextlib
 import hashlib
 import io
-import os
 import re
 import secrets
-import stat
 import tarfile
 import time
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -41,12 +38,12 @@ from loguru import logger
 from oz_app.config import Settings
 from oz_app.task_input import OUTPUT_FILE, RunFolder
 from oz_app.worker_backend import (
-    LEFT_FOLDERS,
     MAX_LEFT_FILE_BYTES,
-    MAX_LEFT_FILES,
     BackendError,
     LeftFile,
     RunResult,
+    extract_artifacts,
+    left_files_on_disk,
 )
 from oz_app.worker_frames import TaskAssignment
 
@@ -55,15 +52,6 @@ RESULTS_DIR = "/workspace/.oz"
 IN_DIR = "/oz/in"  # the task document and the worker's FIFO (the sidecar's defaults)
 MANAGED_LABEL = "oz.managed"
 MAX_LOG_BYTES = 16 * 1024 * 1024
-
-_PULL_REQUEST = re.compile(
-    r"https://(?:github\.com/[\w.-]+/[\w.-]+/pull/\d+|[\w.-]*gitlab[\w.-]*/[\w./-]+?/-/merge_requests/\d+)"
-)
-_BRANCH = re.compile(r"\bbranch\s*[:=]\s*[`'\"]?([A-Za-z0-9._/-]+)", re.IGNORECASE)
-_SESSION_LINK = re.compile(
-    r"(?:session[ _-]?link\s*[:=]\s*(https?://[^\s\"'<>)\]]+))|(https?://[^\s\"'<>)\]]+/sessions?/[^\s\"'<>)\]]+)",
-    re.IGNORECASE,
-)
 
 
 def sidecar_hash(directory: Path = SIDECAR_DIR) -> str:
@@ -75,72 +63,11 @@ def sidecar_hash(directory: Path = SIDECAR_DIR) -> str:
     return digest.hexdigest()[:12]
 
 
-def extract_artifacts(text: str) -> tuple[list[dict[str, Any]], str]:
-    """Pull-request artifacts (SDK-shaped) and the first session link found in ``text``."""
-    lines = text.splitlines()
-    artifacts: list[dict[str, Any]] = []
-    seen: set[str] = set()
-    now = datetime.now(UTC).isoformat()
-    for index, line in enumerate(lines):
-        for match in _PULL_REQUEST.finditer(line):
-            url = match.group(0).rstrip(".")
-            if url in seen:
-                continue
-            seen.add(url)
-            branch = ""
-            for nearby in [line, *lines[index + 1 : index + 4], *reversed(lines[max(0, index - 3) : index])]:
-                found = _BRANCH.search(nearby)
-                if found:
-                    branch = found.group(1).rstrip(".")
-                    break
-            artifacts.append(
-                {"artifact_type": "PULL_REQUEST", "created_at": now, "data": {"url": url, "branch": branch}}
-            )
-    session_link = ""
-    found_link = _SESSION_LINK.search(text)
-    if found_link:
-        session_link = (found_link.group(1) or found_link.group(2)).rstrip(".,")
-    return artifacts, session_link
-
-
 def _read_text(path: Path) -> str:
     try:
         return path.read_text(encoding="utf-8", errors="replace")
     except OSError:
         return ""
-
-
-def _read_regular_file(path: Path) -> bytes | None:
-    """The bytes of ``path`` if it is a regular file within the size limit, else None. The folder
-    is this host's and the container wrote it: a symbolic link is never followed (it could name a
-    file of this host), and a FIFO or device is never opened for reading."""
-    try:
-        descriptor = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
-    except OSError:
-        return None
-    with os.fdopen(descriptor, "rb") as handle:
-        info = os.fstat(handle.fileno())
-        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_LEFT_FILE_BYTES:
-            logger.warning("not uploading {}: not a regular file of at most {} bytes", path, MAX_LEFT_FILE_BYTES)
-            return None
-        return handle.read(MAX_LEFT_FILE_BYTES + 1)[:MAX_LEFT_FILE_BYTES]
-
-
-def left_files_on_disk(results: Path) -> list[LeftFile]:
-    """Files the run left in ``results/<folder>`` for each of LEFT_FOLDERS, in name order, at most
-    MAX_LEFT_FILES; directories reached through symbolic links are not entered."""
-    found: list[LeftFile] = []
-    for folder in LEFT_FOLDERS:
-        base = results / folder
-        if base.is_symlink() or not base.is_dir():
-            continue
-        for directory, subfolders, names in os.walk(base):  # followlinks=False
-            subfolders.sort()
-            for name in sorted(names):
-                data = _read_regular_file(Path(directory) / name)
-                if data is not None:
-                    found.append(LeftFile(folder, (Path(directory) / name).relative_to(base).as_posix(), data))
-    return _at_most(found)
 
 
 def left_files_in_archive(folder: str, chunks: Any) -> list[LeftFile]:
@@ -153,12 +80,6 @@ def left_files_in_archive(folder: str, chunks: Any) -> list[LeftFile]:
                 if handle is not None:
                     found.append(LeftFile(folder, member.name.split("/", 1)[1], handle.read()))
     return sorted(found, key=lambda left: left.path)
-
-
-def _at_most(found: list[LeftFile]) -> list[LeftFile]:
-    if len(found) > MAX_LEFT_FILES:
-        logger.warning("the run left {} files; uploading the first {}", len(found), MAX_LEFT_FILES)
-    return found[:MAX_LEFT_FILES]
 
 
 def _container_name(task_id: str) -> str:
