@@ -489,7 +489,14 @@ async def check_provider(factory: Any, settings: ProviderSettings, timeout: floa
     except TimeoutError:
         return False, f"no answer within {timeout:g} s."
     except ProviderError as exc:
-        return False, str(exc) or type(exc).__name__
+        return False, redact(str(exc) or type(exc).__name__, _secrets(factory, settings))
     except Exception as exc:  # a broken plugin: said, not raised into a page or a command
-        logger.opt(exception=exc).debug("checking provider {} failed", settings.key)
-        return False, f"the provider plugin failed: {type(exc).__name__}: {exc}"
+        logger.debug("checking provider {} failed: {}", settings.key, type(exc).__name__)
+        return False, redact(f"the provider plugin failed: {type(exc).__name__}: {exc}", _secrets(factory, settings))
+
+
+def _secrets(factory: Any, settings: ProviderSettings) -> list[str]:
+    """The provider's key and secret settings, kept out of what a check says."""
+    from oz_app.plugin_settings import hidden
+
+    return [settings.api_key, *hidden(declared_settings(factory), settings.extra)]

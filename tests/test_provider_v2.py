@@ -370,13 +370,9 @@ def _migration(url: str) -> Any:
 
 def _check_command(tmp_path: Path, site: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     base = {k: v for k, v in os.environ.items() if not k.startswith(("OZ_", "DATABASE_URL"))}
-    base.update(
-        PYTHONPATH=_pythonpath(site),
-        OZ_CONFIG_FILE="",
-        OZ_DATA_DIR=str(tmp_path / "data"),
-        DATABASE_URL=new_database_url(tmp_path),
-        **env,
-    )
+    base.update(PYTHONPATH=_pythonpath(site), OZ_CONFIG_FILE="", OZ_DATA_DIR=str(tmp_path / "data"))
+    base.update(env)
+    base.setdefault("DATABASE_URL", new_database_url(tmp_path))
     return subprocess.run(
         [sys.executable, "-m", "oz_app.cli", "providers", "check"], env=base, capture_output=True, text=True, timeout=60
     )
@@ -426,6 +422,23 @@ def test_pr8_providers_check_prints_a_line_each_and_fails_when_one_fails(
     )
 
 
+def test_pr8_providers_check_also_checks_the_stored_providers(make_server: Any, site: Path, tmp_path: Path) -> None:
+    """PR-8: the command reads the team's stored providers too (their secrets opened with the
+    data dir's key), and says which fails."""
+    server = make_server({"PYTHONPATH": _pythonpath(site)})
+    for key, depth in (("shallow", 2), ("deeper", 8)):
+        body = {"type": "decl", "settings": {"depth": depth, "token": SECRET}}
+        assert _admin(server, "PUT", f"/providers/{key}", json=body).status_code == 200
+    server.stop()
+    env = {"DATABASE_URL": server.database_url, "OZ_DATA_DIR": str(server.data_dir)}
+    result = _check_command(tmp_path, site, env)
+    assert result.returncode == 1 and SECRET not in result.stdout + result.stderr
+    assert sorted(result.stdout.splitlines()) == [
+        "FAIL  deeper (decl): depth over 5 is too deep: lower OZ_PROVIDER_X_DEPTH",
+        "ok    shallow (decl): is 2 deep",
+    ]
+
+
 async def test_pr8_settings_test_uses_check_and_the_form_shows_declared_settings(
     tabs: Tabs,  # noqa: F811
 ) -> None:
@@ -467,3 +480,36 @@ async def test_pr8_the_runs_page_shows_a_runs_usage(tabs: Tabs) -> None:  # noqa
 
 async def _succeeded(where: Tabs, run_id: str) -> bool:
     return (await where.workspace.runner.get(run_id))["state"] == "SUCCEEDED"
+
+
+@pytest.fixture
+def decl_installed(site: Path, monkeypatch: Any) -> None:
+    """The test plugins importable by the in-process workspace (before it loads its plugins)."""
+    monkeypatch.syspath_prepend(str(site))
+
+
+async def test_pl5_the_form_shows_a_types_settings_and_never_a_secret(
+    decl_installed: None,
+    tabs: Tabs,  # noqa: F811
+) -> None:
+    """PL-5: the Settings form draws the chosen type's declared settings; a secret one is a
+    password field, sealed when saved, never sent back to the page (editing shows it as set)."""
+    user = tabs.user
+    await user.open("/settings")
+    user.find(marker="add-provider").click()
+    await user.should_see(marker="provider-key", retries=RETRIES)
+    user.find(marker="provider-key").type("deep")
+    user.find(marker="provider-type").click()
+    user.find("decl").click()
+    await user.should_see(marker="provider-setting-token", retries=RETRIES)
+    user.find(marker="provider-setting-depth").type("3")
+    user.find(marker="provider-setting-token").type(SECRET)
+    user.find(marker="save-provider").click()
+    await user.should_see(marker="provider-deep", retries=RETRIES)
+    record = await ProviderRecord.get(key="deep")
+    assert record.settings == {"depth": 3} and record.settings_sealed and SECRET not in record.settings_sealed
+    user.find(marker="edit-deep").click()
+    await user.should_see("Token (set: leave empty to keep it)", retries=RETRIES)
+    await user.should_not_see(SECRET)
+    user.find(marker="test-deep").click()
+    await user.should_see("deep is 3 deep", retries=RETRIES)

@@ -572,9 +572,7 @@ def fake_cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[..., o
         for key, value in settings.items():
             monkeypatch.setenv(f"FAKE_CLI_{key.upper()}", value)
         return oz_provider_cli.Cli(
-            ProviderSettings(
-                key=name, type="cli", extra={"cli_cmd": str(script), "cli_args": args}, api_key=api_key
-            )
+            ProviderSettings(key=name, type="cli", extra={"cli_cmd": str(script), "cli_args": args}, api_key=api_key)
         )
 
     return make

@@ -346,12 +346,14 @@ async def check_configured(
         try:
             await db.connect(settings.database_url, migrate=False)
             try:
-                catalog = ProviderCatalog(settings, Vault(load_or_create_key(settings.data_dir, settings.secret_key)))
-                found = await catalog.snapshot()
+                if await db._applied_versions() is not None:  # None: never started, nothing stored
+                    key = load_or_create_key(settings.data_dir, settings.secret_key)
+                    found = await ProviderCatalog(settings, Vault(key)).snapshot()
             finally:
                 await db.close()
         except Exception as exc:
-            results.append(("(stored providers)", False, f"the database could not be read: {exc}"))
+            how = "check DATABASE_URL, and run 'oz-app db upgrade' if the database is not up to date"
+            results.append(("(stored providers)", False, f"the database could not be read ({exc}): {how}."))
 
     async def one(key: str, provider: ProviderSettings) -> tuple[str, bool, str]:
         factory = provider_types.get(provider.type)
