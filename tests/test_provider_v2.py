@@ -279,7 +279,7 @@ def test_pl5_settings_from_the_environment_and_the_api_secret_never_returned(
     listed = _admin(server, "GET", "/providers")
     assert SECRET not in listed.text
     views = {view["key"]: view for view in listed.json()["providers"]}
-    assert views["env"]["settings"] == {"depth": "3"} and views["env"]["secret_settings_set"] == ["token"]
+    assert views["env"]["settings"] == {"depth": 3} and views["env"]["secret_settings_set"] == ["token"]
     types = {kind["type"]: kind for kind in _admin(server, "GET", "/providers/types").json()["types"]}
     assert [item["name"] for item in types["decl"]["settings"]] == ["depth", "token"]
     assert types["decl"]["settings"][1]["secret"] and types["oldstyle"]["api_version"] == 1

@@ -157,10 +157,18 @@ def public_view(settings: ProviderSettings, source: str, provider_types: dict[st
     extra = view.pop("extra")
     factory = provider_types.get(settings.type)
     own = declared(factory) if factory is not None else []
-    view["settings"] = {item.name: extra[item.name] for item in own if not item.secret and item.name in extra}
+    view["settings"] = {
+        item.name: _shown(item, extra[item.name]) for item in own if not item.secret and item.name in extra
+    }
     view["secret_settings_set"] = [item.name for item in own if item.secret and extra.get(item.name) not in (None, "")]
     view["source"] = source
     return view
+
+
+def _shown(setting: Setting, value: Any) -> Any:
+    """A setting's value in its declared type (the environment's are text), as given when bad."""
+    converted, problem = setting.convert(value, setting.name)
+    return value if problem else converted
 
 
 def type_view(name: str, factory: Any) -> dict[str, Any]:

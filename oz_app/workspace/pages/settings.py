@@ -25,6 +25,7 @@ from oz_app.workspace.live import user_topic
 from oz_app.workspace.pages.frame import signed_in
 from oz_app.workspace.service import NotFound
 from oz_app.workspace.widgets import attempt, confirm, confirm_text, transient_dialog
+from oz_app.workspace.wording import LABELS
 
 if TYPE_CHECKING:
     from oz_app.workspace.app import Workspace
@@ -269,7 +270,8 @@ class TypeSettings:
                 self.fields[setting.name] = (setting, self._field(setting, stored))
 
     def _field(self, setting: Setting, stored: dict[str, Any]) -> Any:
-        label = setting.name.replace("_", " ").capitalize() + ("" if not setting.required else " (required)")
+        named = LABELS.get(setting.name, setting.name.replace("_", " ").capitalize())
+        label = named + (" (required)" if setting.required else "")
         mark = f"provider-setting-{setting.name}"
         field: Any
         if setting.secret:
