@@ -27,10 +27,13 @@ def _parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="oz-app",
         description="Self-hosted workspace, control plane and workers for AI coding agents.",
-        epilog="Commands: 'oz-app plugins' lists plugins and their hooks; 'oz-app db upgrade' applies migrations; "
-        "'oz-app doctor' checks the setup (add --worker ID on a worker host, --server URL for its socket).",
+        epilog="Commands: 'oz-app plugins' lists plugins and their hooks; 'oz-app providers check' checks "
+        "every configured provider; 'oz-app db upgrade' applies migrations; 'oz-app doctor' checks the setup "
+        "(add --worker ID on a worker host, --server URL for its socket).",
     )
-    parser.add_argument("command", nargs="*", help="plugins | db upgrade (default: start the app)")
+    parser.add_argument(
+        "command", nargs="*", help="plugins | providers check | db upgrade | doctor (default: start the app)"
+    )
     parser.add_argument("--headless", action="store_true", help="serve in the background instead of opening a window")
     parser.add_argument("--control-plane", action="store_true", help="serve only the Oz REST API (with --headless)")
     parser.add_argument("--host", help="address to listen on (default 127.0.0.1)")
@@ -210,6 +213,22 @@ def _plugins_command(settings: Settings) -> int:
     return 0
 
 
+def _providers_check(settings: Settings) -> int:
+    """One line per configured provider, ok or what failed; status 1 when any failed (PR-8)."""
+    from oz_app.control_plane.provider_config import check_configured
+    from oz_app.plugins import collect
+
+    manager, _ = _plugin_manager(settings)
+    provider_types = collect(manager, "oz_register_providers", "provider type")
+    results = asyncio.run(check_configured(settings, provider_types))
+    if not results:
+        print("No provider configured: set OZ_PROVIDER_<KEY>_TYPE (and its _MODEL, _BASE_URL, _API_KEY).")
+        return 1
+    for name, works, detail in results:
+        print(f"{'ok  ' if works else 'FAIL'}  {name}: {detail}")
+    return 0 if all(works for _, works, _ in results) else 1
+
+
 def _db_upgrade(settings: Settings) -> int:
     from oz_app import db
     from oz_app.storage import prepare_data_dir
@@ -295,8 +314,12 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         return _plugins_command(settings)
     if command == ["db", "upgrade"]:
         return _db_upgrade(settings)
+    if command == ["providers", "check"]:
+        return _providers_check(settings)
     if command:
-        return _fail(f"unknown command {' '.join(command)!r}; use 'plugins', 'db upgrade' or 'doctor'.")
+        return _fail(
+            f"unknown command {' '.join(command)!r}; use 'plugins', 'providers check', 'db upgrade' or 'doctor'."
+        )
     if args.worker:
         return _run_worker(settings, args.worker, args.server, args.max_concurrent_runs)
     if args.headless and args.control_plane:

@@ -25,9 +25,10 @@ DEFAULT_PORT = 8080
 DEFAULT_MAX_BODY_BYTES = 1024 * 1024
 DEFAULT_PROVIDER_TIMEOUT = 60.0  # seconds, first byte and idle alike
 
-_PROVIDER_KEY = re.compile(
-    r"^OZ_PROVIDER_([A-Z0-9]+)_(TYPE|MODEL|BASE_URL|API_KEY|MSG_LIMIT|WINDOW_SECONDS|CLI_CMD|CLI_ARGS)$"
-)
+_PROVIDER_KEY = re.compile(r"^OZ_PROVIDER_([A-Z0-9]+)_(TYPE|MODEL|BASE_URL|API_KEY|MSG_LIMIT|WINDOW_SECONDS)$")
+# Any other OZ_PROVIDER_<KEY>_<NAME> of a provider is one of its type's own settings (PL-5).
+_PROVIDER_EXTRA = re.compile(r"^OZ_PROVIDER_([A-Z0-9]+)_([A-Z0-9][A-Z0-9_]*)$")
+_NOT_A_PROVIDER = ("OZ_PROVIDER_FIRST_BYTE_TIMEOUT", "OZ_PROVIDER_IDLE_TIMEOUT", "OZ_PROVIDER_FALLBACK_ORDER")
 
 
 class ConfigError(Exception):
@@ -45,7 +46,11 @@ DEFAULT_SKILL_HOSTS = ("github.com", "gitlab.com", "bitbucket.org", "codeberg.or
 
 @dataclass
 class ProviderSettings:
-    """One provider from ``OZ_PROVIDER_<KEY>_*``."""
+    """One provider from ``OZ_PROVIDER_<KEY>_*`` or the database.
+
+    ``extra`` holds its type's own settings by name (PL-5): as given (text) until the core reads
+    them against what the type declares, converted after (``oz_app.providers.make_provider``).
+    """
 
     key: str
     type: str = ""
@@ -54,8 +59,7 @@ class ProviderSettings:
     api_key: str = field(default="", repr=False)
     msg_limit: int = 0
     window_seconds: int = 0
-    cli_cmd: str = ""
-    cli_args: str = ""
+    extra: dict[str, Any] = field(default_factory=dict, repr=False)
     # An HTTP provider that sends nothing this long after the request, or goes silent this long
     # between two chunks, fails the call (OZ_PROVIDER_FIRST_BYTE_TIMEOUT, OZ_PROVIDER_IDLE_TIMEOUT).
     first_byte_timeout: float = DEFAULT_PROVIDER_TIMEOUT
@@ -234,6 +238,12 @@ def load_settings(env: Mapping[str, str] | None = None, **overrides: Any) -> Set
             setattr(provider, attr, integer(name, 0))
         else:
             setattr(provider, attr, text(name))
+    for name in values:
+        extra = _PROVIDER_EXTRA.match(name)
+        if extra and not _PROVIDER_KEY.match(name) and not name.startswith(_NOT_A_PROVIDER):
+            key = extra.group(1).lower()
+            if key in providers:
+                providers[key].extra[extra.group(2).lower()] = values[name].strip()
 
     def seconds(name: str) -> float:
         return _positive_float(text(name, str(DEFAULT_PROVIDER_TIMEOUT)), name, problems)

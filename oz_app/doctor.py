@@ -502,20 +502,14 @@ async def _provider_line(
 
 async def provider_check(factory: Any, provider: ProviderSettings, seconds: float) -> tuple[bool | None, str]:
     """Ask one provider whether it works: (True, what it said), (False, why not), or (None, why
-    it was not asked). The one place to switch to ``oz_app.providers.check_provider`` once the
-    provider API v2 lands."""
-    try:
-        instance = factory(provider)
-        check = getattr(instance, "check", None)
-        if check is None:
-            return None, "this provider type has no check()"
-        async with asyncio.timeout(seconds):
-            answer = await check()
-    except TimeoutError:
-        return False, f"no answer within {seconds:g} s"
-    except Exception as exc:
-        return False, _one_line(exc)
-    return True, _one_line(answer) if answer else "it answers"
+    it was not asked). Only a provider with a ``check()`` is asked: doctor spends no tokens on
+    a v1 plugin's completion."""
+    from oz_app.providers import check_provider
+
+    if getattr(factory, "check", None) is None:
+        return None, "this provider type has no check()"
+    passed, detail = await check_provider(factory, provider, seconds)
+    return passed, _one_line(detail)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -30,9 +30,27 @@ def oz_register_providers(register: Callable[[str, Callable[..., Any]], None]) -
     Called once when the run service starts, before any run executes.
 
     :param register: ``register(type_name, factory)``; ``factory(settings)`` receives one
-        :class:`oz_app.config.ProviderSettings` and returns an object with
-        ``async def stream(request) -> AsyncIterator[str]``. Registering a type name twice
-        is an error reported against the second plugin.
+        :class:`oz_app.config.ProviderSettings` and returns a provider. Registering a type
+        name twice is an error reported against the second plugin.
+
+    The factory's class attributes say what it speaks (PR-8, PL-5):
+
+    - ``api_version = 2``: the provider API v2. ``async def stream(request)`` is an async
+      generator of ``str`` chunks and, once known, an :class:`oz_app.providers.Usage` (input and
+      output tokens); it reads the conversation as ``request.messages`` (system, user and
+      assistant :class:`oz_app.providers.Message` turns; ``request.turns()`` works for any
+      request) and the run's ``request.options``. Without ``api_version`` (or with 1) the
+      factory is v1, deprecated but still called: it reads ``request.prompt``, the conversation
+      written out as one text, yields ``str`` only, and a note is logged once per type.
+    - ``settings = [Setting(...)]`` (:class:`oz_app.plugin_settings.Setting`): the type's own
+      settings, read from ``OZ_PROVIDER_<KEY>_<NAME>`` or the provider stored in Settings,
+      converted and checked, and handed over in ``settings.extra`` by name.
+    - ``options = [Setting(...)]`` (v2): what a run may set in ``config.options`` (e.g.
+      ``temperature``, ``max_tokens``, ``reasoning_effort``); an option not declared, or a bad
+      value, fails the run before any provider is called.
+    - an optional ``async def check(self) -> str`` on the provider: a short detail when it
+      works (Settings' Test, ``oz-app providers check``), a ``ProviderError`` with a sentence
+      when not; without it, the check asks for a two-word answer.
     """
 
 

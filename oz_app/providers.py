@@ -1,41 +1,92 @@
-"""What a provider plugin implements, and the errors it raises (PR-1, PR-4).
+"""What a provider plugin implements, and the errors it raises (PR-1, PR-4, PR-8, PL-5).
 
 A provider type is registered with ``oz_register_providers``; its factory receives one
 :class:`~oz_app.config.ProviderSettings` and returns an object with::
 
-    def stream(self, request: CompletionRequest) -> AsyncIterator[str]
+    def stream(self, request: CompletionRequest) -> AsyncIterator[str | Usage]
 
 an async generator yielding output chunks as they arrive. Cancelling the consuming task must
 stop the call (abort the HTTP request, kill the process). Failures are raised as one of the
 errors below so the router knows whether to fall back to the next provider.
+
+Provider API v2 (PR-8): a factory with ``api_version = 2`` reads the conversation as
+``request.messages`` (system, user and assistant turns) and the run's ``request.options``
+(checked against the factory's ``options = [Setting(...)]``), may yield :class:`Usage` once the
+call's token counts are known, may declare its own settings (``settings = [Setting(...)]``, read
+from ``OZ_PROVIDER_<KEY>_<NAME>`` or Settings into ``ProviderSettings.extra``) and may offer
+``async def check(self) -> str``. A factory without ``api_version`` is v1: it reads
+``request.prompt`` (the conversation written out as one text) and still works; the core logs a
+deprecation note once per v1 type.
 """
 
 from __future__ import annotations
 
 import asyncio
 import codecs
+import contextlib
 import json
 import re
-from collections.abc import AsyncIterable, AsyncIterator, Iterable
+from collections.abc import AsyncGenerator, AsyncIterable, AsyncIterator, Iterable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
-from typing import Any, Protocol
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from loguru import logger
+
+if TYPE_CHECKING:
+    from oz_app.config import ProviderSettings
+
+API_VERSION = 2  # the newest provider API; a factory says which it speaks with ``api_version``
+CHECK_PROMPT = "Reply with the word OK."
+
+
+@dataclass(frozen=True)
+class Message:
+    """One turn of a conversation (v2): the agent's instructions, a person's words or an answer."""
+
+    role: Literal["system", "user", "assistant"]
+    content: str
+
+
+@dataclass(frozen=True)
+class Usage:
+    """Tokens one call used, as the provider reported them; a v2 stream yields it (once, or a
+    running total each time: the last one counts)."""
+
+    input_tokens: int = 0
+    output_tokens: int = 0
+
+    def as_dict(self) -> dict[str, int]:
+        return {"input_tokens": self.input_tokens, "output_tokens": self.output_tokens}
 
 
 @dataclass
 class CompletionRequest:
-    """What a provider is asked to answer."""
+    """What a provider is asked to answer.
+
+    ``prompt`` is the whole conversation written out as one text (what a v1 provider reads);
+    ``messages`` are the same conversation as turns (v2), the system prompt first when there is
+    one; ``options`` are the run's options, already checked against what the provider declares.
+    """
 
     run_id: str
     prompt: str
     model: str
     system_prompt: str = ""
+    messages: list[Message] = field(default_factory=list)
+    options: dict[str, Any] = field(default_factory=dict)
+
+    def turns(self) -> list[Message]:
+        """``messages``, or the prompt as one user turn (after the system prompt) when the
+        request was built from a prompt alone."""
+        if self.messages:
+            return list(self.messages)
+        said = [Message("system", self.system_prompt)] if self.system_prompt else []
+        return [*said, Message("user", self.prompt)]
 
 
 class Provider(Protocol):
-    def stream(self, request: CompletionRequest) -> AsyncIterator[str]: ...
+    def stream(self, request: CompletionRequest) -> AsyncGenerator[str | Usage, None]: ...
 
 
 class ProviderError(Exception):
@@ -327,3 +378,125 @@ async def http_post(
         detail = redact(str(exc), hidden) or type(exc).__name__
         logger.debug("provider call to {} {}: {}", where, reason, detail)
         raise TransientError(f"{where} {reason}: {detail}") from None
+
+
+# ---------------------------------------------------------------------------------------------
+# Provider types as the core uses them: API version, declared settings and options, check
+# ---------------------------------------------------------------------------------------------
+
+_V1_NOTED: set[str] = set()
+
+
+def api_version(factory: Any) -> int:
+    """The provider API a factory speaks: its ``api_version``, else 1."""
+    version = getattr(factory, "api_version", 1)
+    return version if isinstance(version, int) and not isinstance(version, bool) else 1
+
+
+def note_v1(type_name: str, factory: Any) -> None:
+    """Log once per provider type that it still speaks the v1 API (it keeps working)."""
+    if api_version(factory) >= API_VERSION or type_name in _V1_NOTED:
+        return
+    _V1_NOTED.add(type_name)
+    logger.warning(
+        "provider type {!r} uses provider API v1, which is deprecated: it gets the conversation as one "
+        "prompt and cannot take options or report usage; set api_version = 2 on its factory and read "
+        "request.messages (see oz_app.providers)",
+        type_name,
+    )
+
+
+def declared_settings(factory: Any) -> list[Any]:
+    """The settings a provider type declares (PL-5): ``factory.settings``."""
+    from oz_app.plugin_settings import declared
+
+    return declared(factory)
+
+
+def declared_options(factory: Any) -> list[Any]:
+    """The per-run options a provider type takes (PR-8): ``factory.options``."""
+    from oz_app.plugin_settings import declared
+
+    return declared(factory, "options") if api_version(factory) >= API_VERSION else []
+
+
+def setting_prefix(key: str) -> str:
+    return f"OZ_PROVIDER_{key.upper()}_"
+
+
+def with_declared_settings(factory: Any, settings: ProviderSettings) -> ProviderSettings:
+    """``settings`` with its type's declared settings read from ``settings.extra`` (the raw values
+    from ``OZ_PROVIDER_<KEY>_*`` or Settings), converted and checked: every problem is a
+    :class:`ProviderMisconfigured` sentence naming the variable."""
+    from oz_app.plugin_settings import collect
+
+    declared = declared_settings(factory)
+    if not declared:
+        return settings
+    prefix = setting_prefix(settings.key)
+    raw = {setting.variable(prefix): settings.extra.get(setting.name) for setting in declared}
+    problems: list[str] = []
+    values = collect(declared, raw, prefix, problems)
+    if problems:
+        raise ProviderMisconfigured(" ".join(problems))
+    return replace(settings, extra={**settings.extra, **values})
+
+
+def make_provider(factory: Any, settings: ProviderSettings) -> Provider:
+    """The provider object for ``settings``, its declared settings read (a v1 type noted once)."""
+    note_v1(settings.type, factory)
+    provider: Provider = factory(with_declared_settings(factory, settings))
+    return provider
+
+
+def check_options(factory: Any, key: str, options: dict[str, Any]) -> dict[str, Any]:
+    """A run's ``options`` converted to what provider ``key``'s type declares; an option it does
+    not declare, or a bad value, is a :class:`RequestRejected` sentence (nothing was called)."""
+    if not options:
+        return {}
+    declared = {option.name: option for option in declared_options(factory)}
+    result: dict[str, Any] = {}
+    for name, raw in options.items():
+        option = declared.get(name)
+        if option is None:
+            takes = f"it takes {', '.join(sorted(declared))}" if declared else "it takes no options"
+            raise RequestRejected(f"provider {key!r} does not take the option {name!r} ({takes}).")
+        value, problem = option.convert(raw, f"config.options.{name}")
+        if problem:
+            raise RequestRejected(f"provider {key!r}: {problem}")
+        result[name] = value
+    return result
+
+
+async def check_provider(factory: Any, settings: ProviderSettings, timeout: float) -> tuple[bool, str]:  # noqa: ASYNC109
+    """Whether the provider works, and a short detail saying why (Settings' Test, ``oz-app
+    providers check``): its ``check()``, else a two-word answer asked of it."""
+    try:
+        async with asyncio.timeout(timeout):
+            provider = make_provider(factory, settings)
+            check = getattr(provider, "check", None)
+            if check is not None:
+                return True, str(await check() or "works")
+            text = ""
+            request = CompletionRequest(run_id=f"check-{settings.key}", prompt=CHECK_PROMPT, model=settings.model)
+            async with contextlib.aclosing(provider.stream(request)) as stream:
+                async for piece in stream:
+                    if isinstance(piece, str):
+                        text += piece
+            if not text.strip():
+                return False, "it sent an empty answer, without any text."
+            return True, f"answered: {' '.join(text.split())[:200]}"
+    except TimeoutError:
+        return False, f"no answer within {timeout:g} s."
+    except ProviderError as exc:
+        return False, redact(str(exc) or type(exc).__name__, _secrets(factory, settings))
+    except Exception as exc:  # a broken plugin: said, not raised into a page or a command
+        logger.debug("checking provider {} failed: {}", settings.key, type(exc).__name__)
+        return False, redact(f"the provider plugin failed: {type(exc).__name__}: {exc}", _secrets(factory, settings))
+
+
+def _secrets(factory: Any, settings: ProviderSettings) -> list[str]:
+    """The provider's key and secret settings, kept out of what a check says."""
+    from oz_app.plugin_settings import hidden
+
+    return [settings.api_key, *hidden(declared_settings(factory), settings.extra)]

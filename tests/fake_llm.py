@@ -3,7 +3,10 @@
 ``openai_chunk``/``json_error`` build OpenAI chat-completions SSE and error bodies.
 :class:`FakeOpenAI` serves ``POST /v1/chat/completions`` and :class:`FakeAnthropic` ``POST
 /v1/messages`` (the Messages API's event stream) from a thread of their own, so tests that block
-(the sync SDK, subprocess control planes) can use them; each instance follows a script.
+(the sync SDK, subprocess control planes) can use them; each instance follows a script, records
+every request (``requests``: headers and JSON body) and reports ``usage`` (input and output
+tokens) the way its API does: OpenAI's final chunk when the request asks for it
+(``stream_options.include_usage``), Anthropic's ``message_start`` and ``message_delta``.
 """
 
 from __future__ import annotations
@@ -62,10 +65,24 @@ class FakeOpenAI:
     url: str = ""
     respond: Callable[[str], list[str]] | None = None  # the prompt's text -> the words to stream
     answer: str = "stream"
+    usage: tuple[int, int] = (12, 4)  # (input, output) tokens it reports
 
     @staticmethod
     def chunk(text: str) -> bytes:
         return openai_chunk(text)
+
+    def opening(self, body: dict[str, Any]) -> list[bytes]:
+        return list(self.before_words)
+
+    def closing(self, body: dict[str, Any]) -> list[bytes]:
+        """The end of the stream: the usage chunk when asked for (``choices`` empty), then [DONE]."""
+        options = body.get("stream_options") or {}
+        if not options.get("include_usage"):
+            return list(self.after_words)
+        read, wrote = self.usage
+        usage = {"prompt_tokens": read, "completion_tokens": wrote, "total_tokens": read + wrote}
+        chunk = {"id": "c1", "object": "chat.completion.chunk", "choices": [], "usage": usage}
+        return [f"data: {json.dumps(chunk)}\n\n".encode(), *self.after_words]
 
     def __post_init__(self) -> None:
         self._loop = asyncio.new_event_loop()
@@ -107,8 +124,9 @@ class FakeOpenAI:
         if self.respond is not None:
             messages = self.requests[-1]["body"].get("messages", [])
             words = self.respond("\n".join(str(m.get("content", "")) for m in messages))
+        body = self.requests[-1]["body"]
         try:
-            for piece in self.before_words:
+            for piece in self.opening(body):
                 await response.write(piece)
             for index, word in enumerate(words):
                 if self.answer == "stall" and index == 1:
@@ -117,7 +135,7 @@ class FakeOpenAI:
                     await asyncio.sleep(self.delay)
                 self.written.append(time.monotonic())
                 await response.write(self.chunk(word))
-            for piece in self.after_words:
+            for piece in self.closing(body):
                 await response.write(piece)
         except (ConnectionResetError, asyncio.CancelledError):
             self.disconnects += 1
@@ -151,3 +169,12 @@ class FakeAnthropic(FakeOpenAI):
     @staticmethod
     def chunk(text: str) -> bytes:
         return anthropic_event("content_block_delta", {"index": 0, "delta": {"type": "text_delta", "text": text}})
+
+    def opening(self, body: dict[str, Any]) -> list[bytes]:
+        usage = {"input_tokens": self.usage[0], "output_tokens": 1}
+        start = {"message": {"id": "msg_1", "role": "assistant", "content": [], "usage": usage}}
+        return [anthropic_event("message_start", start), *self.before_words[1:]]
+
+    def closing(self, body: dict[str, Any]) -> list[bytes]:
+        delta = {"delta": {"stop_reason": "end_turn"}, "usage": {"output_tokens": self.usage[1]}}
+        return [self.after_words[0], anthropic_event("message_delta", delta), *self.after_words[2:]]

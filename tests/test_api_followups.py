@@ -19,7 +19,8 @@ from tests.fake_llm import FakeOpenAI
 
 @pytest.fixture
 def llm():
-    server = FakeOpenAI(respond=lambda prompt: [f"answer {prompt.count('User:') + 1}"])
+    server = FakeOpenAI()
+    server.respond = lambda _prompt: [f"answer {len(server.requests)}"]  # the nth call answers "answer n"
     yield server
     server.close()
 
@@ -29,8 +30,9 @@ def _ended(client, run_id):
     return run if run.state in ("SUCCEEDED", "FAILED") else None
 
 
-def _asked(llm: FakeOpenAI) -> str:
-    return "\n".join(str(m.get("content", "")) for m in llm.requests[-1]["body"]["messages"])
+def _asked(llm: FakeOpenAI) -> list[tuple[str, str]]:
+    """The turns the provider was last sent (PR-8: real turns, not a transcript)."""
+    return [(m["role"], m["content"]) for m in llm.requests[-1]["body"]["messages"]]
 
 
 def test_a_follow_up_reopens_an_ended_run_and_the_agent_sees_the_earlier_turns(make_server, llm, token):
@@ -43,8 +45,7 @@ def test_a_follow_up_reopens_an_ended_run_and_the_agent_sees_the_earlier_turns(m
     assert client.agent.runs.submit_followup(run_id, message="And a fruit?") == {"run_id": run_id, "state": "QUEUED"}
     second = wait_for(lambda: (r := _ended(client, run_id)) and len(r.model_extra["followups"]) == 1 and r)
     wait_for(lambda: client.agent.runs.retrieve(run_id).output == "answer 1answer 2")
-    asked = _asked(llm)
-    assert "User: Name a colour." in asked and "Agent: answer 1" in asked and asked.endswith("And a fruit?")
+    assert _asked(llm) == [("user", "Name a colour."), ("assistant", "answer 1"), ("user", "And a fruit?")]
     assert second.model_extra["followups"][0]["message"] == "And a fruit?"
 
 
@@ -61,7 +62,7 @@ def test_a_follow_up_sent_while_the_run_executes_is_answered_after(make_server, 
             lambda: _ended(client, run_id) and client.agent.runs.retrieve(run_id).output.count("three") == 2
         )
         assert done
-        assert "Agent: one two three" in _asked(slow) and _asked(slow).endswith("Again?")
+        assert _asked(slow) == [("user", "Count."), ("assistant", "one two three"), ("user", "Again?")]
     finally:
         slow.close()
 
@@ -73,7 +74,7 @@ def test_a_run_continuing_a_conversation_sees_the_runs_before_it(make_server, ll
     conversation = wait_for(lambda: _ended(client, first)).conversation_id
     second = client.agent.run(prompt="What number?", conversation_id=conversation).run_id
     assert wait_for(lambda: _ended(client, second)).conversation_id == conversation
-    assert "User: Remember 42." in _asked(llm) and "Agent: answer 1" in _asked(llm)
+    assert _asked(llm) == [("user", "Remember 42."), ("assistant", "answer 1"), ("user", "What number?")]
 
 
 def test_follow_up_errors(server, token):

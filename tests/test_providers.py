@@ -34,6 +34,7 @@ from oz_app.providers import (
     RateLimited,
     RequestRejected,
     TransientError,
+    Usage,
     sse_events,
 )
 from tests.conftest import free_port
@@ -49,7 +50,8 @@ def request(prompt: str = PROMPT, system_prompt: str = "", model: str = "test-mo
 
 
 async def collect_chunks(provider: Any, req: CompletionRequest | None = None) -> list[str]:
-    return [chunk async for chunk in provider.stream(req or request())]
+    """The text a provider streams (a v2 provider's Usage is left out)."""
+    return [chunk async for chunk in provider.stream(req or request()) if isinstance(chunk, str)]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -237,6 +239,7 @@ async def test_openai_streams_chunks_as_they_arrive_with_one_json_split_across_w
         "model": "test-model",
         "messages": [{"role": "system", "content": SYSTEM}, {"role": "user", "content": PROMPT}],
         "stream": True,
+        "stream_options": {"include_usage": True},  # PR-8: the usage comes in the last chunk
     }
 
 
@@ -380,7 +383,8 @@ async def test_anthropic_streams_text_deltas_and_sends_its_headers(wire: Any) ->
     stream = anthropic(server.url).stream(request(system_prompt=SYSTEM))
     assert await anext(stream) == "Hello"
     server.release.set()
-    assert [chunk async for chunk in stream] == [" world"]
+    rest = [chunk async for chunk in stream]
+    assert rest[0] == " world" and isinstance(rest[1], Usage) and len(rest) == 2  # PR-8: usage last
 
     sent = server.requests[0]
     assert sent["path"] == "/v1/messages"
@@ -568,7 +572,7 @@ def fake_cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[..., o
         for key, value in settings.items():
             monkeypatch.setenv(f"FAKE_CLI_{key.upper()}", value)
         return oz_provider_cli.Cli(
-            ProviderSettings(key=name, type="cli", cli_cmd=str(script), cli_args=args, api_key=api_key)
+            ProviderSettings(key=name, type="cli", extra={"cli_cmd": str(script), "cli_args": args}, api_key=api_key)
         )
 
     return make
@@ -716,7 +720,7 @@ async def test_cancelling_a_cli_call_kills_the_tool_within_a_second(fake_cli: An
 
 async def test_cli_missing_command_is_misconfigured(fake_cli: Any, tmp_path: Path) -> None:
     """PR-2, CP-9: a command that is not there, or not set, is a configuration error."""
-    missing = oz_provider_cli.Cli(ProviderSettings(key="tool", type="cli", cli_cmd=str(tmp_path / "nope")))
+    missing = oz_provider_cli.Cli(ProviderSettings(key="tool", type="cli", extra={"cli_cmd": str(tmp_path / "nope")}))
     with pytest.raises(ProviderMisconfigured, match="was not found"):
         await collect_chunks(missing)
     unset = oz_provider_cli.Cli(ProviderSettings(key="tool", type="cli"))

@@ -17,6 +17,7 @@ from typing import Any
 import pluggy
 from loguru import logger
 
+from oz_app import providers
 from oz_app.config import ProviderSettings, Settings
 from oz_app.control_plane import conversation, service
 from oz_app.control_plane.inputs import storable
@@ -26,7 +27,16 @@ from oz_app.control_plane.quotas import Quotas
 from oz_app.control_plane.service import RunService
 from oz_app.db.models import Run
 from oz_app.plugins import collect
-from oz_app.providers import CompletionRequest, ProviderError, ProviderMisconfigured, RateLimited, TransientError
+from oz_app.providers import (
+    CompletionRequest,
+    ProviderError,
+    ProviderMisconfigured,
+    RateLimited,
+    TransientError,
+    Usage,
+    check_options,
+    make_provider,
+)
 from oz_app.storage import is_disk_full, note_full_write
 
 # PR-2: which configured provider answers each harness.
@@ -70,6 +80,18 @@ def _harness_model(run: Run) -> str:
     """``config.harness.model_id``: the model a third-party harness is asked to use (SDK)."""
     harness = run.agent_config.get("harness") or {}
     return str(harness.get("model_id") or "") if isinstance(harness, dict) and harness.get("type") != "oz" else ""
+
+
+def requested_options(agent_config: dict[str, Any]) -> dict[str, Any]:
+    """The options a run asks its provider for (PR-8): ``config.options`` (oz's own)."""
+    options = agent_config.get("options") or {}
+    return dict(options) if isinstance(options, dict) else {}
+
+
+def _reasoning_level(agent_config: dict[str, Any]) -> str:
+    """The SDK's ``harness.reasoning_level``, which a provider taking ``reasoning_effort`` gets."""
+    harness = agent_config.get("harness") or {}
+    return str(harness.get("reasoning_level") or "") if isinstance(harness, dict) else ""
 
 
 def provider_key_for(harness: str, settings: Settings) -> str:
@@ -250,6 +272,10 @@ class Executor:
                 run, f"No provider configured for harness {harness!r}: {hint}.", "integration_not_configured"
             )
             return
+        options = {key: self._options_for(run, key, providers[key]) for key in chain}
+        if isinstance(options[chain[0]], ProviderError):  # nothing is called for a run asking the impossible
+            await self._fail(run, f"The run's options cannot be used: {options[chain[0]]}", "invalid_request")
+            return
         deadline = time.monotonic() + self.settings.queue_max_wait_seconds
         attempts = list(run.attempts)  # an attempt interrupted by a shutdown stays on record (ST-3)
         while True:
@@ -257,11 +283,15 @@ class Executor:
             refusals = []
             for key in chain:
                 settings = providers[key]
+                taken = options[key]
+                if isinstance(taken, ProviderError):  # a fallback that cannot honour the options
+                    refusals.append(f"{key}: {taken}")
+                    continue
                 wait = await self.quotas.acquire(
                     run.tenant, settings.quota_key, settings.msg_limit, settings.window_seconds
                 )
                 if wait <= 0:
-                    error = await self._attempt(run, key, settings, attempts)
+                    error = await self._attempt(run, key, settings, attempts, taken)
                     if error is None:
                         return
                     if not isinstance(error, RateLimited):
@@ -288,6 +318,21 @@ class Executor:
             if not await self._wait_in_queue(run, soonest, summary):
                 return
 
+    def _options_for(self, run: Run, key: str, settings: ProviderSettings) -> dict[str, Any] | ProviderError:
+        """The run's options as provider ``key`` takes them, or why it cannot (PR-8)."""
+        factory = self.provider_types.get(settings.type)
+        if factory is None:
+            return {}  # the attempt says the type is missing
+        asked = requested_options(run.agent_config)
+        level = _reasoning_level(run.agent_config)
+        if level and "reasoning_effort" not in asked:
+            if any(option.name == "reasoning_effort" for option in providers.declared_options(factory)):
+                asked["reasoning_effort"] = level
+        try:
+            return check_options(factory, key, asked)
+        except ProviderError as exc:
+            return exc
+
     async def _wait_in_queue(self, run: Run, seconds: float, summary: str) -> bool:
         """PR-5: wait QUEUED (still held by us) with a visible reason; False if the run was cancelled."""
         reason = f"Queued for {math.ceil(seconds)} s: every provider is saturated ({summary})."
@@ -297,27 +342,39 @@ class Executor:
         return await self.runs.transition(run.id, ["QUEUED"], "INPROGRESS", claimed_by=self.owner, tenant=run.tenant)
 
     async def _attempt(
-        self, run: Run, key: str, settings: ProviderSettings, attempts: list[dict[str, Any]]
+        self,
+        run: Run,
+        key: str,
+        settings: ProviderSettings,
+        attempts: list[dict[str, Any]],
+        options: dict[str, Any] | None = None,
     ) -> ProviderError | None:
         """One provider call. None when the run has ended; the error when the next provider should try."""
         model = _harness_model(run) or settings.model or run.model_id or ""
         attempt = {"provider": key, "model": model, "started_at": service.now().isoformat(), "outcome": "answering"}
         attempts.append(attempt)
         await self.runs.start_attempt(run.id, attempts)
+        prompt, messages = await conversation.request_parts(run)
         request = CompletionRequest(
             run_id=run.id,
-            prompt=await conversation.prompt_for(run),
+            prompt=prompt,
             model=model,
             system_prompt=str(run.agent_config.get("base_prompt") or ""),
+            messages=messages,
+            options=options or {},
         )
         stream = OutputStream(run.id, self.owner, self.runs)
+        usage: list[Usage] = []  # the last one the provider reported (PR-8)
         try:
             factory = self.provider_types.get(settings.type)
             if factory is None:
                 raise ProviderMisconfigured(f"its type {settings.type!r} is not provided by any installed plugin")
             # aclosing: a cancel that lands while we write to the database still stops the call now
-            async with contextlib.aclosing(factory(settings).stream(request)) as provider_stream:
+            async with contextlib.aclosing(make_provider(factory, settings).stream(request)) as provider_stream:
                 async for piece in provider_stream:
+                    if isinstance(piece, Usage):
+                        usage[:] = [piece]
+                        continue
                     stream.add(storable(piece))
             if not stream.text:
                 raise TransientError("it sent an empty answer, without any text")
@@ -335,10 +392,12 @@ class Executor:
                 return exc
             code = "integration_not_configured" if isinstance(exc, ProviderMisconfigured) else "resource_unavailable"
             message = f"Provider {key!r} failed: {exc}"
-            await self._fail(run, message, code, isinstance(exc, ProviderError) and exc.fallback, attempts, stream)
+            fallback = isinstance(exc, ProviderError) and exc.fallback
+            await self._fail(run, message, code, fallback, attempts, stream, _used(run, attempt, usage))
             return None
         attempt["outcome"] = "answered"
-        await self._end(run, stream, "SUCCEEDED", {"attempts": attempts, "status_message": None})
+        changes = {"attempts": attempts, "status_message": None, **_used(run, attempt, usage)}
+        await self._end(run, stream, "SUCCEEDED", changes)
         return None
 
     async def _keep_cancelled(self, run: Run, stream: OutputStream, attempts: list[dict[str, Any]]) -> None:
@@ -363,8 +422,22 @@ class Executor:
         retryable: bool = False,
         attempts: list[dict[str, Any]] | None = None,
         stream: OutputStream | None = None,
+        used: dict[str, Any] | None = None,
     ) -> None:
         changes: dict[str, Any] = {"status_message": message, "error_code": code, "retryable": retryable}
+        changes.update(used or {})
         if attempts is not None:
             changes["attempts"] = attempts
         await self._end(run, stream, "FAILED", changes)
+
+
+def _used(run: Run, attempt: dict[str, Any], usage: list[Usage]) -> dict[str, Any]:
+    """The run's token counts with this call's added (PR-8), noted on the attempt too; nothing
+    when the provider reported none."""
+    if not usage:
+        return {}
+    attempt["usage"] = usage[0].as_dict()
+    return {
+        "input_tokens": (run.input_tokens or 0) + usage[0].input_tokens,
+        "output_tokens": (run.output_tokens or 0) + usage[0].output_tokens,
+    }

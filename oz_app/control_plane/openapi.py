@@ -130,6 +130,7 @@ ANSWERS: dict[tuple[str, str], Answer] = {
     ("DELETE", "/environments/{environment_id}"): Answer("delete_environment", errors=_codes(403)),
     # the admin's (409: a provider set by environment variables)
     ("GET", "/providers"): Answer("list_providers", s.ProviderList),
+    ("GET", "/providers/types"): Answer("list_provider_types", s.ProviderTypeList),
     ("PUT", "/providers/{key}"): Answer("put_provider", s.ProviderView, errors=_codes(409)),
     ("DELETE", "/providers/{key}"): Answer("delete_provider", errors=_codes(400, 409)),
     ("POST", "/admin/tokens"): Answer("issue_tenant_token", s.IssuedToken),

@@ -1,8 +1,13 @@
 """Providers from ``OZ_PROVIDER_<KEY>_*`` and from the database (the team's and users' personal
 ones), and the admin API that edits the team's (PR-2, WS-11, SEC-2, SEC-3). API keys are sealed at
-rest and never returned."""
+rest and never returned.
+
+A provider type's own settings (PL-5, declared with ``oz_app.plugin_settings.Setting``) are stored
+generically: the plain ones in ``settings`` (JSON), the secret ones sealed together in
+``settings_sealed``; a secret one is never returned, only whether it is set."""
 
 import asyncio
+import json
 import re
 import time
 import uuid
@@ -11,16 +16,18 @@ from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Response
-from pydantic import BaseModel, ConfigDict, Field, StrictInt
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt
 
 from oz_app.config import ProviderSettings, Settings
 from oz_app.control_plane import service
 from oz_app.control_plane.http import ApiError, Caller
 from oz_app.control_plane.inputs import INT32_MAX, Text
 from oz_app.db.models import PersonalProvider, ProviderFields, ProviderRecord, User
+from oz_app.plugin_settings import Setting, declared
 from oz_app.secrets import Vault
 
 RELOAD_SECONDS = 2.0
+SettingValue = Annotated[Text, Field(max_length=10_000)] | StrictInt | StrictFloat | StrictBool | None
 _KEY = re.compile(r"^[a-z0-9]{1,40}$")
 
 
@@ -101,12 +108,17 @@ class ProviderCatalog:
         return ProviderSettings(
             key=record.key,
             api_key=api_key,
-            cli_cmd=record.cli_cmd,
-            cli_args=record.cli_args,
+            extra={**(record.settings or {}), **self._secrets_of(record)},
             first_byte_timeout=first_byte,
             idle_timeout=idle,
             **fields,
         )
+
+    def _secrets_of(self, record: ProviderFields) -> dict[str, Any]:
+        if not record.settings_sealed:
+            return {}
+        opened = json.loads(self._vault.open(record.settings_sealed))
+        return opened if isinstance(opened, dict) else {}
 
 
 class ProviderIn(BaseModel):
@@ -117,17 +129,58 @@ class ProviderIn(BaseModel):
     api_key: Text | None = Field(None, max_length=10_000, description="omit to keep the stored key")
     msg_limit: StrictInt = Field(0, ge=0, le=INT32_MAX)
     window_seconds: StrictInt = Field(0, ge=0, le=INT32_MAX)
-    cli_cmd: Text = Field("", max_length=2000)
-    cli_args: Text = Field("", max_length=10_000)
+    settings: dict[Annotated[str, Field(max_length=64)], SettingValue] = Field(
+        default_factory=dict,
+        max_length=50,
+        description="the type's own settings by name (GET /providers/types lists them); "
+        "a secret one omitted or null keeps the stored value, empty clears it",
+    )
+    cli_cmd: Text | None = Field(None, max_length=2000, description="deprecated: settings.cli_cmd")
+    cli_args: Text | None = Field(None, max_length=10_000, description="deprecated: settings.cli_args")
+
+    def given_settings(self) -> dict[str, Any]:
+        """``settings``, with the deprecated top-level ``cli_cmd``/``cli_args`` folded in."""
+        given = dict(self.settings)
+        for name in ("cli_cmd", "cli_args"):
+            value = getattr(self, name)
+            if value is not None:
+                given.setdefault(name, value)
+        return given
 
 
-def public_view(settings: ProviderSettings, source: str) -> dict[str, Any]:
-    """A provider as shown to the admin: everything but the key itself."""
+def public_view(settings: ProviderSettings, source: str, provider_types: dict[str, Any]) -> dict[str, Any]:
+    """A provider as shown to the admin: everything but its key and secret settings (only
+    whether each is set), and only the settings its type declares."""
     view = asdict(settings)
     view["has_api_key"] = bool(view.pop("api_key"))
     view.pop("owner")
+    extra = view.pop("extra")
+    factory = provider_types.get(settings.type)
+    own = declared(factory) if factory is not None else []
+    view["settings"] = {
+        item.name: _shown(item, extra[item.name]) for item in own if not item.secret and item.name in extra
+    }
+    view["secret_settings_set"] = [item.name for item in own if item.secret and extra.get(item.name) not in (None, "")]
     view["source"] = source
     return view
+
+
+def _shown(setting: Setting, value: Any) -> Any:
+    """A setting's value in its declared type (the environment's are text), as given when bad."""
+    converted, problem = setting.convert(value, setting.name)
+    return value if problem else converted
+
+
+def type_view(name: str, factory: Any) -> dict[str, Any]:
+    """A provider type as a form shows it: its declared settings and per-run options."""
+    from oz_app.providers import api_version, declared_options
+
+    return {
+        "type": name,
+        "api_version": api_version(factory),
+        "settings": [item.public() for item in declared(factory)],
+        "options": [item.public() for item in declared_options(factory)],
+    }
 
 
 def build_router(auth: Any, catalog: ProviderCatalog, vault: Vault, provider_types: dict[str, Any]) -> APIRouter:
@@ -140,10 +193,14 @@ def build_router(auth: Any, catalog: ProviderCatalog, vault: Vault, provider_typ
         providers = await catalog.snapshot()
         return {
             "providers": [
-                public_view(settings, "environment" if catalog.from_environment(key) else "database")
+                public_view(settings, "environment" if catalog.from_environment(key) else "database", provider_types)
                 for key, settings in sorted(providers.items())
             ]
         }
+
+    @router.get("/types", summary="List installed provider types, their settings and options (admin)")
+    async def list_types(_: AdminDep) -> dict[str, Any]:
+        return {"types": [type_view(name, factory) for name, factory in sorted(provider_types.items())]}
 
     @router.put("/{key}", summary="Add or replace a team provider (admin)")
     async def put(key: str, body: ProviderIn, _: AdminDep) -> dict[str, Any]:
@@ -169,21 +226,61 @@ def _stored(key: str, owner: User | None) -> Any:
     return ProviderRecord.filter(key=key) if owner is None else PersonalProvider.filter(owner=owner, key=key)
 
 
-_DESTINATION = ("type", "base_url", "cli_cmd", "cli_args")
+_DESTINATION = ("type", "base_url")
 
 
-def _check_destination(existing: ProviderFields | None, body: ProviderIn) -> None:
+def _check_destination(
+    existing: ProviderFields | None, body: ProviderIn, plain: dict[str, Any], secrets_sent: bool
+) -> None:
     """A stored key goes only where it was first stored (SEC-3): moving a provider elsewhere
-    (another URL, type or command) needs its key typed again."""
-    if existing is None or body.api_key is not None or not existing.api_key_sealed:
+    (another URL, type, command or any other of its type's settings) needs its key typed again."""
+    if existing is None or body.api_key is not None or secrets_sent:
+        return
+    if not existing.api_key_sealed and not existing.settings_sealed:
         return
     moved = [name for name in _DESTINATION if getattr(body, name) != getattr(existing, name)]
+    stored = existing.settings or {}
+    moved += sorted(name for name in {*plain, *stored} if plain.get(name) != stored.get(name))
     if moved:
         raise ApiError(
             422,
             f"Changing a provider's {' and '.join(moved)} needs its API key again: "
             "a stored key is only ever sent where it was first stored.",
         )
+
+
+def _split_settings(
+    own: list[Setting], key: str, given: dict[str, Any], kept_secrets: dict[str, Any]
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The plain and the secret settings to store, checked against what the type declares; a
+    setting it does not declare, a bad value or a required one missing is a 422 sentence."""
+    from oz_app.plugin_settings import collect
+
+    by_name = {item.name: item for item in own}
+    unknown = sorted(name for name in given if name not in by_name)
+    if unknown:
+        has = f"it has {', '.join(sorted(by_name))}" if by_name else "it has none"
+        raise ApiError(422, f"This provider type has no setting {unknown[0]!r} ({has}).")
+    plain: dict[str, Any] = {}
+    secret = dict(kept_secrets)
+    for name, value in given.items():
+        item = by_name[name]
+        if item.secret:
+            if value is None:
+                continue  # keep the stored one
+            if value == "":
+                secret.pop(name, None)
+            else:
+                secret[name] = value
+        elif value is not None and value != "":
+            plain[name] = value
+    prefix = f"OZ_PROVIDER_{key.upper()}_"
+    problems: list[str] = []
+    values = {**plain, **secret}
+    converted = collect(own, {item.variable(prefix): values.get(item.name) for item in own}, prefix, problems)
+    if problems:
+        raise ApiError(422, problems[0])
+    return {name: converted[name] for name in plain}, {name: converted[name] for name in secret}
 
 
 async def store_provider(
@@ -202,8 +299,17 @@ async def store_provider(
         raise ApiError(422, f"Provider type {body.type!r} is not installed (installed: {known}).")
     query = _stored(key, owner)
     existing: ProviderFields | None = await query.first()
-    _check_destination(existing, body)
-    fields = body.model_dump(exclude={"api_key"})
+    own = declared(provider_types[body.type])
+    given = body.given_settings()
+    kept = {}
+    if existing is not None and existing.settings_sealed and existing.type == body.type:
+        kept = json.loads(vault.open(existing.settings_sealed))
+    plain, secret = _split_settings(own, key, given, kept)
+    secrets_sent = any(item.secret and given.get(item.name) not in (None, "") for item in own)
+    _check_destination(existing, body, plain, secrets_sent)
+    fields = body.model_dump(exclude={"api_key", "settings", "cli_cmd", "cli_args"})
+    fields["settings"] = plain
+    fields["settings_sealed"] = vault.seal(json.dumps(secret)) if secret else ""
     if body.api_key is not None:
         fields["api_key_sealed"] = vault.seal(body.api_key) if body.api_key else ""
     elif existing is None:
@@ -219,7 +325,7 @@ async def store_provider(
         )
     catalog.invalidate()
     stored = await (catalog.snapshot() if owner is None else catalog.personal(owner.id))
-    return public_view(stored[key], "database")
+    return public_view(stored[key], "database", provider_types)
 
 
 async def remove_provider(catalog: ProviderCatalog, key: str, owner: User | None = None) -> None:
@@ -227,3 +333,45 @@ async def remove_provider(catalog: ProviderCatalog, key: str, owner: User | None
     if not await _stored(key, owner).delete():
         raise ApiError(404, f"Provider {key!r} was not found.")
     catalog.invalidate()
+
+
+CHECK_SECONDS = 30.0
+
+
+async def check_configured(
+    settings: Settings, provider_types: dict[str, Any], per_provider: float = CHECK_SECONDS
+) -> list[tuple[str, bool, str]]:
+    """``(provider, works, detail)`` for every team provider: the environment's, and the stored
+    ones when the database exists and can be read (``oz-app providers check``, PR-8)."""
+    from oz_app import db
+    from oz_app.providers import check_provider
+    from oz_app.secrets import Vault, load_or_create_key
+
+    found: dict[str, ProviderSettings] = dict(settings.providers)
+    results: list[tuple[str, bool, str]] = []
+    path = db.sqlite_path(settings.database_url)
+    if path is None or path.exists():
+        try:
+            await db.connect(settings.database_url, migrate=False)
+            try:
+                if await db._applied_versions() is not None:  # None: never started, nothing stored
+                    key = load_or_create_key(settings.data_dir, settings.secret_key)
+                    found = await ProviderCatalog(settings, Vault(key)).snapshot()
+            finally:
+                await db.close()
+        except Exception as exc:
+            how = "check DATABASE_URL, and run 'oz-app db upgrade' if the database is not up to date"
+            results.append(("(stored providers)", False, f"the database could not be read ({exc}): {how}."))
+
+    async def one(key: str, provider: ProviderSettings) -> tuple[str, bool, str]:
+        factory = provider_types.get(provider.type)
+        name = f"{key} ({provider.type or 'no type'})"
+        if factory is None:
+            known = ", ".join(sorted(provider_types)) or "none"
+            how = f"set OZ_PROVIDER_{key.upper()}_TYPE to an installed type ({known})"
+            return name, False, f"its type {provider.type!r} is not installed: {how}."
+        works, detail = await check_provider(factory, provider, per_provider)
+        return name, works, detail
+
+    results += await asyncio.gather(*(one(key, provider) for key, provider in found.items()))
+    return results

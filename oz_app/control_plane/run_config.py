@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt, field_validator, model_validator
 
 from oz_app.control_plane.http import ApiError
 from oz_app.control_plane.inputs import Text, text_problem
@@ -20,6 +20,7 @@ LABEL_KEY = re.compile(r"[a-zA-Z0-9._-]{1,64}")
 MODES = ("normal", "plan", "orchestrate")
 HARNESS_TYPES = ("oz", "claude", "gemini", "codex")
 MAX_IDLE_MINUTES = 60
+OptionValue = Annotated[Text, Field(max_length=1000)] | StrictBool | StrictInt | StrictFloat
 
 # Fields of AmbientAgentConfig this server cannot honour, and why (the 400 says so).
 REFUSED = {
@@ -78,6 +79,10 @@ class RunConfig(BaseModel):
     credential_strategy: Literal["CREATOR", "EXECUTOR"] | None = None
     # oz's own: the key of the configured provider that answers (an agent's choice, UX-7)
     provider: Text | None = Field(None, max_length=40, pattern=r"^[a-z0-9]{1,40}$")
+    # oz's own (PR-8): options for the provider, checked against its type's when the run executes
+    options: dict[Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,63}$")], OptionValue] | None = Field(
+        None, max_length=20
+    )
 
     @field_validator("computer_use_enabled")
     @classmethod

@@ -74,7 +74,15 @@ def _item(stored: dict[str, Any]) -> dict[str, Any]:
         "provider": stored["provider"],
         "provider_model": stored["provider_model"],
         "attempts": stored_json(stored["attempts"]),
+        "usage": _usage(stored["input_tokens"], stored["output_tokens"]),
     }
+
+
+def _usage(input_tokens: int | None, output_tokens: int | None) -> dict[str, int] | None:
+    """Tokens the providers reported for the run (PR-8), or None when none did."""
+    if input_tokens is None and output_tokens is None:
+        return None
+    return {"input_tokens": input_tokens or 0, "output_tokens": output_tokens or 0}
 
 
 def _run_time(started_at: datetime | None, finished_at: datetime | None) -> str | None:
@@ -90,6 +98,7 @@ LIST_COLUMNS = (
     "agent_config", "artifacts", "status_message", "error_code", "retryable", "session_link", "execution_location",
     "output", "provider", "provider_model", "attempts", "labels", "parent_run_id", "conversation_id", "mode",
     "source", "creator", "executor", "skill_spec", "agent_identity_uid", "turns", "schedule_id",
+    "input_tokens", "output_tokens",
 )  # fmt: skip
 LIST_SELECT = "SELECT " + ",".join(f'"{column}"' for column in LIST_COLUMNS) + ' FROM "runs"'
 

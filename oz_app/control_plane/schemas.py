@@ -111,6 +111,13 @@ class AmbientAgentConfig(BaseModel):
         pattern=r"^[a-z0-9]{1,40}$",
         description="oz's own: the key of the configured provider that answers the run (a workspace agent's choice)",
     )
+    options: dict[str, str | int | float | bool] | None = Field(
+        None,
+        description="oz's own (PR-8): per-run options for the provider that answers, e.g. "
+        '{"temperature": 0.2, "max_tokens": 2048, "reasoning_effort": "high"}; each must be one the provider '
+        "type declares (GET /providers/types), else the run fails before any provider is called, saying which. "
+        "harness.reasoning_level reaches a provider that takes reasoning_effort when options do not name it.",
+    )
     runner_id: str | None = None
     session_sharing: SessionSharing | None = None
     skill_spec: str | None = None
@@ -283,6 +290,11 @@ class StatusMessage(BaseModel):
     session_debug_until: datetime | None = None
 
 
+class TokenUsage(BaseModel):
+    input_tokens: int = Field(description="Tokens the providers read (prompts, the conversation).")
+    output_tokens: int = Field(description="Tokens the providers wrote.")
+
+
 class RunItem(BaseModel):
     """A run, in the SDK's ``RunItem`` shape plus this server's ``output``, ``provider``,
     ``provider_model`` and ``attempts``."""
@@ -319,6 +331,11 @@ class RunItem(BaseModel):
     provider: str | None = Field(None, description="The provider that answered (or is answering).")
     provider_model: str | None = None
     attempts: list[dict[str, Any]] | None = Field(None, description="Each provider tried, in order, and its outcome.")
+    usage: TokenUsage | None = Field(
+        None,
+        description="oz's own (PR-8): tokens the providers reported for this run, over all its executions; "
+        "null when no provider reported any (the SDK's request_usage is about costs, which are not known here).",
+    )
 
 
 class PageInfo(BaseModel):
@@ -584,8 +601,8 @@ class ProviderView(BaseModel):
     base_url: str
     msg_limit: int
     window_seconds: int
-    cli_cmd: str
-    cli_args: str
+    settings: dict[str, Any] = Field(description="The type's own settings that are not secret (PL-5).")
+    secret_settings_set: list[str] = Field(description="The type's secret settings that have a value (never shown).")
     first_byte_timeout: float
     idle_timeout: float
     has_api_key: bool
@@ -594,6 +611,29 @@ class ProviderView(BaseModel):
 
 class ProviderList(BaseModel):
     providers: list[ProviderView]
+
+
+class DeclaredSetting(BaseModel):
+    """A setting or per-run option a provider type declares (PL-5, PR-8)."""
+
+    name: str
+    type: Literal["str", "int", "float", "bool"]
+    default: Any = Field(None, description="null for a secret one")
+    secret: bool
+    required: bool
+    choices: list[str]
+    help: str
+
+
+class ProviderType(BaseModel):
+    type: str
+    api_version: int = Field(description="1 (deprecated: one prompt, no options, no usage) or 2")
+    settings: list[DeclaredSetting] = Field(description="Read from OZ_PROVIDER_<KEY>_<NAME> or a stored provider.")
+    options: list[DeclaredSetting] = Field(description="What config.options of a run may name.")
+
+
+class ProviderTypeList(BaseModel):
+    types: list[ProviderType]
 
 
 class TokenView(BaseModel):

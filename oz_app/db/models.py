@@ -71,6 +71,8 @@ class Run(Model):
     agent_identity_uid = fields.CharField(max_length=32, null=True)
     worker_host = fields.CharField(max_length=200, null=True)
     idle_timeout_minutes = fields.IntField(null=True)
+    input_tokens = fields.BigIntField(null=True, description="tokens the providers read, over its executions (PR-8)")
+    output_tokens = fields.BigIntField(null=True, description="tokens the providers wrote, over its executions")
     turns: list[dict[str, Any]] | None = fields.JSONField(null=True, description="follow-up messages, in order")
     followups_waiting = fields.IntField(default=0, description="follow-ups sent while it executed")
 
@@ -195,8 +197,10 @@ class ProviderFields(Model):
     api_key_sealed = fields.TextField(default="")
     msg_limit = fields.IntField(default=0)
     window_seconds = fields.IntField(default=0)
-    cli_cmd = fields.CharField(max_length=2000, default="")
-    cli_args = fields.TextField(default="")
+    settings: dict[str, Any] = fields.JSONField(
+        default=dict, description="its type's own settings, by name (PL-5); secret ones are in settings_sealed"
+    )
+    settings_sealed = fields.TextField(default="", description="its type's secret settings, as sealed JSON")
     created_at = fields.DatetimeField()
     updated_at = fields.DatetimeField()
 

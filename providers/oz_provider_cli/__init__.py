@@ -1,7 +1,9 @@
 """Built-in provider ``cli``: runs an agent's command-line tool and streams its output (PR-1).
 
 Configuration: ``OZ_PROVIDER_<KEY>_TYPE=cli``, ``_CLI_CMD`` (the program, found on ``PATH``
-or given as a path) and ``_CLI_ARGS`` (extra arguments, split like a shell would).
+or given as a path) and ``_CLI_ARGS`` (extra arguments, split like a shell would): the type's
+declared settings (PL-5), also set in Settings. Provider API v2: the conversation reaches the
+tool as one prompt (a command line has no turns), and ``check()`` runs ``<cmd> --version``.
 
 How the prompt reaches the tool depends on the program's name, so each gets it the way it
 expects:
@@ -42,6 +44,7 @@ from typing import Any
 
 from oz_app.config import ProviderSettings
 from oz_app.hookspecs import hookimpl
+from oz_app.plugin_settings import Setting
 from oz_app.providers import (
     CompletionRequest,
     ProviderMisconfigured,
@@ -59,6 +62,11 @@ TAIL_BYTES = 64 * 1024
 STDOUT_TAIL_CHARS = 2000
 STDERR_LINES = 5
 EXIT_GRACE_SECONDS = 2.0
+CHECK_SECONDS = 10.0
+SETTINGS = [
+    Setting("cli_cmd", required=True, help="name the program to run, e.g. claude, codex or gemini"),
+    Setting("cli_args", help="extra arguments, split like a shell would"),
+]
 
 _RATE_LIMIT = re.compile(
     r"rate[ _-]?limit|\b429\b|quota exceeded|exceeded your (?:current )?quota|usage limit|too many requests"
@@ -85,10 +93,15 @@ def timeout_seconds() -> float:
     return value
 
 
+def program_of(settings: ProviderSettings) -> str:
+    """The ``cli_cmd`` setting: the program to run."""
+    return str(settings.extra.get("cli_cmd") or "").strip()
+
+
 def command_line(settings: ProviderSettings, prompt: str) -> tuple[list[str], bool]:
     """The argument vector for ``prompt``, and whether the prompt goes to standard input."""
-    program = settings.cli_cmd.strip()
-    args = shlex.split(settings.cli_args)
+    program = program_of(settings)
+    args = shlex.split(str(settings.extra.get("cli_args") or ""))
     tool = os.path.basename(program)
     if settings.model and tool in _MODEL_FLAGS:
         named = any(arg in _MODEL_FLAGS[tool] or arg.startswith("--model=") for arg in args)
@@ -115,7 +128,7 @@ def child_environment(settings: ProviderSettings, environ: Mapping[str, str] | N
     """This process's environment without oz-app's secrets, plus the tool's API key if set."""
     environ = os.environ if environ is None else environ
     env = {name: value for name, value in environ.items() if not name.startswith("OZ_") and name not in _PRIVATE_ENV}
-    key_name = _KEY_ENV.get(os.path.basename(settings.cli_cmd.strip()))
+    key_name = _KEY_ENV.get(os.path.basename(program_of(settings)))
     if settings.api_key and key_name:
         env[key_name] = settings.api_key
     return env
@@ -124,14 +137,53 @@ def child_environment(settings: ProviderSettings, environ: Mapping[str, str] | N
 class Cli:
     """Runs ``cli_cmd`` once per call and streams what it prints."""
 
+    api_version = 2
+    settings = SETTINGS
+
     def __init__(self, settings: ProviderSettings) -> None:
-        self.settings = settings
+        self.config = settings
+
+    async def check(self) -> str:
+        """``<cmd> --version`` runs and exits 0: the program is there and starts."""
+        settings = self.config
+        env_name = f"OZ_PROVIDER_{settings.key.upper()}_CLI_CMD"
+        program = program_of(settings)
+        if not program:
+            raise ProviderMisconfigured(f"{env_name} is not set: name the command to run, e.g. claude.")
+        try:
+            process = await asyncio.create_subprocess_exec(
+                program,
+                "--version",
+                stdin=asyncio.subprocess.DEVNULL,
+                stdout=asyncio.subprocess.PIPE,
+                stderr=asyncio.subprocess.STDOUT,
+                env=child_environment(settings),
+                start_new_session=True,
+            )
+        except FileNotFoundError:
+            raise ProviderMisconfigured(
+                f"{env_name} names {program!r}, which was not found: install it or give its full path."
+            ) from None
+        except PermissionError:
+            raise ProviderMisconfigured(f"{env_name} names {program!r}, which is not executable.") from None
+        try:
+            said, _ = await asyncio.wait_for(process.communicate(), CHECK_SECONDS)
+        except TimeoutError:
+            raise TransientError(f"{program} --version did not finish within {CHECK_SECONDS:g} s.") from None
+        finally:
+            if process.returncode is None:
+                await _kill(process)
+        text = redact(said.decode("utf-8", errors="replace"), [settings.api_key]).strip()
+        first = text.splitlines()[0][:200] if text else ""
+        if process.returncode != 0:
+            raise RequestRejected(f"{program} --version exited with code {process.returncode}: {first or 'no output'}")
+        return f"runs: {first or os.path.basename(program)}"
 
     async def stream(self, request: CompletionRequest) -> AsyncIterator[str]:
         """Yield the tool's standard output as it arrives; kill the tool if the call is cancelled."""
-        settings = self.settings
+        settings = self.config
         env_name = f"OZ_PROVIDER_{settings.key.upper()}_CLI_CMD"
-        if not settings.cli_cmd.strip():
+        if not program_of(settings):
             raise ProviderMisconfigured(f"{env_name} is not set: name the command to run, e.g. claude.")
         timeout = timeout_seconds()
         prompt = f"{request.system_prompt}\n\n{request.prompt}" if request.system_prompt else request.prompt

@@ -102,6 +102,8 @@ class RunsView:
                 ui.label(run.get("provider") or "no provider yet").classes("text-gray-600")
                 local_time(run["created_at"]).classes("text-gray-600").mark(f"created-{run_id}")
                 ui.label(duration(run.get("run_time"))).classes("text-gray-600")
+                if run.get("usage"):
+                    ui.label(tokens(run["usage"])).classes("text-gray-600").mark(f"usage-{run_id}")
                 ui.space()
                 ui.button("Output", on_click=lambda: self.show_output(run)).props("flat").mark(f"output-{run_id}")
                 if run["state"] not in TERMINAL_STATES:
@@ -160,3 +162,8 @@ def duration(run_time: str | None) -> str:
         return f"{seconds / 60:.0f} min"
     hours, minutes = divmod(round(seconds / 60), 60)
     return f"{hours} h {minutes} min" if minutes else f"{hours} h"
+
+
+def tokens(usage: dict[str, Any]) -> str:
+    """A run's token usage as the page says it (PR-8): ``1,234 tokens in · 56 out``."""
+    return f"{usage.get('input_tokens') or 0:,} tokens in · {usage.get('output_tokens') or 0:,} out"

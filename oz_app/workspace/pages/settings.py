@@ -7,7 +7,6 @@ their own runs use. Both go through the same functions as the admin API.
 
 from __future__ import annotations
 
-import asyncio
 import re
 from typing import TYPE_CHECKING, Any
 
@@ -19,12 +18,14 @@ from oz_app.config import ProviderSettings, save_config_values
 from oz_app.control_plane import tokens
 from oz_app.control_plane.provider_config import ProviderIn, public_view, remove_provider, store_provider
 from oz_app.db.models import Agent, User
-from oz_app.providers import CompletionRequest, ProviderError
+from oz_app.plugin_settings import Setting
+from oz_app.providers import check_provider, declared_settings
 from oz_app.workspace import accounts
 from oz_app.workspace.live import user_topic
 from oz_app.workspace.pages.frame import signed_in
 from oz_app.workspace.service import NotFound
 from oz_app.workspace.widgets import attempt, confirm, confirm_text, transient_dialog
+from oz_app.workspace.wording import LABELS
 
 if TYPE_CHECKING:
     from oz_app.workspace.app import Workspace
@@ -84,7 +85,7 @@ class SettingsView:
             ui.button("Test", on_click=lambda: self.test(key, personal=False)).props("flat").mark(f"test-{key}")
 
     def provider_card(self, key: str, provider: ProviderSettings, source: str, *, personal: bool) -> None:
-        view = public_view(provider, source)
+        view = public_view(provider, source, self.plane.executor.provider_types)
         mark = f"mine-{key}" if personal else key
         with ui.card().classes("w-full").mark(f"provider-{mark}"), ui.row().classes("items-center w-full"):
             ui.label(key).classes("font-bold")
@@ -125,6 +126,9 @@ class SettingsView:
             limit = ui.number("Messages per window (0: no limit)", value=provider.msg_limit if provider else 0)
             limit.classes("w-full").mark("provider-limit")
             window = ui.number("Window in seconds", value=provider.window_seconds if provider else 0).classes("w-full")
+            own = TypeSettings(self.plane.executor.provider_types, provider)
+            own.draw(kind.value)
+            kind.on_value_change(lambda event: own.draw(event.value))
 
             async def save() -> None:
                 fields = {
@@ -134,8 +138,7 @@ class SettingsView:
                     "api_key": (api_key.value or None) if provider else (api_key.value or ""),
                     "msg_limit": _whole(limit.value),
                     "window_seconds": _whole(window.value),
-                    "cli_cmd": provider.cli_cmd if provider else "",
-                    "cli_args": provider.cli_args if provider else "",
+                    "settings": own.values(),
                 }
                 mine = personal if provider is not None or not self.admin else bool(scope.value)
                 if await self.save(key.value or "", fields, mine):
@@ -186,8 +189,8 @@ class SettingsView:
         return True
 
     async def test(self, key: str, *, personal: bool) -> None:
-        """Ask the provider, at its stored address, for a two-word answer and show what came back
-        (a member testing a team provider learns only whether it works)."""
+        """Check the provider at its stored address (its ``check()``, else a two-word answer) and
+        show what came back (a member testing a team provider learns only whether it works)."""
         found = await (self.plane.catalog.personal(self.user.id) if personal else self.plane.catalog.snapshot())
         provider = found.get(key)
         factory = self.plane.executor.provider_types.get(provider.type) if provider else None
@@ -195,18 +198,13 @@ class SettingsView:
             ui.notify(f"Provider {key} cannot be tested: its type is not installed.", type="negative")
             return
         detailed = personal or self.admin
-        request = CompletionRequest(run_id=f"test-{key}", prompt="Reply with the word OK.", model=provider.model)
         ui.notify(f"Testing {key}…")
-        text = ""
-        try:
-            async with asyncio.timeout(PROVIDER_TEST_SECONDS):
-                async for chunk in factory(provider).stream(request):
-                    text += chunk
-        except (ProviderError, TimeoutError) as exc:
-            why = f": {exc or 'no answer in time'}" if detailed else "."
+        works, detail = await check_provider(factory, provider, PROVIDER_TEST_SECONDS)
+        if not works:
+            why = f": {detail}" if detailed else "."
             ui.notify(f"{key} does not work{why}", type="negative", multi_line=True)
             return
-        answer = f" answered: {text[:200]}" if detailed else " works."
+        answer = f" {detail}" if detailed else " works."
         ui.notify(f"{key}{answer}", type="positive", multi_line=True)
 
     # Runner mode -------------------------------------------------------------------------------
@@ -249,6 +247,62 @@ class SettingsView:
             ui.notify(f"Saved to {path}; restart oz-app to apply.", type="positive")
 
         ui.button("Save", on_click=save).mark("save-control-plane")
+
+
+class TypeSettings:
+    """The fields of a provider type's own settings (PL-5) in the provider form, redrawn when the
+    type changes. A secret one is a password field that starts empty: a stored secret is never
+    sent to the browser, and leaving the field empty keeps it."""
+
+    def __init__(self, provider_types: dict[str, Any], provider: ProviderSettings | None) -> None:
+        self.provider_types = provider_types
+        self.provider = provider
+        self.box = ui.column().classes("w-full gap-1")
+        self.fields: dict[str, tuple[Setting, Any]] = {}
+
+    def draw(self, kind: Any) -> None:
+        self.box.clear()
+        self.fields = {}
+        factory = self.provider_types.get(str(kind or ""))
+        stored = self.provider.extra if self.provider is not None and self.provider.type == kind else {}
+        with self.box:
+            for setting in declared_settings(factory) if factory is not None else []:
+                self.fields[setting.name] = (setting, self._field(setting, stored))
+
+    def _field(self, setting: Setting, stored: dict[str, Any]) -> Any:
+        named = LABELS.get(setting.name, setting.name.replace("_", " ").capitalize())
+        label = named + (" (required)" if setting.required else "")
+        mark = f"provider-setting-{setting.name}"
+        field: Any
+        if setting.secret:
+            hint = f"{label} (set: leave empty to keep it)" if stored.get(setting.name) else label
+            field = ui.input(hint, password=True)
+        else:
+            value = stored.get(setting.name, setting.default)
+            if setting.choices:
+                field = ui.select(list(setting.choices), label=label, value=value)
+            elif setting.kind is bool:
+                field = ui.checkbox(label, value=bool(value))
+            elif setting.kind in (int, float):
+                field = ui.number(label, value=value)
+            else:
+                field = ui.input(label, value="" if value is None else str(value))
+        if setting.help:
+            field.tooltip(setting.help)
+        return field.classes("w-full").mark(mark)
+
+    def values(self) -> dict[str, Any]:
+        """What to store: a secret left empty is None (keep the stored one)."""
+        values: dict[str, Any] = {}
+        for name, (setting, field) in self.fields.items():
+            value = field.value
+            if setting.secret:
+                values[name] = value or None
+            elif setting.kind is int and isinstance(value, float):
+                values[name] = _whole(value)
+            else:
+                values[name] = "" if value is None else value
+        return values
 
 
 class TokensView:
