@@ -104,12 +104,10 @@ class Settings:
     queue_max_wait_seconds: int = 300
     provider_first_byte_timeout: float = DEFAULT_PROVIDER_TIMEOUT
     provider_idle_timeout: float = DEFAULT_PROVIDER_TIMEOUT
-    worker_sidecar_image: str = ""  # empty: the worker builds oz-agent-sidecar:<content hash>
-    worker_memory_limit: str = "2g"
-    worker_cpus: float = 2.0
-    worker_pids_limit: int = 1024
     worker_run_timeout_seconds: int = 3600
-    worker_network: str = ""
+    # Every OZ_WORKER_* value as given (file, then environment): a worker backend's own settings
+    # are read from these against what it declares (PL-5, oz_app.worker_backend.backend_settings).
+    worker_values: dict[str, str] = field(default_factory=dict, repr=False)
     ws_url: str = ""
     reconnect_max_attempts: int = 0
     reconnect_window_seconds: int = 0
@@ -246,7 +244,7 @@ def load_settings(env: Mapping[str, str] | None = None, **overrides: Any) -> Set
                 providers[key].extra[extra.group(2).lower()] = values[name].strip()
 
     def seconds(name: str) -> float:
-        return _positive_float(text(name, str(DEFAULT_PROVIDER_TIMEOUT)), name, problems)
+        return _positive_float(text(name, str(DEFAULT_PROVIDER_TIMEOUT), "a number"), name, problems)
 
     first_byte_timeout = seconds("OZ_PROVIDER_FIRST_BYTE_TIMEOUT")
     idle_timeout = seconds("OZ_PROVIDER_IDLE_TIMEOUT")
@@ -257,12 +255,6 @@ def load_settings(env: Mapping[str, str] | None = None, **overrides: Any) -> Set
         if name.startswith("OZ_PROVIDER_FALLBACK_ORDER_"):
             fallback_order[name.removeprefix("OZ_PROVIDER_FALLBACK_ORDER_").lower()] = names(name)
 
-    worker_network = text("OZ_WORKER_NETWORK")
-    if worker_network and not re.match(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", worker_network):
-        problems.append(f"OZ_WORKER_NETWORK must be a Docker network such as bridge or host, not {worker_network!r}.")
-    memory_limit = text("OZ_WORKER_MEMORY_LIMIT", "2g").lower()
-    if not re.fullmatch(r"[0-9]+[bkmg]?", memory_limit):
-        problems.append(f"OZ_WORKER_MEMORY_LIMIT must be a size such as 512m or 2g, not {memory_limit!r}.")
     load_plugins = names("OZ_LOAD_PLUGINS") if "OZ_LOAD_PLUGINS" in values else None
     signup = _one_of(text("OZ_SIGNUP", "invite").lower(), "OZ_SIGNUP", ("invite", "open", "closed"), problems)
     tenant_tokens = _one_of(text("OZ_TENANT_TOKENS", "any").lower(), "OZ_TENANT_TOKENS", ("any", "issued"), problems)
@@ -302,12 +294,8 @@ def load_settings(env: Mapping[str, str] | None = None, **overrides: Any) -> Set
         queue_max_wait_seconds=integer("OZ_QUEUE_MAX_WAIT_SECONDS", 300),
         provider_first_byte_timeout=first_byte_timeout,
         provider_idle_timeout=idle_timeout,
-        worker_sidecar_image=text("OZ_WORKER_SIDECAR_IMAGE"),
-        worker_memory_limit=memory_limit,
-        worker_cpus=_positive_float(text("OZ_WORKER_CPUS", "2", "a number"), "OZ_WORKER_CPUS", problems),
-        worker_pids_limit=integer("OZ_WORKER_PIDS_LIMIT", 1024, 16),
         worker_run_timeout_seconds=integer("OZ_WORKER_RUN_TIMEOUT_SECONDS", 3600, 1),
-        worker_network=worker_network,
+        worker_values={name: value for name, value in values.items() if name.startswith("OZ_WORKER_")},
         ws_url=text("OZ_WS_URL"),
         reconnect_max_attempts=integer("OZ_RECONNECT_MAX_ATTEMPTS", 0),
         reconnect_window_seconds=integer("OZ_RECONNECT_WINDOW_SECONDS", 0),

@@ -13,14 +13,14 @@ from __future__ import annotations
 import os
 import re
 import stat
-import tomllib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 if TYPE_CHECKING:
+    from oz_app.config import Settings
     from oz_app.task_input import RunFolder
     from oz_app.worker_frames import TaskAssignment
 
@@ -170,31 +170,21 @@ def at_most_files(found: list[LeftFile]) -> list[LeftFile]:
 SETTINGS_PREFIX = "OZ_WORKER_"
 
 
-def configured_values(config_file: Path | None, env: Mapping[str, str] | None = None) -> dict[str, str]:
-    """The raw values a backend's settings come from: the TOML config file's top-level keys with
-    the environment over them, as :func:`oz_app.config.load_settings` merges them."""
-    values: dict[str, str] = {}
-    if config_file is not None and config_file.is_file():
-        try:
-            parsed = tomllib.loads(config_file.read_text())
-        except (tomllib.TOMLDecodeError, OSError, UnicodeDecodeError):
-            parsed = {}  # load_settings already refused an unreadable file
-        for name, value in parsed.items():
-            if isinstance(value, str | int | float | bool):
-                values[name] = str(value).lower() if isinstance(value, bool) else str(value)
-    values.update(os.environ if env is None else env)
-    return values
-
-
-def backend_settings(factory: Any, config_file: Path | None, env: Mapping[str, str] | None = None) -> dict[str, Any]:
-    """``{name: value}`` for the settings ``factory`` declares, read from ``OZ_WORKER_<NAME>``.
+def backend_settings(
+    factory: Any, settings: Settings, check: Callable[[dict[str, Any]], list[str]] | None = None
+) -> dict[str, Any]:
+    """``{name: value}`` for the settings ``factory`` declares, read from ``OZ_WORKER_<NAME>`` as
+    the config file and the environment give them (``settings.worker_values``); ``check`` adds
+    the problems its types cannot say.
 
     Raises :class:`BackendError` with every problem, each one sentence naming its variable.
     """
-    from oz_app.config import ConfigError
-    from oz_app.plugin_settings import declared, read
+    from oz_app.plugin_settings import collect, declared
 
-    try:
-        return read(declared(factory), configured_values(config_file, env), SETTINGS_PREFIX)
-    except ConfigError as exc:
-        raise BackendError(" ".join(exc.problems)) from exc
+    problems: list[str] = []
+    values = collect(declared(factory), settings.worker_values, SETTINGS_PREFIX, problems)
+    if check is not None:
+        problems += check(values)
+    if problems:
+        raise BackendError(" ".join(problems))
+    return values

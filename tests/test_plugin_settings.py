@@ -64,3 +64,34 @@ def test_a_secret_default_is_never_shown_and_bad_declarations_are_refused() -> N
         Setting("Bad-Name")
     with pytest.raises(ValueError):
         Setting("list", list)
+
+
+def test_the_docker_backend_reads_its_own_settings_from_the_environment_and_the_file(tmp_path) -> None:
+    """PL-5: the docker backend's settings are its own declared ones, no longer the core's; a bad
+    one stops it with a sentence naming the variable."""
+    from oz_worker_docker.backend import DockerBackend
+
+    from oz_app.config import load_settings
+    from oz_app.worker_backend import BackendError
+
+    config = tmp_path / "config.toml"
+    config.write_text('OZ_WORKER_CPUS = 1.5\nOZ_WORKER_MEMORY_LIMIT = "512M"\n')
+    settings = load_settings({"OZ_CONFIG_FILE": str(config), "OZ_WORKER_PIDS_LIMIT": "64"}, data_dir=str(tmp_path))
+    options = DockerBackend(settings).options
+    assert (options["cpus"], options["memory_limit"], options["pids_limit"], options["network"]) == (
+        1.5,
+        "512m",
+        64,
+        "",
+    )
+    bad = load_settings(
+        {"OZ_CONFIG_FILE": "", "OZ_WORKER_CPUS": "fast", "OZ_WORKER_MEMORY_LIMIT": "lots", "OZ_WORKER_NETWORK": "a b"},
+        data_dir=str(tmp_path),
+    )
+    with pytest.raises(BackendError) as refused:
+        DockerBackend(bad)
+    assert str(refused.value) == (
+        "OZ_WORKER_CPUS must be a number such as 1.5, not 'fast'. "
+        "OZ_WORKER_MEMORY_LIMIT must be a size such as 512m or 2g, not 'lots'. "
+        "OZ_WORKER_NETWORK must be a Docker network such as bridge or host, not 'a b'."
+    )

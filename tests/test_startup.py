@@ -276,15 +276,15 @@ def test_every_setting_read_from_the_file_is_type_checked(tmp_path: Path) -> Non
 
     config = tmp_path / "config.toml"
     config.write_text(
-        'OZ_PORT = 9000\nOZ_WORKER_CPUS = 1.5\nOZ_QUEUE_ON_SATURATION = true\nOZ_LEASE_SECONDS = "40"\n'
+        'OZ_PORT = 9000\nOZ_PROVIDER_IDLE_TIMEOUT = 1.5\nOZ_QUEUE_ON_SATURATION = true\nOZ_LEASE_SECONDS = "40"\n'
         'OZ_PROVIDER_X_TYPE = "cli"\nOZ_PROVIDER_X_MSG_LIMIT = 3\n'
     )
     settings = load_settings({"OZ_CONFIG_FILE": str(config)}, data_dir=str(tmp_path))
-    assert (settings.port, settings.worker_cpus, settings.queue_on_saturation) == (9000, 1.5, True)
+    assert (settings.port, settings.provider_idle_timeout, settings.queue_on_saturation) == (9000, 1.5, True)
     assert (settings.lease_seconds, settings.providers["x"].msg_limit) == (40, 3)
 
     config.write_text(
-        "OZ_LEASE_SECONDS = 2.5\nOZ_WORKER_CPUS = true\nOZ_PROVIDER_X_MODEL = 4\n"
+        "OZ_LEASE_SECONDS = 2.5\nOZ_PROVIDER_IDLE_TIMEOUT = true\nOZ_PROVIDER_X_MODEL = 4\n"
         "OZ_LOG_LEVEL = 2026-01-01\nOZ_HOST = { a = 1 }\n"
     )
     with pytest.raises(ConfigError) as refused:
@@ -292,8 +292,8 @@ def test_every_setting_read_from_the_file_is_type_checked(tmp_path: Path) -> Non
     assert sorted(refused.value.problems) == [
         f"OZ_LEASE_SECONDS in {config} must be a whole number, not a decimal number.",
         f"OZ_LOG_LEVEL in {config} must be a string, not a date or time.",
+        f"OZ_PROVIDER_IDLE_TIMEOUT in {config} must be a number, not true or false.",
         f"OZ_PROVIDER_X_MODEL in {config} must be a string, not a whole number.",
-        f"OZ_WORKER_CPUS in {config} must be a number, not true or false.",
     ]
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from oz_app.worker_backend import BackendError, backend_settings
+from oz_app.worker_backend import BackendError
 from tests.conftest import sdk, wait_for
 from tests.docker_support import worker_settings
 from tests.test_worker_direct import (
@@ -37,7 +37,7 @@ CANCEL = EXAMPLES / "cancel.sh"
 def command_backend(**env: str) -> Any:
     from oz_worker_command.backend import CommandBackend
 
-    return CommandBackend(worker_settings(**env), backend_settings(CommandBackend, None, env))
+    return CommandBackend(worker_settings(**env))
 
 
 @pytest.fixture

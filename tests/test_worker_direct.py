@@ -55,10 +55,7 @@ def harness_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def direct_backend(tmp_path: Path, **env: str) -> Any:
     from oz_worker_direct.backend import DirectBackend
 
-    values = {"OZ_WORKER_ALLOW_DIRECT": "true", **env}
-    from oz_app.worker_backend import backend_settings
-
-    return DirectBackend(worker_settings(**env), backend_settings(DirectBackend, None, values))
+    return DirectBackend(worker_settings(**{"OZ_WORKER_ALLOW_DIRECT": "true", **env}))
 
 
 @pytest.fixture

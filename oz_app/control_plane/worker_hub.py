@@ -351,7 +351,7 @@ class WorkerHub:
                 "agent_config_snapshot": {"environment_id": environment.id, "model_id": model_id},
             },
             "docker_image": environment.docker_image,
-            "sidecar_image": self.settings.worker_sidecar_image,
+            "sidecar_image": self.settings.worker_values.get("OZ_WORKER_SIDECAR_IMAGE", ""),  # for the seed's worker
             "env_vars": {
                 "OZ_TASK_PROMPT": prompt,
                 "OZ_MODEL_ID": model_id,

@@ -154,7 +154,7 @@ class CommandBackend:
 
     def __init__(self, settings: Settings, options: dict[str, Any] | None = None) -> None:
         self.config = settings
-        self.options = options if options is not None else backend_settings(type(self), settings.config_file)
+        self.options = options if options is not None else backend_settings(type(self), settings)
         self.dispatch = self._split(str(self.options["command_dispatch"]), DISPATCH_VARIABLE)
         cancel = str(self.options["command_cancel"])
         self.cancel_command = self._split(cancel, CANCEL_VARIABLE) if cancel.strip() else []

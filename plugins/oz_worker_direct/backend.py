@@ -96,7 +96,7 @@ class DirectBackend:
 
     def __init__(self, settings: Settings, options: dict[str, Any] | None = None) -> None:
         self.config = settings
-        self.options = options if options is not None else backend_settings(type(self), settings.config_file)
+        self.options = options if options is not None else backend_settings(type(self), settings)
         self.memory_limit = parse_size(str(self.options["direct_memory_limit"]), "OZ_WORKER_DIRECT_MEMORY_LIMIT")
         self.max_processes = int(self.options["direct_max_processes"])
         self.pass_env = [name.strip() for name in str(self.options["direct_pass_env"]).split(",") if name.strip()]

@@ -36,12 +36,14 @@ from docker.utils.socket import frames_iter
 from loguru import logger
 
 from oz_app.config import Settings
+from oz_app.plugin_settings import Setting
 from oz_app.task_input import OUTPUT_FILE, RunFolder
 from oz_app.worker_backend import (
     MAX_LEFT_FILE_BYTES,
     BackendError,
     LeftFile,
     RunResult,
+    backend_settings,
     extract_artifacts,
     left_files_on_disk,
 )
@@ -82,6 +84,18 @@ def left_files_in_archive(folder: str, chunks: Any) -> list[LeftFile]:
     return sorted(found, key=lambda left: left.path)
 
 
+def _option_problems(options: dict[str, Any]) -> list[str]:
+    """What the declared types cannot say: a size and a network name Docker accepts."""
+    problems = []
+    memory = options["memory_limit"] = str(options["memory_limit"]).lower()
+    if not re.fullmatch(r"[0-9]+[bkmg]?", memory):
+        problems.append(f"OZ_WORKER_MEMORY_LIMIT must be a size such as 512m or 2g, not {memory!r}.")
+    network = options["network"]
+    if network and not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*", network):
+        problems.append(f"OZ_WORKER_NETWORK must be a Docker network such as bridge or host, not {network!r}.")
+    return problems
+
+
 def _container_name(task_id: str) -> str:
     safe = re.sub(r"[^A-Za-z0-9_.-]", "-", task_id)[:48]
     return f"oz-run-{safe}-{secrets.token_hex(3)}"
@@ -90,8 +104,17 @@ def _container_name(task_id: str) -> str:
 class DockerBackend:
     """Runs each assignment in a container of its environment's image with the sidecar at ``/agent``."""
 
+    settings = [
+        Setting("sidecar_image", help="the sidecar image to use (empty: oz-agent-sidecar:<content hash>, built here)"),
+        Setting("memory_limit", default="2g", help="memory per task container, such as 512m or 2g"),
+        Setting("cpus", float, default=2.0, low=0.01, help="CPUs per task container"),
+        Setting("pids_limit", int, default=1024, low=16, help="processes per task container"),
+        Setting("network", help="the Docker network of task containers, such as bridge or host (Docker's default)"),
+    ]
+
     def __init__(self, settings: Settings, client: Any = None) -> None:
-        self.settings = settings
+        self.config = settings
+        self.options = backend_settings(type(self), settings, _option_problems)
         self._client = client
         self.worker_id = ""
         self.sidecar_image = ""
@@ -136,7 +159,7 @@ class DockerBackend:
 
     async def ensure_sidecar_image(self) -> str:
         """Build the sidecar image from the installed package files if it is missing; never pull."""
-        tag = self.settings.worker_sidecar_image or f"oz-agent-sidecar:{sidecar_hash()}"
+        tag = self.options["sidecar_image"] or f"oz-agent-sidecar:{sidecar_hash()}"
 
         def ensure() -> str:
             try:
@@ -218,10 +241,10 @@ class DockerBackend:
                 labels=labels,
                 name=_container_name(task_id),
                 volumes=mounts,
-                mem_limit=self.settings.worker_memory_limit,
-                nano_cpus=int(self.settings.worker_cpus * 1e9),
-                pids_limit=self.settings.worker_pids_limit,
-                network_mode=self.settings.worker_network or None,
+                mem_limit=self.options["memory_limit"],
+                nano_cpus=int(self.options["cpus"] * 1e9),
+                pids_limit=self.options["pids_limit"],
+                network_mode=self.options["network"] or None,
                 init=True,  # PID 1 forwards signals and ends the namespace when the sidecar ends
                 auto_remove=True,  # the engine removes it, also when this worker is gone (WK-11)
             )
@@ -303,7 +326,7 @@ class DockerBackend:
         pump = asyncio.ensure_future(asyncio.to_thread(pump_logs))
         timed_out = False
         try:
-            await asyncio.wait_for(asyncio.shield(pump), self.settings.worker_run_timeout_seconds)
+            await asyncio.wait_for(asyncio.shield(pump), self.config.worker_run_timeout_seconds)
         except TimeoutError:
             timed_out = True
             await asyncio.to_thread(self._remove, container)
@@ -331,7 +354,7 @@ class DockerBackend:
         files = left_files_on_disk(folder.out_dir)
         ended = RunResult("failed", output, exit_code, "", artifacts, session_link, files, start_seconds=start_seconds)
         if timed_out:
-            limit = self.settings.worker_run_timeout_seconds
+            limit = self.config.worker_run_timeout_seconds
             ended.message, ended.stage = f"The run exceeded its time limit of {limit} s and was stopped.", "timeout"
             return ended
         sidecar = folder.result()
@@ -345,7 +368,7 @@ class DockerBackend:
             return ended
         ended.stage = "killed"
         if exit_code == 137:
-            memory = self.settings.worker_memory_limit
+            memory = self.options["memory_limit"]
             ended.message = (
                 f"The run was killed (exit code 137), most likely because it ran out of memory "
                 f"(limit {memory}, OZ_WORKER_MEMORY_LIMIT)."
