@@ -45,6 +45,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--max-concurrent-runs", type=int, default=4, metavar="N", help="runs a worker executes at once"
     )
+    parser.add_argument(
+        "--metrics-port", type=int, metavar="N", help="a worker serves Prometheus metrics on this port (OZ_HOST)"
+    )
     parser.add_argument("--version", action="version", version=f"oz-app {__version__}")
     return parser
 
@@ -226,7 +229,9 @@ def _db_upgrade(settings: Settings) -> int:
     return 0
 
 
-def _run_worker(settings: Settings, worker_id: str, server: str | None, max_runs: int) -> int:
+def _run_worker(
+    settings: Settings, worker_id: str, server: str | None, max_runs: int, metrics_port: int | None = None
+) -> int:
     from oz_app.worker import DEFAULT_SERVER, run_worker
 
     if not settings.api_key:
@@ -235,7 +240,7 @@ def _run_worker(settings: Settings, worker_id: str, server: str | None, max_runs
         return _fail(f"--max-concurrent-runs must be at least 1, not {max_runs}.")
     manager, _ = _plugin_manager(settings)
     server_url = server or settings.ws_url or DEFAULT_SERVER
-    return asyncio.run(run_worker(settings, worker_id, server_url, manager, max_runs))
+    return asyncio.run(run_worker(settings, worker_id, server_url, manager, max_runs, metrics_port))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -271,7 +276,7 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
     if command:
         return _fail(f"unknown command {' '.join(command)!r}; use 'plugins' or 'db upgrade'.")
     if args.worker:
-        return _run_worker(settings, args.worker, args.server, args.max_concurrent_runs)
+        return _run_worker(settings, args.worker, args.server, args.max_concurrent_runs, args.metrics_port)
     if args.headless and args.control_plane:
         validate_for_control_plane(settings)
         return _serve_control_plane(settings)

@@ -118,6 +118,8 @@ class Settings:
     tenant_tokens: str = "any"  # any | issued (SEC-4)
     local_repos_dir: Path | None = None  # file:// repositories allowed under it (CP-12); None: none
     skill_repo_hosts: tuple[str, ...] = DEFAULT_SKILL_HOSTS  # hosts GET /agent fetches from; "*": any
+    metrics: bool = True  # OZ_METRICS: /metrics and what it counts (OPS-1)
+    metrics_token: str = field(default="", repr=False)  # OZ_METRICS_TOKEN: a bearer token that reads /metrics only
 
     @property
     def is_postgres(self) -> bool:
@@ -310,6 +312,8 @@ def load_settings(env: Mapping[str, str] | None = None, **overrides: Any) -> Set
         tenant_tokens=tenant_tokens,
         local_repos_dir=local_repos_dir,
         skill_repo_hosts=skill_hosts,
+        metrics=not text("OZ_METRICS", kind="true or false") or flag("OZ_METRICS"),
+        metrics_token=text("OZ_METRICS_TOKEN"),
     )
     if problems:
         raise ConfigError(problems)

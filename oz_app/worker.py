@@ -23,6 +23,7 @@ import aiohttp
 from loguru import logger
 
 from oz_app.config import Settings
+from oz_app.metrics.worker import MetricsUnavailable, serve_metrics, stop_metrics
 from oz_app.worker_backend import BackendError, LeftFile, RunResult
 
 PROTOCOL_VERSION = 1
@@ -467,7 +468,12 @@ class Worker:
 
 
 async def run_worker(
-    settings: Settings, worker_id: str, server_url: str, manager: Any, max_concurrent_runs: int = 4
+    settings: Settings,
+    worker_id: str,
+    server_url: str,
+    manager: Any,
+    max_concurrent_runs: int = 4,
+    metrics_port: int | None = None,
 ) -> int:
     """Run ``oz-app --worker`` until SIGINT/SIGTERM (0) or until it gives up (non-zero)."""
     from oz_app.plugins import collect
@@ -482,7 +488,8 @@ async def run_worker(
         worker = Worker(
             settings, worker_id, server_url, backends[backend_name](settings), max_concurrent_runs, backend_name
         )
-    except (GiveUp, BackendError) as exc:
+        metrics = await serve_metrics(worker, settings, metrics_port) if metrics_port is not None else None
+    except (GiveUp, BackendError, MetricsUnavailable) as exc:
         print(f"oz-app: {exc}", file=sys.stderr)
         return 2
     loop = asyncio.get_running_loop()
@@ -498,3 +505,4 @@ async def run_worker(
             loop.remove_signal_handler(stop_signal)
         with contextlib.suppress(Exception):
             await worker.backend.close()
+        await stop_metrics(metrics)

@@ -43,6 +43,8 @@ class RunResult:
     artifacts: list[dict[str, Any]] = field(default_factory=list)
     session_link: str = ""
     files: list[LeftFile] = field(default_factory=list)
+    stage: str = ""  # the stage that failed: setup, repos, harness, input, worker_lost, timeout, start
+    start_seconds: float | None = None  # from asking for the container to its start, when known
 
 
 class WorkerBackend(Protocol):

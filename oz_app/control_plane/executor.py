@@ -25,6 +25,7 @@ from oz_app.control_plane.provider_config import ProviderCatalog
 from oz_app.control_plane.quotas import Quotas
 from oz_app.control_plane.service import RunService
 from oz_app.db.models import Run
+from oz_app.metrics.control_plane import ControlPlaneMetrics
 from oz_app.plugins import collect
 from oz_app.providers import CompletionRequest, ProviderError, ProviderMisconfigured, RateLimited, TransientError
 from oz_app.storage import is_disk_full, note_full_write
@@ -98,6 +99,7 @@ class Executor:
         self._loop_task: asyncio.Task[None] | None = None
         self._stopping = False
         self._slots = asyncio.Semaphore(64)
+        self.metrics = ControlPlaneMetrics(enabled=False)  # the app's, once it gives it (OPS-1)
 
     def wake(self) -> None:
         """Tell the executor a run was queued (saves waiting for the next poll)."""
@@ -265,10 +267,12 @@ class Executor:
                     if error is None:
                         return
                     if not isinstance(error, RateLimited):
+                        self.metrics.fallback(settings, chain)
                         refusals.append(f"{key}: {error}")
                         continue
                     wait = error.retry_after or settings.window_seconds or DEFAULT_SATURATION_SECONDS
                     await self.quotas.saturate(settings.quota_key, wait)
+                self.metrics.fallback(settings, chain)
                 refusals.append(f"{key}: rate-limited for {math.ceil(wait)} s")  # whole seconds, never under
                 soonest = wait if soonest is None else min(soonest, wait)
             summary = "; ".join(refusals)
@@ -311,6 +315,7 @@ class Executor:
             system_prompt=str(run.agent_config.get("base_prompt") or ""),
         )
         stream = OutputStream(run.id, self.owner, self.runs)
+        started = time.perf_counter()
         try:
             factory = self.provider_types.get(settings.type)
             if factory is None:
@@ -322,6 +327,7 @@ class Executor:
             if not stream.text:
                 raise TransientError("it sent an empty answer, without any text")
         except asyncio.CancelledError:
+            self.metrics.provider_call(settings, started, "cancelled")
             attempt["outcome"] = "cancelled"
             if self._stopping:  # a shutdown, not a person: the run is handed back and retried (ST-3)
                 attempt.update(outcome="interrupted", reason=service.INTERRUPTED)
@@ -330,6 +336,7 @@ class Executor:
         except Exception as exc:
             if is_disk_full(exc):  # our write failed, not the provider
                 raise
+            self.metrics.provider_call(settings, started, "failed", exc)
             attempt["outcome"] = f"{type(exc).__name__}: {exc}"
             if isinstance(exc, ProviderError) and exc.fallback and not stream.text:
                 return exc
@@ -337,6 +344,7 @@ class Executor:
             message = f"Provider {key!r} failed: {exc}"
             await self._fail(run, message, code, isinstance(exc, ProviderError) and exc.fallback, attempts, stream)
             return None
+        self.metrics.provider_call(settings, started, "answered")
         attempt["outcome"] = "answered"
         await self._end(run, stream, "SUCCEEDED", {"attempts": attempts, "status_message": None})
         return None
