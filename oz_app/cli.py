@@ -275,6 +275,8 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         return _db_upgrade(settings)
     if command:
         return _fail(f"unknown command {' '.join(command)!r}; use 'plugins' or 'db upgrade'.")
+    if args.metrics_port is not None and not args.worker:
+        return _fail("--metrics-port is for a worker (--worker ID); a control plane serves /metrics on its port.")
     if args.worker:
         return _run_worker(settings, args.worker, args.server, args.max_concurrent_runs, args.metrics_port)
     if args.headless and args.control_plane:

@@ -21,7 +21,16 @@ import pytest
 from cryptography.fernet import Fernet
 from prometheus_client.parser import text_string_to_metric_families
 
-from tests.conftest import ADMIN_KEY, free_port, sdk, two_servers, wait_for
+from tests.conftest import (
+    ADMIN_KEY,
+    drop_postgres_database,
+    free_port,
+    new_database_url,
+    sdk,
+    start_server,
+    two_servers,
+    wait_for,
+)
 from tests.docker_support import build_task_image, containers_of, docker_client, new_worker_id
 from tests.fake_llm import FakeOpenAI
 from tests.test_worker_hub import FakeWorker
@@ -106,6 +115,24 @@ def test_only_the_admin_and_the_metrics_token_may_scrape(make_server, fakes, tok
     as_scraper = {"Authorization": f"Bearer {METRICS_TOKEN}"}
     assert httpx.get(server.api + "/providers", headers=as_scraper).status_code == 403
     assert httpx.get(server.api + "/admin/tokens", headers=as_scraper).status_code == 403
+
+
+def test_the_workspace_serves_the_same_metrics(tmp_path, token):
+    """OPS-1: the workspace (``oz-app --headless``) hands /metrics to its control plane: the admin
+    key reads it; anonymous callers and tokens it did not issue are refused."""
+    database_url = new_database_url(tmp_path)
+    server = start_server(tmp_path / "workspace", database_url, part="--workspace", timeout=40)
+    try:
+        url = server.url + "/metrics"
+        assert httpx.get(url).status_code == 401
+        assert httpx.get(url, headers={"Authorization": f"Bearer {token}"}).status_code == 401  # not issued
+        samples = scrape(url)
+        assert value(samples, "oz_runs", state="QUEUED") == 0
+        assert "/health" in labels_of(samples, "oz_http_request_duration_seconds_count", "route")
+    finally:
+        server.stop()
+        if database_url.startswith("postgres"):
+            drop_postgres_database(database_url)
 
 
 def test_metrics_off_answer_404_and_count_nothing(make_server):
@@ -329,3 +356,14 @@ def test_a_worker_refuses_a_port_it_cannot_listen_on(tmp_path):
     assert done.returncode == 2
     assert f"oz-app: cannot serve metrics on 127.0.0.1:{port}: Address already in use." in done.stderr
     assert time.monotonic() - started < 30
+
+
+def test_metrics_port_is_a_worker_flag(tmp_path):
+    """OPS-2: --metrics-port without --worker says where a control plane's metrics are instead."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("OZ_")} | {"OZ_CONFIG_FILE": ""}
+    command = [sys.executable, "-m", "oz_app.cli", "--headless", "--metrics-port", "9100", "--data-dir", str(tmp_path)]
+    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2
+    assert done.stderr == (
+        "oz-app: --metrics-port is for a worker (--worker ID); a control plane serves /metrics on its port.\n"
+    )

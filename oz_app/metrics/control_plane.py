@@ -337,9 +337,9 @@ class ScrapeAuthenticator(Authenticator):
     anonymous callers are refused: the numbers describe every tenant's work."""
 
     def __init__(self, auth: Authenticator, token: str) -> None:
+        super().__init__("", auth.tokens)  # the admin is recognised by ``auth``
         self._auth = auth
         self._token = token
-        self.tokens = auth.tokens
 
     async def __call__(self, request: Request) -> Caller:
         if bearer_matches(request.headers.get("authorization", ""), self._token):

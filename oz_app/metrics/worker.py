@@ -9,6 +9,7 @@ The endpoint is an aiohttp server on the worker's event loop, listening on ``OZ_
 
 from __future__ import annotations
 
+import asyncio
 import os
 import time
 from collections.abc import Callable, Iterable
@@ -125,6 +126,9 @@ class MeteredBackend:
             return result
         except BackendError:
             result = RunResult("failed", stage="start")
+            raise
+        except asyncio.CancelledError:
+            result = RunResult("cancelled")
             raise
         finally:
             self._metrics.executing -= 1
