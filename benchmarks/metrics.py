@@ -9,10 +9,11 @@ answering four words at once): one with metrics on (the default) and scraped eve
 ``OZ_METRICS=false``. Then:
 
 1. create latency: ``--rounds`` rounds; in each, ``--creates`` sequential runs created through
-   the real ``oz-agent-sdk`` (``AsyncOzAPI``) on one server, then on the other (which goes
-   first alternates), each round waiting for its runs to finish. Same sitting, interleaved, so
-   the machine's other load falls on both alike; the medians of all creates are compared
-   (target: metrics add at most 2 %);
+   the real ``oz-agent-sdk`` (``AsyncOzAPI``), one on each server in turn (which goes first
+   alternates), each round on a fresh pair of processes and waiting for its runs to finish.
+   Same sitting, interleaved create by create, so the machine's other load falls on both alike;
+   the medians of all creates are compared (target: metrics add at most 2 %), and the in-process
+   cost of the metrics middleware per request is shown beside them;
 2. scrape time: the metrics server's database is filled to ``--runs-in-db`` runs (written
    straight into SQLite: mostly finished, some waiting for a worker), then ``--scrapes``
    sequential ``GET /metrics``; median and p95.
@@ -73,15 +74,24 @@ class Scraper:
 
 
 async def one_round(on: Server, off: Server, token: str, creates: int, number: int) -> dict[str, list[float]]:
-    """Per-create latencies on ``on`` (metrics on) and ``off``, which goes first alternating."""
+    """Per-create latencies on ``on`` (metrics on) and ``off``: one create on each in turn (which
+    goes first alternates), so a burst of the machine's other load falls on both alike."""
     from oz_agent_sdk import AsyncOzAPI
 
-    servers = {"on": on, "off": off}
-    latencies: dict[str, list[float]] = {}
-    for name in ("on", "off") if number % 2 == 0 else ("off", "on"):
-        client = AsyncOzAPI(api_key=token, base_url=servers[name].url + "/api/v1", max_retries=0, timeout=30)
-        await create_and_finish(client, WARM_UP, 1, first=0)  # connection, caches, the executor's first claims
-        _, latencies[name] = await create_and_finish(client, creates, 1, first=number * creates)
+    clients = {
+        name: AsyncOzAPI(api_key=token, base_url=server.url + "/api/v1", max_retries=0, timeout=30)
+        for name, server in (("on", on), ("off", off))
+    }
+    latencies: dict[str, list[float]] = {"on": [], "off": []}
+    for client in clients.values():
+        await create_and_finish(client, WARM_UP, 1)  # connection, caches, the executor's first claims
+    for index in range(creates):
+        for name in ("on", "off") if (number + index) % 2 == 0 else ("off", "on"):
+            sent = time.perf_counter()
+            await clients[name].agent.run(prompt=f"Benchmark run {number}.{index}: say hello")
+            latencies[name].append(time.perf_counter() - sent)
+    for client in clients.values():
+        await create_and_finish(client, 0, 1)  # the round's runs end before the next round
         await client.close()
     return latencies
 

@@ -239,9 +239,9 @@ async def test_runs_by_state_are_the_databases_and_workers_are_read_at_scrape(ma
         assert assignment["data"]["task_id"] == run_id
         held = scrape(url)
         assert value(held, "oz_workers_connected") == 1
-        assert value(held, "oz_worker_capacity", worker="metrics-w1") == 2
-        assert value(held, "oz_worker_free_slots", worker="metrics-w1") == 1
-        assert value(held, "oz_worker_running_runs", worker="metrics-w1") == 1
+        assert value(held, "oz_connected_worker_capacity", worker="metrics-w1") == 2
+        assert value(held, "oz_connected_worker_free_slots", worker="metrics-w1") == 1
+        assert value(held, "oz_connected_worker_running_runs", worker="metrics-w1") == 1
         assert value(held, "oz_run_queue_depth", state="PENDING") == 0
         assert value(held, "oz_runs", state="CLAIMED") == 1
         assert value(scrape(first.url + "/metrics"), "oz_workers_connected") == 0  # connected to B only

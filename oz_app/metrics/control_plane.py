@@ -18,6 +18,7 @@ route serves), a method one of the HTTP methods (``other`` for anything else).
 from __future__ import annotations
 
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -35,7 +36,7 @@ from tortoise.functions import Count
 
 from oz_app import __version__
 from oz_app.control_plane.http import ApiError, Authenticator, Caller
-from oz_app.db.models import RUN_STATES, ProviderSaturation, QuotaUse, Run
+from oz_app.db.models import RUN_STATES, TERMINAL_STATES, ProviderSaturation, QuotaUse, Run
 from oz_app.metrics import bearer_matches
 
 if TYPE_CHECKING:
@@ -81,7 +82,7 @@ class ControlPlaneMetrics:
     def __init__(self, enabled: bool = True) -> None:
         self.enabled = enabled
         self.registry = CollectorRegistry()
-        self._ended: list[str] = []
+        self._ended: deque[str] = deque(maxlen=MAX_ENDED_KEPT)  # if nobody scrapes, the newest
         self._snapshot = DatabaseSnapshot()
         self.catalog: ProviderCatalog | None = None
         self.hub: WorkerHub | None = None
@@ -156,11 +157,8 @@ class ControlPlaneMetrics:
     def run_ended(self, run_id: str, state: str) -> None:
         """This process moved ``run_id`` to a terminal state: its duration is read at the next
         scrape (one query for all of them, none on the run's path)."""
-        if not self.enabled:
-            return
-        if len(self._ended) >= MAX_ENDED_KEPT:  # nobody scrapes: keep the newest
-            del self._ended[: MAX_ENDED_KEPT // 10]
-        self._ended.append(run_id)
+        if self.enabled:
+            self._ended.append(run_id)
 
     # -- the scrape ----------------------------------------------------------------------------
 
@@ -173,13 +171,14 @@ class ControlPlaneMetrics:
         return generate_latest(self.registry)
 
     async def _observe_ended(self) -> None:
-        ended, self._ended = self._ended, []
+        ended = list(self._ended)
+        self._ended.clear()
         for start in range(0, len(ended), IN_CHUNK):
             rows = await Run.filter(id__in=ended[start : start + IN_CHUNK]).values_list(
                 "state", "execution_location", "started_at", "finished_at"
             )
             for state, location, started_at, finished_at in rows:
-                if started_at is not None and finished_at is not None and state in RUN_STATES:
+                if started_at is not None and finished_at is not None and state in TERMINAL_STATES:
                     seconds = max((finished_at - started_at).total_seconds(), 0.0)
                     self.run_seconds.labels(state, location).observe(seconds)
 
@@ -276,10 +275,14 @@ class _WorkerCollector(Collector):
         connected = GaugeMetricFamily("oz_workers_connected", "Workers connected to this process.")
         connected.add_metric([], len(workers))
         capacity = GaugeMetricFamily(
-            "oz_worker_capacity", "Runs a connected worker executes at once.", labels=["worker"]
+            "oz_connected_worker_capacity", "Runs a connected worker executes at once.", labels=["worker"]
         )
-        free = GaugeMetricFamily("oz_worker_free_slots", "Runs a connected worker can take now.", labels=["worker"])
-        running = GaugeMetricFamily("oz_worker_running_runs", "Runs a connected worker holds.", labels=["worker"])
+        free = GaugeMetricFamily(
+            "oz_connected_worker_free_slots", "Runs a connected worker can take now.", labels=["worker"]
+        )
+        running = GaugeMetricFamily(
+            "oz_connected_worker_running_runs", "Runs a connected worker holds.", labels=["worker"]
+        )
         for worker in sorted(workers, key=lambda worker: worker.worker_id):
             capacity.add_metric([worker.worker_id], worker.capacity)
             free.add_metric([worker.worker_id], worker.free)
