@@ -96,10 +96,11 @@ async def one_round(on: Server, off: Server, token: str, creates: int, number: i
     return latencies
 
 
-def start_pair(scratch: Path, admin_key: str, fake_url: str) -> tuple[Server, Server]:
-    """A fresh server of each kind, on the database it had in earlier rounds."""
+def start_pair(scratch: Path, admin_key: str, fake_url: str, control: bool) -> tuple[Server, Server]:
+    """A fresh server of each kind, on the database it had in earlier rounds (``control``: both
+    with metrics off, to show how far two identical servers differ on this machine)."""
     pair = []
-    for name, metrics in (("on", "true"), ("off", "false")):
+    for name, metrics in (("on", "false" if control else "true"), ("off", "false")):
         folder = scratch / name
         folder.mkdir(exist_ok=True)
         env = bench_provider_env(admin_key, f"sqlite://{folder / 'oz.db'}", fake_url) | {"OZ_METRICS": metrics}
@@ -182,6 +183,9 @@ def main() -> int:
     parser.add_argument("--scrape-every", type=float, default=1.0, help="seconds between scrapes (default 1)")
     parser.add_argument("--runs-in-db", type=int, default=10_000, help="runs in the database for the scrape timing")
     parser.add_argument("--scrapes", type=int, default=50, help="sequential scrapes timed (default 50)")
+    parser.add_argument(
+        "--control", action="store_true", help="A/A control: metrics off on both servers, nothing scraped"
+    )
     parser.add_argument("--keep", action="store_true", help="keep the scratch data dirs")
     args = parser.parse_args()
 
@@ -198,9 +202,9 @@ def main() -> int:
         scraped = 0
         for number in range(args.rounds):
             # Fresh processes each round: what one process's luck with the scheduler costs evens out.
-            on, off = start_pair(scratch, admin_key, fake.url)
+            on, off = start_pair(scratch, admin_key, fake.url, args.control)
             servers[:] = [on, off]
-            with Scraper(on, admin_key, args.scrape_every) as scraper:
+            with Scraper(on, admin_key, 3600 if args.control else args.scrape_every) as scraper:
                 taken = asyncio.run(one_round(on, off, token, args.creates, number))
             scraped += scraper.scrapes
             for name in ("on", "off"):
@@ -224,14 +228,15 @@ def main() -> int:
             f"median of the {args.rounds} rounds' on/off ratios", f"{(statistics.median(ratios) - 1) * 100:+.1f} %"
         )
 
-        bare, metered = middleware_cost(50_000)
-        table.row("metrics middleware per request, in-process (50,000)", f"{(metered - bare) * 1e6:.1f} µs")
+        if not args.control:  # (the control's servers have no /metrics)
+            bare, metered = middleware_cost(50_000)
+            table.row("metrics middleware per request, in-process (50,000)", f"{(metered - bare) * 1e6:.1f} µs")
 
-        on = servers[0]
-        fill(on_dir / "oz.db", _tenant_of(on_dir / "oz.db"), args.runs_in_db)
-        scrapes = time_scrapes(on, admin_key, args.scrapes)
-        table.row(f"scrape median / p95 ({args.runs_in_db} runs, {args.scrapes} scrapes)",
-                  f"{ms(statistics.median(scrapes))} / {ms(p95(scrapes))}")  # fmt: skip
+            on = servers[0]
+            fill(on_dir / "oz.db", _tenant_of(on_dir / "oz.db"), args.runs_in_db)
+            scrapes = time_scrapes(on, admin_key, args.scrapes)
+            table.row(f"scrape median / p95 ({args.runs_in_db} runs, {args.scrapes} scrapes)",
+                      f"{ms(statistics.median(scrapes))} / {ms(p95(scrapes))}")  # fmt: skip
     except RuntimeError as exc:
         print(f"benchmark stopped: {exc}", file=sys.stderr)
         return 1
