@@ -367,3 +367,23 @@ def test_metrics_port_is_a_worker_flag(tmp_path):
     assert done.stderr == (
         "oz-app: --metrics-port is for a worker (--worker ID); a control plane serves /metrics on its port.\n"
     )
+
+
+def test_metrics_settings_are_checked():
+    """OPS-1: OZ_METRICS is on unless turned off; a bad value or a short OZ_METRICS_TOKEN is one sentence."""
+    from oz_app.config import ConfigError, load_settings
+
+    assert load_settings({"OZ_CONFIG_FILE": ""}).metrics is True
+    assert load_settings({"OZ_CONFIG_FILE": "", "OZ_METRICS": "false"}).metrics is False
+    for env, problem in (
+        ({"OZ_METRICS": "maybe"}, "OZ_METRICS must be true or false, not 'maybe'."),
+        (
+            {"OZ_METRICS_TOKEN": "short"},
+            "OZ_METRICS_TOKEN must be at least 16 characters (it is a password for /metrics): "
+            "use a long random string.",
+        ),
+    ):
+        with pytest.raises(ConfigError) as raised:
+            load_settings({"OZ_CONFIG_FILE": "", **env})
+        assert raised.value.problems == [problem]
+    assert METRICS_TOKEN not in repr(load_settings({"OZ_CONFIG_FILE": "", "OZ_METRICS_TOKEN": METRICS_TOKEN}))
