@@ -13,7 +13,7 @@ import asyncio
 import os
 import time
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, ProcessCollector, generate_latest
@@ -21,8 +21,12 @@ from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 
 from oz_app import __version__
+from oz_app.config import Settings
 from oz_app.metrics import CONTENT_TYPE_LATEST, bearer_matches
 from oz_app.worker_backend import BackendError, RunResult
+
+if TYPE_CHECKING:
+    from oz_app.worker import Worker
 
 START_BUCKETS = (0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 30.0, 60.0)
 RUN_BUCKETS = (1.0, 5.0, 15.0, 30.0, 60.0, 120.0, 300.0, 600.0, 1800.0, 3600.0, 7200.0)
@@ -32,7 +36,7 @@ OUTCOMES = ("succeeded", "failed", "cancelled")
 class WorkerMetrics:
     """The metrics of one worker, in a registry of its own."""
 
-    def __init__(self, worker: Any) -> None:
+    def __init__(self, worker: Worker) -> None:
         self.worker = worker
         self.registry = registry = CollectorRegistry()
         Gauge("oz_build_info", "The running oz-app version (always 1).", ["version"], registry=registry).labels(
@@ -161,7 +165,7 @@ class MetricsUnavailable(Exception):
     """The metrics endpoint cannot listen: one sentence for the operator."""
 
 
-async def serve_metrics(worker: Any, settings: Any, port: int) -> web.AppRunner:
+async def serve_metrics(worker: Worker, settings: Settings, port: int) -> web.AppRunner:
     """Count ``worker``'s runs and serve them on ``OZ_HOST:port`` (``--metrics-port``)."""
     if not 1 <= port <= 65535:
         raise MetricsUnavailable(f"--metrics-port must be between 1 and 65535, not {port}.")
