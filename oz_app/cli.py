@@ -51,6 +51,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--json", action="store_true", help="doctor: print the checks as JSON")
     parser.add_argument("--timeout", type=float, metavar="SECONDS", help="doctor: seconds each check may take")
+    parser.add_argument(
+        "--metrics-port", type=int, metavar="N", help="a worker serves Prometheus metrics on this port (OZ_HOST)"
+    )
     parser.add_argument("--version", action="version", version=f"oz-app {__version__}")
     return parser
 
@@ -248,7 +251,9 @@ def _db_upgrade(settings: Settings) -> int:
     return 0
 
 
-def _run_worker(settings: Settings, worker_id: str, server: str | None, max_runs: int) -> int:
+def _run_worker(
+    settings: Settings, worker_id: str, server: str | None, max_runs: int, metrics_port: int | None = None
+) -> int:
     from oz_app.worker import DEFAULT_SERVER, run_worker
 
     if not settings.api_key:
@@ -257,7 +262,7 @@ def _run_worker(settings: Settings, worker_id: str, server: str | None, max_runs
         return _fail(f"--max-concurrent-runs must be at least 1, not {max_runs}.")
     manager, _ = _plugin_manager(settings)
     server_url = server or settings.ws_url or DEFAULT_SERVER
-    return asyncio.run(run_worker(settings, worker_id, server_url, manager, max_runs))
+    return asyncio.run(run_worker(settings, worker_id, server_url, manager, max_runs, metrics_port))
 
 
 def _doctor(args: argparse.Namespace) -> int:
@@ -320,8 +325,10 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         return _fail(
             f"unknown command {' '.join(command)!r}; use 'plugins', 'providers check', 'db upgrade' or 'doctor'."
         )
+    if args.metrics_port is not None and not args.worker:
+        return _fail("--metrics-port is for a worker (--worker ID); a control plane serves /metrics on its port.")
     if args.worker:
-        return _run_worker(settings, args.worker, args.server, args.max_concurrent_runs)
+        return _run_worker(settings, args.worker, args.server, args.max_concurrent_runs, args.metrics_port)
     if args.headless and args.control_plane:
         validate_for_control_plane(settings)
         return _serve_control_plane(settings)

@@ -24,6 +24,7 @@ DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8080
 DEFAULT_MAX_BODY_BYTES = 1024 * 1024
 DEFAULT_PROVIDER_TIMEOUT = 60.0  # seconds, first byte and idle alike
+MIN_METRICS_TOKEN = 16
 
 _PROVIDER_KEY = re.compile(r"^OZ_PROVIDER_([A-Z0-9]+)_(TYPE|MODEL|BASE_URL|API_KEY|MSG_LIMIT|WINDOW_SECONDS)$")
 # Any other OZ_PROVIDER_<KEY>_<NAME> of a provider is one of its type's own settings (PL-5).
@@ -120,6 +121,8 @@ class Settings:
     tenant_tokens: str = "any"  # any | issued (SEC-4)
     local_repos_dir: Path | None = None  # file:// repositories allowed under it (CP-12); None: none
     skill_repo_hosts: tuple[str, ...] = DEFAULT_SKILL_HOSTS  # hosts GET /agent fetches from; "*": any
+    metrics: bool = True  # OZ_METRICS: /metrics and what it counts (OPS-1)
+    metrics_token: str = field(default="", repr=False)  # OZ_METRICS_TOKEN: a bearer token that reads /metrics only
 
     @property
     def is_postgres(self) -> bool:
@@ -265,6 +268,12 @@ def load_settings(env: Mapping[str, str] | None = None, **overrides: Any) -> Set
     local_repos_dir = Path(local_repos).expanduser().resolve() if local_repos else None
     if local_repos_dir is not None and not local_repos_dir.is_dir():
         problems.append(f"OZ_LOCAL_REPOS_DIR must be a folder, and {local_repos_dir} is not one.")
+    metrics_token = text("OZ_METRICS_TOKEN")
+    if metrics_token and len(metrics_token) < MIN_METRICS_TOKEN:
+        problems.append(
+            f"OZ_METRICS_TOKEN must be at least {MIN_METRICS_TOKEN} characters (it is a password for /metrics): "
+            "use a long random string."
+        )
     skill_hosts = tuple(names("OZ_SKILL_REPO_HOSTS")) if "OZ_SKILL_REPO_HOSTS" in values else DEFAULT_SKILL_HOSTS
     settings = Settings(
         data_dir=data_dir,
@@ -308,6 +317,8 @@ def load_settings(env: Mapping[str, str] | None = None, **overrides: Any) -> Set
         tenant_tokens=tenant_tokens,
         local_repos_dir=local_repos_dir,
         skill_repo_hosts=skill_hosts,
+        metrics=not text("OZ_METRICS", kind="true or false") or flag("OZ_METRICS"),
+        metrics_token=metrics_token,
     )
     if problems:
         raise ConfigError(problems)

@@ -24,6 +24,7 @@ from loguru import logger
 from oz_app import worker_frames as frames
 from oz_app.config import Settings
 from oz_app.harnesses import BUILT_IN, Harness
+from oz_app.metrics.worker import MetricsUnavailable, serve_metrics, stop_metrics
 from oz_app.task_input import RunFolder, prepare_run
 from oz_app.worker_backend import BackendError, LeftFile, RunResult
 from oz_app.worker_frames import PROTOCOL_VERSION, TaskAssignment
@@ -484,7 +485,12 @@ class Worker:
 
 
 async def run_worker(
-    settings: Settings, worker_id: str, server_url: str, manager: Any, max_concurrent_runs: int = 4
+    settings: Settings,
+    worker_id: str,
+    server_url: str,
+    manager: Any,
+    max_concurrent_runs: int = 4,
+    metrics_port: int | None = None,
 ) -> int:
     """Run ``oz-app --worker`` until SIGINT/SIGTERM (0) or until it gives up (non-zero)."""
     from oz_app.harnesses import load_harnesses
@@ -506,7 +512,8 @@ async def run_worker(
             backend_name,
             harnesses=load_harnesses(manager),
         )
-    except (GiveUp, BackendError) as exc:
+        metrics = await serve_metrics(worker, settings, metrics_port) if metrics_port is not None else None
+    except (GiveUp, BackendError, MetricsUnavailable) as exc:
         print(f"oz-app: {exc}", file=sys.stderr)
         return 2
     loop = asyncio.get_running_loop()
@@ -522,3 +529,4 @@ async def run_worker(
             loop.remove_signal_handler(stop_signal)
         with contextlib.suppress(Exception):
             await worker.backend.close()
+        await stop_metrics(metrics)

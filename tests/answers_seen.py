@@ -29,7 +29,7 @@ _SENDERS: list[tuple[type, str, Callable[..., Any]]] = []
 
 
 def _note(method: str, path: str, status: int) -> None:
-    if path.startswith(API_PREFIX + "/") or path == "/health":
+    if path.startswith(API_PREFIX + "/") or path in ("/health", "/metrics"):
         SEEN.add((method.upper(), path, status))
 
 

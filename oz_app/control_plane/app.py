@@ -9,8 +9,8 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import pluggy
-from fastapi import APIRouter, FastAPI
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter, Depends, FastAPI
+from fastapi.responses import JSONResponse, Response
 from loguru import logger
 from starlette.middleware.cors import CORSMiddleware
 
@@ -31,10 +31,12 @@ from oz_app.control_plane import (
     tokens,
 )
 from oz_app.control_plane.executor import Executor
-from oz_app.control_plane.http import Authenticator, RequestContextMiddleware, install_error_handlers
+from oz_app.control_plane.http import ApiError, Authenticator, RequestContextMiddleware, install_error_handlers
 from oz_app.control_plane.provider_config import ProviderCatalog
 from oz_app.control_plane.run_create import RunCreator
 from oz_app.control_plane.worker_hub import WorkerHub
+from oz_app.metrics import CONTENT_TYPE_LATEST
+from oz_app.metrics.control_plane import ControlPlaneMetrics, HttpMetrics, ScrapeAuthenticator
 from oz_app.secrets import Vault, load_or_create_key
 from oz_app.storage import space_problem
 
@@ -54,10 +56,14 @@ class ControlPlane:
         self.auth = Authenticator(settings.admin_api_key, settings.tenant_tokens)
         self.bus = Bus()
         self.catalog = ProviderCatalog(settings, self.vault)
+        self.metrics = ControlPlaneMetrics(settings.metrics)
         self.runs = service.RunService(self.bus, manager.hook)
+        self.runs.on_end = self.metrics.run_ended
         self.creator = RunCreator(self.runs)
         self.executor = Executor(settings, manager, self.owner, self.runs, self.catalog)
+        self.executor.metrics = self.metrics
         self.hub = WorkerHub(settings, self.vault, self.runs)
+        self.metrics.catalog, self.metrics.hub = self.catalog, self.hub
         self.scheduler = schedules.Scheduler(self.bus, self.creator)
         self.skills = skills.SkillLibrary(
             settings.data_dir / "skills", settings.local_repos_dir, settings.skill_repo_hosts
@@ -171,6 +177,16 @@ def build_api(plane: ControlPlane) -> FastAPI:
             return JSONResponse({"ok": True, "db": "ok"})
         return JSONResponse({"ok": False, "db": "unavailable", "error": "The database does not answer."}, 503)
 
+    scraper = ScrapeAuthenticator(plane.auth, settings.metrics_token)
+
+    @app.get("/metrics", tags=["health"], summary="Prometheus metrics (OPS-1)", dependencies=[Depends(scraper)])
+    async def metrics() -> Response:
+        if not plane.metrics.enabled:
+            raise ApiError(404, "Metrics are off on this server (OZ_METRICS=false).")
+        return Response(await plane.metrics.exposition(), media_type=CONTENT_TYPE_LATEST)
+
+    if plane.metrics.enabled:  # innermost: it sees the route the router picked and the status sent
+        app.add_middleware(HttpMetrics, histogram=plane.metrics.http_seconds, routes=lambda: app.routes)
     if settings.cors_origin:
         origins = [origin.strip() for origin in settings.cors_origin.split(",") if origin.strip()]
         app.add_middleware(

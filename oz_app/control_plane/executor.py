@@ -26,6 +26,7 @@ from oz_app.control_plane.provider_config import ProviderCatalog
 from oz_app.control_plane.quotas import Quotas
 from oz_app.control_plane.service import RunService
 from oz_app.db.models import Run
+from oz_app.metrics.control_plane import ControlPlaneMetrics
 from oz_app.plugins import collect
 from oz_app.providers import (
     CompletionRequest,
@@ -120,6 +121,7 @@ class Executor:
         self._loop_task: asyncio.Task[None] | None = None
         self._stopping = False
         self._slots = asyncio.Semaphore(64)
+        self.metrics = ControlPlaneMetrics(enabled=False)  # the app's, once it gives it (OPS-1)
 
     def wake(self) -> None:
         """Tell the executor a run was queued (saves waiting for the next poll)."""
@@ -295,10 +297,12 @@ class Executor:
                     if error is None:
                         return
                     if not isinstance(error, RateLimited):
+                        self.metrics.fallback(settings, chain)
                         refusals.append(f"{key}: {error}")
                         continue
                     wait = error.retry_after or settings.window_seconds or DEFAULT_SATURATION_SECONDS
                     await self.quotas.saturate(settings.quota_key, wait)
+                self.metrics.fallback(settings, chain)
                 refusals.append(f"{key}: rate-limited for {math.ceil(wait)} s")  # whole seconds, never under
                 soonest = wait if soonest is None else min(soonest, wait)
             summary = "; ".join(refusals)
@@ -365,6 +369,7 @@ class Executor:
         )
         stream = OutputStream(run.id, self.owner, self.runs)
         usage: list[Usage] = []  # the last one the provider reported (PR-8)
+        started = time.perf_counter()
         try:
             factory = self.provider_types.get(settings.type)
             if factory is None:
@@ -379,6 +384,7 @@ class Executor:
             if not stream.text:
                 raise TransientError("it sent an empty answer, without any text")
         except asyncio.CancelledError:
+            self.metrics.provider_call(settings, started, "cancelled")
             attempt["outcome"] = "cancelled"
             if self._stopping:  # a shutdown, not a person: the run is handed back and retried (ST-3)
                 attempt.update(outcome="interrupted", reason=service.INTERRUPTED)
@@ -387,6 +393,7 @@ class Executor:
         except Exception as exc:
             if is_disk_full(exc):  # our write failed, not the provider
                 raise
+            self.metrics.provider_call(settings, started, "failed", exc)
             attempt["outcome"] = f"{type(exc).__name__}: {exc}"
             if isinstance(exc, ProviderError) and exc.fallback and not stream.text:
                 return exc
@@ -395,6 +402,7 @@ class Executor:
             fallback = isinstance(exc, ProviderError) and exc.fallback
             await self._fail(run, message, code, fallback, attempts, stream, _used(run, attempt, usage))
             return None
+        self.metrics.provider_call(settings, started, "answered")
         attempt["outcome"] = "answered"
         changes = {"attempts": attempts, "status_message": None, **_used(run, attempt, usage)}
         await self._end(run, stream, "SUCCEEDED", changes)

@@ -137,6 +137,13 @@ ANSWERS: dict[tuple[str, str], Answer] = {
     ("GET", "/admin/tokens"): Answer("list_tenant_tokens", s.TokenList),
     ("DELETE", "/admin/tokens/{token_id}"): Answer("revoke_tenant_token"),
     ("GET", "/health"): Answer("health", s.Health, same_body=_codes(503)),
+    # Prometheus (OPS-1): the admin or OZ_METRICS_TOKEN (403 for anyone else); 404 with OZ_METRICS=false
+    ("GET", "/metrics"): Answer(
+        "metrics",
+        media_type="text/plain",
+        text="Every metric in the Prometheus text format (text/plain; version=1.0.0).",
+        errors=_codes(403, 404),
+    ),
 }
 
 

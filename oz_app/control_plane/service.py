@@ -263,6 +263,7 @@ class RunService:
     def __init__(self, bus: Bus, hook: Any) -> None:
         self.bus = bus
         self.hook = hook
+        self.on_end: Callable[[str, str], None] | None = None  # told of each run this process ended (metrics)
 
     def announce(
         self, run_id: str, state: str = "", *, tenant: str | None = None, reset: bool = False, **event: Any
@@ -276,6 +277,8 @@ class RunService:
             self.bus.publish(run_topic(run_id), type="reset")
         self.bus.publish(run_topic(run_id), type="state", state=state)
         self.bus.publish(RUNS_TOPIC, run_id=run_id, state=state, tenant=tenant)
+        if state in TERMINAL_STATES and self.on_end is not None:
+            self.on_end(run_id, state)
         if state:  # plugins hear of state changes they can name
             self.hook.oz_run_event(run_id=run_id, state=state, event={"tenant": tenant, **event})
 

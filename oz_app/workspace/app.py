@@ -97,7 +97,7 @@ def browser_id() -> str | None:
 
 
 class ApiMount:
-    """Hands ``/api/v1/*`` and ``/health`` to the control-plane app, everything else to NiceGUI."""
+    """Hands ``/api/v1/*``, ``/health`` and ``/metrics`` to the control-plane app, the rest to NiceGUI."""
 
     def __init__(self, app: ASGIApp, api: ASGIApp, ready: asyncio.Event) -> None:
         self.app = app
@@ -106,7 +106,8 @@ class ApiMount:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path = scope.get("path", "")
-        if scope["type"] in ("http", "websocket") and (path.startswith(API_PREFIX + "/") or path == "/health"):
+        ours = path.startswith(API_PREFIX + "/") or path in ("/health", "/metrics")
+        if scope["type"] in ("http", "websocket") and ours:
             await self.ready.wait()
             await self.api(scope, receive, send)
         else:
