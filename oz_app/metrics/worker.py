@@ -26,7 +26,9 @@ from oz_app.metrics import CONTENT_TYPE_LATEST, bearer_matches
 from oz_app.worker_backend import BackendError, RunResult
 
 if TYPE_CHECKING:
+    from oz_app.task_input import RunFolder
     from oz_app.worker import Worker
+    from oz_app.worker_frames import TaskAssignment
 
 START_BUCKETS = (0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 30.0, 60.0)
 RUN_BUCKETS = (1.0, 5.0, 15.0, 30.0, 60.0, 120.0, 300.0, 600.0, 1800.0, 3600.0, 7200.0)
@@ -121,12 +123,12 @@ class MeteredBackend:
     def __getattr__(self, name: str) -> Any:
         return getattr(self._backend, name)
 
-    async def run(self, assignment: dict[str, Any], on_line: Callable[[str], None]) -> RunResult:
+    async def run(self, assignment: TaskAssignment, folder: RunFolder, on_line: Callable[[str], None]) -> RunResult:
         started = time.perf_counter()
         self._metrics.executing += 1
         result: RunResult | None = None
         try:
-            result = await self._backend.run(assignment, on_line)
+            result = await self._backend.run(assignment, folder, on_line)
             return result
         except BackendError:
             result = RunResult("failed", stage="start")
