@@ -119,6 +119,8 @@ def test_env_var_values_are_encrypted_at_rest(server, token):
     [
         ({"env_vars": {"1BAD": "x"}}, "1BAD"),
         ({"env_vars": {"HAS SPACE": "x"}}, "HAS SPACE"),
+        ({"env_vars": {"IFS": "x"}}, "IFS"),
+        ({"env_vars": {"_oz_dir": "x"}}, "_oz_dir"),
         ({"env_vars": {"OK": 5}}, "env_vars"),
         ({"repos": ["--upload-pack=evil"]}, "--upload-pack=evil"),
         ({"repos": ["not a repo"]}, "not a repo"),
@@ -131,7 +133,8 @@ def test_env_var_values_are_encrypted_at_rest(server, token):
     ],
 )
 def test_bad_environment_input_is_refused_clearly(server, token, fields, mentions):
-    """CP-8: bad env var names, malformed or option-like repo specs and wrong types answer 422 naming the problem."""
+    """CP-8, WK-9: bad env var names (also those the task's shell reserves), malformed or
+    option-like repo specs and wrong types answer 422 naming the problem."""
     before = _call(server, "GET", "/environments", token).json()["environments"]
     response = _call(server, "POST", "/environments", token, json={"name": "x", "docker_image": "busybox", **fields})
     assert response.status_code == 422, response.text

@@ -19,6 +19,7 @@ from oz_app.control_plane.http import ApiError, Caller
 from oz_app.control_plane.inputs import Text
 from oz_app.db.models import Environment
 from oz_app.secrets import Vault
+from oz_app.task_input import SHELL_RESERVED
 
 REDACTED = "********"
 _ALPHABET = string.ascii_letters + string.digits
@@ -76,6 +77,8 @@ class _EnvironmentFields(BaseModel):
                 raise ValueError(
                     f"{name!r} is not a valid variable name (letters, digits, _; not starting with a digit)"
                 )
+            if name in SHELL_RESERVED or name.startswith("_oz_"):
+                raise ValueError(f"{name!r} is reserved by the shell that starts a task (WK-9); rename it")
         return env_vars
 
 
