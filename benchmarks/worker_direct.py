@@ -54,10 +54,9 @@ async def by_hand(claude: Path) -> float:
 
 
 async def sidecar_by_hand(folder: Path, index: int) -> float:
-    from oz_worker_direct.backend import entrypoint
-
     from oz_app.harnesses import load_harnesses
     from oz_app.task_input import prepare_run
+    from oz_app.task_input import sidecar_script as entrypoint
 
     run = prepare_run(assignment(index), load_harnesses(), folder)
     env = {

@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from oz_app.harnesses import MCP_CONFIG_PATH, Harness, HarnessCall, UnknownHarness, harness_for
-from oz_app.worker_backend import LEFT_FOLDERS, BackendError
+from oz_app.worker_backend import LEFT_FOLDERS, BackendError, RunResult, extract_artifacts, left_files_on_disk
 from oz_app.worker_frames import TaskAssignment
 
 DOCUMENT_VERSION = 1
@@ -150,6 +150,14 @@ def _check_text(value: Any, what: str) -> None:
         raise TaskInputError(f"{what} is not valid Unicode text (a lone surrogate).") from exc
 
 
+def sidecar_script() -> Path:
+    """The installed sidecar script: the one the docker backend delivers to its containers and
+    the ``direct`` and ``command`` backends run on this host (it ships in that plugin's package)."""
+    from importlib import resources
+
+    return Path(str(resources.files("oz_worker_docker").joinpath("sidecar", "entrypoint.sh")))
+
+
 def write_task_document(path: Path | str, document: dict[str, Any]) -> None:
     """Write ``document`` in the one layout the sidecar's reader understands (see the module)."""
     text = json.dumps(document, indent=1, ensure_ascii=False) + "\n"
@@ -211,6 +219,33 @@ class RunFolder:
     def result(self) -> SidecarResult | None:
         """The sidecar's ``result.json``, if it wrote one."""
         return read_result(self.out_dir)
+
+    def outcome(self, log_text: str, exit_code: int | None, timed_out: bool, limit: int) -> RunResult:
+        """The run's result as the sidecar left it here (WK-9): ``result.json`` decides, the
+        final output is ``agent_output.txt`` (else the log), and the files left become uploads.
+        Without ``result.json`` the sidecar was killed: stage ``killed``, ``exit_code`` the
+        process's (a backend may say more, e.g. out of memory)."""
+        try:
+            output = (self.out_dir / OUTPUT_FILE).read_text(encoding="utf-8", errors="replace") or log_text
+        except OSError:
+            output = log_text
+        artifacts, session_link = extract_artifacts(output)
+        ended = RunResult("failed", output, exit_code, "", artifacts, session_link, left_files_on_disk(self.out_dir))
+        sidecar = self.result()
+        if timed_out:
+            ended.stage = "timeout"
+            ended.message = (
+                f"The run exceeded its time limit of {limit} s (OZ_WORKER_RUN_TIMEOUT_SECONDS) and was stopped."
+            )
+        elif sidecar is None:
+            ended.stage = "killed"
+            ended.message = f"The task ended (exit code {exit_code}) before the sidecar reported a result."
+        elif sidecar.exit_code == 0:
+            ended.status, ended.exit_code = "succeeded", 0
+        else:
+            ended.exit_code, ended.stage = sidecar.exit_code, sidecar.stage
+            ended.message = sidecar.message or f"The agent exited with code {sidecar.exit_code}."
+        return ended
 
     def close(self) -> None:
         """Let go of the FIFO and remove the folder."""

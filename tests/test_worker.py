@@ -179,7 +179,7 @@ async def test_run_time_limit(engine: dict[str, Any], worker_id: str) -> None:
     await limited.start(worker_id)
     result = await run_on(limited, assignment("run-slow", engine["image"], "sleep long"))
     assert (result.status, result.stage) == ("failed", "timeout")
-    assert result.message == "The run exceeded its time limit of 1 s and was stopped."
+    assert result.message == "The run exceeded its time limit of 1 s (OZ_WORKER_RUN_TIMEOUT_SECONDS) and was stopped."
 
 
 # --- the worker client against a fake hub --------------------------------------------------

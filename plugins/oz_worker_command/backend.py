@@ -54,12 +54,11 @@ from datetime import UTC, datetime
 from typing import Any
 
 from loguru import logger
-from oz_worker_direct import process
-from oz_worker_direct.backend import entrypoint
 
+from oz_app import worker_process as process
 from oz_app.config import Settings
 from oz_app.plugin_settings import Setting
-from oz_app.task_input import RunFolder
+from oz_app.task_input import RunFolder, sidecar_script
 from oz_app.worker_backend import BackendError, RunResult, backend_settings, extract_artifacts, left_files_on_disk
 from oz_app.worker_frames import TaskAssignment
 
@@ -189,7 +188,7 @@ class CommandBackend:
             for name, value in os.environ.items()
             if not name.startswith("OZ_") and name not in SECRET_VARIABLES
         }
-        env.update(OZ_TASK_ID=task_id, OZ_WORKER_ID=self.worker_id, OZ_SIDECAR_ENTRYPOINT=str(entrypoint()))
+        env.update(OZ_TASK_ID=task_id, OZ_WORKER_ID=self.worker_id, OZ_SIDECAR_ENTRYPOINT=str(sidecar_script()))
         if folder is not None:
             env.update(
                 OZ_TASK_FILE=str(folder.task_file),

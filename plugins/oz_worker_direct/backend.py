@@ -25,39 +25,28 @@ a hard memory or CPU bound use the ``docker`` backend.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import os
 import re
 import resource
 from collections.abc import Callable
-from importlib import resources
-from pathlib import Path
 from typing import Any
 
+from oz_app import worker_process as process
 from oz_app.config import Settings
 from oz_app.plugin_settings import Setting
-from oz_app.task_input import RunFolder
+from oz_app.task_input import RunFolder, sidecar_script
 from oz_app.worker_backend import (
     BackendError,
     RunResult,
     backend_settings,
-    extract_artifacts,
-    left_files_on_disk,
 )
 from oz_app.worker_frames import TaskAssignment
-from oz_worker_direct import process
 
 ALLOW_VARIABLE = "OZ_WORKER_ALLOW_DIRECT"
 BASE_VARIABLES = ("PATH", "HOME", "LANG", "LC_ALL", "TZ", "USER", "LOGNAME")
 MAX_LOG_LINES = 100_000
-ERROR_PREFIX = "oz-sidecar: error: "
 _SIZE = re.compile(r"^(\d+)([kmgt]?)b?$", re.IGNORECASE)
 _UNITS = {"": 1, "k": 1024, "m": 1024**2, "g": 1024**3, "t": 1024**4}
-
-
-def entrypoint() -> Path:
-    """The installed sidecar script: the one the docker backend delivers to its containers."""
-    return Path(str(resources.files("oz_worker_docker").joinpath("sidecar", "entrypoint.sh")))
 
 
 def parse_size(text: str, variable: str) -> int:
@@ -105,14 +94,14 @@ class DirectBackend:
         self._cancelled: set[str] = set()
 
     async def start(self, worker_id: str) -> None:
-        """Refuse unless allowed; check the sidecar script; remove folders a crash of this worker left."""
+        """Refuse unless the operator allows direct runs; check the sidecar script is installed."""
         if not self.options["allow_direct"]:
             raise BackendError(
                 f"The direct backend runs each harness on this host with the worker's own rights, outside any "
                 f"container; set {ALLOW_VARIABLE}=true to allow it."
             )
-        if not entrypoint().is_file():
-            raise BackendError(f"The sidecar script is missing at {entrypoint()}; reinstall oz-app.")
+        if not sidecar_script().is_file():
+            raise BackendError(f"The sidecar script is missing at {sidecar_script()}; reinstall oz-app.")
         self.worker_id = worker_id
 
     def _environment(self, folder: RunFolder) -> dict[str, str]:
@@ -153,7 +142,7 @@ class DirectBackend:
         try:
             (folder.path / "tmp").mkdir(exist_ok=True)
             child = await process.spawn(
-                ["/bin/sh", str(entrypoint())],
+                ["/bin/sh", str(sidecar_script())],
                 self._environment(folder),
                 cwd=str(folder.workspace),
                 preexec_fn=self._limits(),
@@ -198,22 +187,12 @@ class DirectBackend:
 
     @staticmethod
     def _result(folder: RunFolder, returncode: int | None, log_text: str, timed_out: bool, limit: int) -> RunResult:
-        results = folder.out_dir
-        sidecar = folder.result()
-        output = log_text
-        with contextlib.suppress(OSError):
-            output = (results / "agent_output.txt").read_text(encoding="utf-8", errors="replace") or log_text
-        artifacts, session_link = extract_artifacts(output)
-        files = left_files_on_disk(results)
-        exit_code = sidecar.exit_code if sidecar is not None else returncode
-        stage = sidecar.stage if sidecar is not None else "sidecar"
-        if timed_out:
-            message = f"The run exceeded its time limit of {limit} s (OZ_WORKER_RUN_TIMEOUT_SECONDS) and was stopped."
-            return RunResult("failed", output, exit_code, message, artifacts, session_link, files, "timeout")
-        if exit_code == 0 and returncode == 0:
-            return RunResult("succeeded", output, 0, "", artifacts, session_link, files)
-        message = sidecar.message if sidecar is not None and sidecar.message else _reason(log_text, exit_code)
-        return RunResult("failed", output, exit_code, message, artifacts, session_link, files, stage)
+        """The sidecar's result; a sidecar that said 0 but exited otherwise (killed at its end) failed."""
+        ended = folder.outcome(log_text, returncode, timed_out, limit)
+        if ended.status == "succeeded" and returncode != 0:
+            ended.status, ended.exit_code, ended.stage = "failed", returncode, "killed"
+            ended.message = f"The sidecar ended with code {returncode} after the agent finished."
+        return ended
 
     async def cancel(self, task_id: str) -> bool:
         """End the run's whole process group (SIGTERM, then SIGKILL after a second); True if it ran here."""
@@ -234,12 +213,3 @@ class DirectBackend:
 
     async def close(self) -> None:
         """Nothing to release: the worker removes each run's folder."""
-
-
-def _reason(log_text: str, exit_code: int | None) -> str:
-    """The sidecar's last error line, or a sentence about the exit code."""
-    for line in reversed(log_text.splitlines()):
-        if line.startswith(ERROR_PREFIX):
-            reason = line.removeprefix(ERROR_PREFIX).strip()
-            return reason[:1].upper() + reason[1:]
-    return f"The agent exited with code {exit_code}."

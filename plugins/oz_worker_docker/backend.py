@@ -37,15 +37,13 @@ from loguru import logger
 
 from oz_app.config import Settings
 from oz_app.plugin_settings import Setting
-from oz_app.task_input import OUTPUT_FILE, RunFolder
+from oz_app.task_input import RunFolder
 from oz_app.worker_backend import (
     MAX_LEFT_FILE_BYTES,
     BackendError,
     LeftFile,
     RunResult,
     backend_settings,
-    extract_artifacts,
-    left_files_on_disk,
 )
 from oz_app.worker_frames import TaskAssignment
 
@@ -63,13 +61,6 @@ def sidecar_hash(directory: Path = SIDECAR_DIR) -> str:
         digest.update(path.relative_to(directory).as_posix().encode() + b"\0")
         digest.update(path.read_bytes() + b"\0")
     return digest.hexdigest()[:12]
-
-
-def _read_text(path: Path) -> str:
-    try:
-        return path.read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return ""
 
 
 def left_files_in_archive(folder: str, chunks: Any) -> list[LeftFile]:
@@ -348,33 +339,15 @@ class DockerBackend:
         self, folder: RunFolder, log_text: str, exit_code: int | None, timed_out: bool, start_seconds: float
     ) -> RunResult:
         """The run's result from the sidecar's result.json; the container's exit code only when
-        the sidecar was killed before writing it."""
-        output = _read_text(folder.out_dir / OUTPUT_FILE) or log_text
-        artifacts, session_link = extract_artifacts(output)
-        files = left_files_on_disk(folder.out_dir)
-        ended = RunResult("failed", output, exit_code, "", artifacts, session_link, files, start_seconds=start_seconds)
-        if timed_out:
-            limit = self.config.worker_run_timeout_seconds
-            ended.message, ended.stage = f"The run exceeded its time limit of {limit} s and was stopped.", "timeout"
-            return ended
-        sidecar = folder.result()
-        if sidecar is not None:
-            ended.exit_code = sidecar.exit_code
-            if sidecar.exit_code == 0:
-                ended.status = "succeeded"
-                return ended
-            ended.stage = sidecar.stage
-            ended.message = sidecar.message or f"The agent exited with code {sidecar.exit_code}."
-            return ended
-        ended.stage = "killed"
-        if exit_code == 137:
+        the sidecar was killed before writing it (137: most likely out of memory)."""
+        ended = folder.outcome(log_text, exit_code, timed_out, self.config.worker_run_timeout_seconds)
+        ended.start_seconds = start_seconds
+        if ended.stage == "killed" and exit_code == 137:
             memory = self.options["memory_limit"]
             ended.message = (
                 f"The run was killed (exit code 137), most likely because it ran out of memory "
                 f"(limit {memory}, OZ_WORKER_MEMORY_LIMIT)."
             )
-        else:
-            ended.message = f"The run's container ended (exit code {exit_code}) before the sidecar reported a result."
         return ended
 
     def _create(self, **options: Any) -> str:
