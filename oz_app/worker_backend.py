@@ -1,4 +1,4 @@
-"""What a worker backend (``docker``, later ``kubernetes``) provides to ``oz-app --worker``.
+"""What a worker backend (``docker``, ``direct``, ``command``, a plugin's) provides to ``oz-app --worker``.
 
 A plugin registers a factory with ``oz_register_worker_backends``; ``factory(settings)``
 returns an object with the methods of :class:`WorkerBackend`. For each run the worker prepares
@@ -67,7 +67,8 @@ class WorkerBackend(Protocol):
     """Executes claimed runs; every method is safe to call from the worker's event loop."""
 
     async def start(self, worker_id: str) -> None:
-        """Check the engine, remove orphans of ``worker_id`` from an earlier crash, prepare the sidecar."""
+        """Check what the backend needs (the engine, the sidecar, the operator's consent) and
+        remove what an earlier crash of ``worker_id`` left."""
 
     async def run(self, assignment: TaskAssignment, folder: RunFolder, on_line: Callable[[str], None]) -> RunResult:
         """Execute one assignment to the end, calling ``on_line`` for every output line; its
@@ -75,14 +76,14 @@ class WorkerBackend(Protocol):
         ...
 
     async def cancel(self, task_id: str) -> bool:
-        """Stop and remove the run's container; its :meth:`run` then returns ``cancelled``."""
+        """Stop the run's task (its container, its process group); :meth:`run` then returns ``cancelled``."""
         ...
 
     async def stop_all(self) -> None:
         """Cancel every run this backend executes (shutdown)."""
 
     async def close(self) -> None:
-        """Release the engine client."""
+        """Release what the backend holds (the engine client)."""
 
 
 # --- helpers every backend shares ------------------------------------------------------------
