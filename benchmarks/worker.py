@@ -12,7 +12,9 @@ creates an environment with that image, then measures side by side in one run:
    too) against N runs created with the SDK and polled every 10 ms until SUCCEEDED, one after
    another and interleaved with the plain runs so that machine noise hits both alike. The
    overhead is the difference of the medians. The API run also does the sidecar's entrypoint
-   work (workspace, env vars, setup commands) before the same fake ``claude``;
+   work (task document, workspace) before the same fake ``claude``. A run ends once its task has
+   exited and its result is read, while the engine removes the container by itself; a second
+   series of API runs is also timed until its container is gone, like ``docker run --rm``;
 2. cancel to container gone: a ``sleep`` run is started; once it is INPROGRESS and a container
    labelled ``oz.run_id=<run id>`` exists, it is cancelled with the SDK and the time until no
    container carries that label is taken (polled every 10 ms);
@@ -114,15 +116,20 @@ def wait_state(client: Any, run_id: str, states: set[str], timeout: float = 60.0
         time.sleep(POLL_S)
 
 
-def api_run(client: Any, env_id: str, prompt: str = PROMPT) -> float:
-    """One run created with the SDK and polled until it ended; seconds. It must succeed."""
+def api_run(client: Any, env_id: str, docker: Any = None, prompt: str = PROMPT) -> tuple[float, float]:
+    """One run created with the SDK and polled until it ended, then (with ``docker``) until its
+    container is gone; seconds to each. It must succeed."""
     begin = time.perf_counter()
     run_id = client.agent.run(prompt=prompt, config={"environment_id": env_id}).run_id
     run = wait_state(client, run_id, ENDED)
     elapsed = time.perf_counter() - begin
     if run.state != "SUCCEEDED" or "pull/42" not in (run.output or ""):
         raise RuntimeError(f"run {run_id} ended {run.state}: {run.status_message}")
-    return elapsed
+    while docker is not None and run_containers(docker, run_id):
+        if time.perf_counter() - begin > 60:
+            raise RuntimeError(f"the container of run {run_id} was still there a minute after it ended")
+        time.sleep(POLL_S)
+    return elapsed, time.perf_counter() - begin
 
 
 def run_containers(docker: Any, run_id: str) -> list[Any]:
@@ -220,11 +227,12 @@ def main() -> int:
                 plain_py(docker, image)
 
             # 1. Overhead, interleaved.
-            cli, py, full = [], [], []
+            cli, py, full, gone = [], [], [], []
             for _ in range(args.runs):
                 cli.append(plain_cli(image))
                 py.append(plain_py(docker, image))
-                full.append(api_run(client, env_id))
+                full.append(api_run(client, env_id)[0])
+                gone.append(api_run(client, env_id, docker)[1])
             fmt = ", ".join
             print(f"docker run --rm (CLI): {fmt(f'{t * 1000:.0f}' for t in cli)} ms", flush=True)
             print(f"docker-py run:         {fmt(f'{t * 1000:.0f}' for t in py)} ms", flush=True)
@@ -236,6 +244,11 @@ def main() -> int:
             row("overhead per run vs docker run --rm (medians)", ms(m_full - m_cli), f"< {ms(TARGET_OVERHEAD_S)}",
                 m_full - m_cli < TARGET_OVERHEAD_S)  # fmt: skip
             row("overhead per run vs docker-py (medians)", ms(m_full - m_py))
+            # The run ends when its task has exited and its result is read; the engine then removes
+            # the container by itself (auto-remove), which `docker run --rm` waits for.
+            m_gone = statistics.median(gone)
+            row(f"API run, create to container removed (median of {args.runs})", ms(m_gone))
+            row("overhead to container removed vs docker run --rm (medians)", ms(m_gone - m_cli))
 
             # 2. Cancel to container gone.
             gaps = [cancel_once(client, docker, env_id) for _ in range(args.cancels)]
