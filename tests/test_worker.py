@@ -67,7 +67,7 @@ async def backend(worker_id: str, engine: dict[str, Any]) -> AsyncIterator[Any]:
 
 
 def test_artifacts_and_session_link_are_extracted() -> None:
-    from oz_worker_docker.backend import extract_artifacts
+    from oz_app.worker_backend import extract_artifacts
 
     text = (
         "Pushed the fix.\nbranch: feature/x\nOpened https://github.com/acme/widgets/pull/7.\n"
