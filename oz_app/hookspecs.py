@@ -70,11 +70,15 @@ def oz_register_runner_modes(register: Callable[[str, Callable[..., Any]], None]
 
 @hookspec
 def oz_register_worker_backends(register: Callable[[str, Callable[..., Any]], None]) -> None:
-    """Register worker backends (``docker``, ``kubernetes``, ...) that execute claimed runs.
+    """Register worker backends (``docker``, ``direct``, ``command``, ...) that execute claimed runs.
 
-    Called once when ``oz-app --worker`` starts.
+    Called once when ``oz-app --worker`` starts; ``OZ_WORKER_BACKEND`` picks one.
 
-    :param register: ``register(backend_name, factory)``; ``factory(settings)`` returns a backend.
+    :param register: ``register(backend_name, factory)``; ``factory(settings)`` (the
+        :class:`oz_app.config.Settings`) returns an object with the methods of
+        :class:`oz_app.worker_backend.WorkerBackend`. A factory may declare its own settings
+        (``settings = [oz_app.plugin_settings.Setting(...)]``, PL-5), read from ``OZ_WORKER_<NAME>``
+        with :func:`oz_app.worker_backend.backend_settings`.
     """
 
 
