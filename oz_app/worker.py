@@ -11,10 +11,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import mimetypes
-import os
 import random
 import signal
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 from urllib.parse import quote, urlsplit, urlunsplit
 
@@ -496,7 +496,7 @@ async def run_worker(
     from oz_app.harnesses import load_harnesses
     from oz_app.plugins import collect
 
-    backend_name = os.environ.get("OZ_WORKER_BACKEND", "docker")
+    backend_name = settings.worker_values.get("OZ_WORKER_BACKEND", "").strip() or "docker"
     backends = collect(manager, "oz_register_worker_backends", "worker backend")
     if backend_name not in backends:
         known = ", ".join(sorted(backends)) or "none"
@@ -517,6 +517,9 @@ async def run_worker(
         print(f"oz-app: {exc}", file=sys.stderr)
         return 2
     loop = asyncio.get_running_loop()
+    # A backend's blocking calls (docker-py) hold a thread per run for its output and one for its
+    # exit: the default pool (CPUs + 4 threads) would let only a few runs progress at once.
+    loop.set_default_executor(ThreadPoolExecutor(4 * max_concurrent_runs + 8, thread_name_prefix="oz-worker"))
     for stop_signal in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(stop_signal, worker.request_stop)
     context = {"settings": settings, "part": "worker"}

@@ -170,6 +170,27 @@ def test_cancel_removes_the_container_within_two_seconds(make_server, worker, en
     assert client.agent.runs.retrieve(run_id).state == "CANCELLED"
 
 
+def test_a_worker_runs_as_many_tasks_at_once_as_its_capacity(make_server, worker, engine, token):
+    """WK-6: ``--max-concurrent-runs 8`` runs eight tasks at the same time: each holds blocking
+    engine calls for its whole life, and none waits for another's to end."""
+    srv = make_server()
+    wid = new_worker_id()
+    worker(srv, wid, capacity=8)
+    client = sdk(srv, token)
+    env_id = _environment(srv, token, engine["image"])
+    runs = [client.agent.run(prompt=f"sleep {i}", config={"environment_id": env_id}).run_id for i in range(8)]
+
+    def all_running() -> bool:
+        running = engine["client"].containers.list(filters={"label": f"oz.worker_id={wid}", "status": "running"})
+        return len(running) == 8
+
+    wait_for(all_running, timeout=60, interval=0.2)
+    assert all(client.agent.runs.retrieve(run_id).state == "INPROGRESS" for run_id in runs)
+    for run_id in runs:
+        client.agent.runs.cancel(run_id)
+    wait_for(lambda: not containers_of(engine["client"], wid), timeout=30)
+
+
 def test_wk11_a_killed_worker_leaves_no_container_and_no_run_stuck(make_server, worker, engine, token):
     """WK-6, WK-8, WK-11: after SIGKILL of the worker its container is gone within 30 s (the
     sidecar sees the worker's FIFO close, and the engine removes the container), and the run
