@@ -87,6 +87,27 @@ def _option_problems(options: dict[str, Any]) -> list[str]:
     return problems
 
 
+def _pump_lines(
+    stream: Iterator[bytes], loop: asyncio.AbstractEventLoop, emit: Callable[[str], None], task_id: str
+) -> None:
+    """Hand each line of a container's output to ``emit`` on the loop, up to MAX_LOG_BYTES (in a
+    thread: the stream blocks)."""
+    pending = b""
+    size = 0
+    try:
+        for chunk in stream:
+            pending += chunk
+            *complete, pending = pending.split(b"\n")
+            for raw in complete:
+                size += len(raw)
+                if size <= MAX_LOG_BYTES:
+                    loop.call_soon_threadsafe(emit, raw.decode("utf-8", "replace"))
+        if pending:
+            loop.call_soon_threadsafe(emit, pending.decode("utf-8", "replace"))
+    except Exception as exc:  # the container was removed under us (cancel): the stream just ends
+        logger.debug("log stream of {} ended: {}", task_id, exc)
+
+
 def _container_name(task_id: str) -> str:
     safe = re.sub(r"[^A-Za-z0-9_.-]", "-", task_id)[:48]
     return f"oz-run-{safe}-{secrets.token_hex(3)}"
@@ -259,7 +280,6 @@ class DockerBackend:
     async def _execute(
         self, task_id: str, container: str, on_line: Callable[[str], None], folder: RunFolder, called: float
     ) -> RunResult:
-        loop = asyncio.get_running_loop()
         log_lines: list[str] = []
         if task_id in self._cancelled:
             await asyncio.to_thread(self._remove, container)
@@ -269,27 +289,12 @@ class DockerBackend:
             log_lines.append(line)
             on_line(line)
 
-        api = self.client.api
-
-        def attach_and_start() -> Iterator[bytes]:
-            # Attached before it starts, as `docker run` does: an auto-removed container's
-            # output cannot be asked for after it ended.
-            url = api._url("/containers/{0}/attach", container)
-            params = {"logs": 1, "stdout": 1, "stderr": 1, "stream": 1}
-            response = api._post(url, headers={"Connection": "Upgrade", "Upgrade": "tcp"}, params=params, stream=True)
-            api._raise_for_status(response)
-            # The multiplexed stream, read with no socket timeout (a harness may be silent for
-            # long); docker-py's attach() keeps the client's timeout and inspects first.
-            sock = api._get_raw_response_socket(response)
-            api._disable_socket_timeout(sock)
-            api.start(container)
-            return (data for _, data in frames_iter(sock, False))
-
-        # The wait is asked before the start for the same reason; if it still comes too late
-        # (the container already gone), the sidecar's result.json has the exit code.
+        # The wait is asked before the start, as `docker run` does: an auto-removed container
+        # cannot be asked about after it ended (if it still comes too late, result.json has the
+        # exit code).
         waiter = asyncio.ensure_future(asyncio.to_thread(self._wait_exit, container))
         try:
-            stream = await asyncio.to_thread(attach_and_start)
+            stream = await asyncio.to_thread(self._attach_and_start, container)
         except docker.errors.APIError as exc:
             waiter.cancel()
             await asyncio.to_thread(self._remove, container)
@@ -297,24 +302,8 @@ class DockerBackend:
                 return RunResult("cancelled", stage="cancelled")
             raise BackendError(f"The run's container did not start: {exc.explanation or exc}.") from exc
         start_seconds = time.monotonic() - called
-
-        def pump_logs() -> None:
-            pending = b""
-            size = 0
-            try:
-                for chunk in stream:
-                    pending += chunk
-                    *complete, pending = pending.split(b"\n")
-                    for raw in complete:
-                        size += len(raw)
-                        if size <= MAX_LOG_BYTES:
-                            loop.call_soon_threadsafe(emit, raw.decode("utf-8", "replace"))
-                if pending:
-                    loop.call_soon_threadsafe(emit, pending.decode("utf-8", "replace"))
-            except Exception as exc:  # the container was removed under us (cancel): the stream just ends
-                logger.debug("log stream of {} ended: {}", task_id, exc)
-
-        pump = asyncio.ensure_future(asyncio.to_thread(pump_logs))
+        loop = asyncio.get_running_loop()
+        pump = asyncio.ensure_future(asyncio.to_thread(_pump_lines, stream, loop, emit, task_id))
         timed_out = False
         try:
             await asyncio.wait_for(asyncio.shield(pump), self.config.worker_run_timeout_seconds)
@@ -334,6 +323,21 @@ class DockerBackend:
         if task_id in self._cancelled:
             return RunResult("cancelled", output=log_text, exit_code=exit_code, stage="cancelled")
         return self._result(folder, log_text, exit_code, timed_out, start_seconds)
+
+    def _attach_and_start(self, container: str) -> Iterator[bytes]:
+        """Attach to the container's output, then start it (as `docker run` does: an auto-removed
+        container's output cannot be asked for after it ended); its output as it comes."""
+        api = self.client.api
+        url = api._url("/containers/{0}/attach", container)
+        params = {"logs": 1, "stdout": 1, "stderr": 1, "stream": 1}
+        response = api._post(url, headers={"Connection": "Upgrade", "Upgrade": "tcp"}, params=params, stream=True)
+        api._raise_for_status(response)
+        # The multiplexed stream, read with no socket timeout (a harness may be silent for long);
+        # docker-py's attach() keeps the client's timeout and inspects first.
+        sock = api._get_raw_response_socket(response)
+        api._disable_socket_timeout(sock)
+        api.start(container)
+        return (data for _, data in frames_iter(sock, False))
 
     def _result(
         self, folder: RunFolder, log_text: str, exit_code: int | None, timed_out: bool, start_seconds: float
