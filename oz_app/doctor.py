@@ -572,7 +572,7 @@ async def check_worker_socket(settings: Settings, options: Options, seconds: flo
     worker or offering a run), then leaves."""
     import aiohttp
 
-    from oz_app.worker import DEFAULT_SERVER, PROTOCOL_VERSION, GiveUp, worker_url
+    from oz_app.worker import DEFAULT_SERVER, GiveUp, worker_url
 
     name = "worker socket"
     server = options.server or settings.ws_url or (DEFAULT_SERVER if options.worker_id is not None else "")
@@ -613,30 +613,33 @@ async def check_worker_socket(settings: Settings, options: Options, seconds: flo
                 "start it, or fix --server / OZ_WS_URL",
             )
         async with ws:
-            hello = {
-                "worker_id": probe_id,
-                "protocol_version": PROTOCOL_VERSION,
-                "capacity": 0,
-                "backend": PROBE_BACKEND,
-                "running": [],
-                "probe": True,
-            }
-            with contextlib.suppress(ConnectionError):
-                await ws.send_json({"type": "hello", "data": hello})
-            message = await ws.receive(timeout=seconds)
-            frame = _frame(message)
-            if frame.get("type") == "welcome":
-                version = (frame.get("data") or {}).get("protocol_version")
-                return Check(name, OK, f"{shown} took OZ_API_KEY (worker protocol {version})")
-            if frame.get("type") == "error":
-                with contextlib.suppress(TimeoutError):
-                    await ws.receive(timeout=1)  # the close frame carries the code
-            if ws.close_code == 4401:
-                return _refused_key(name, shown)
-            reason = (frame.get("data") or {}).get("message") or f"closed with code {ws.close_code}"
-            return Check(
-                name, FAILED, f"{shown} refused the handshake: {_one_line(reason)}", "upgrade oz-app on one side"
-            )
+            return await _probe_handshake(ws, name, shown, probe_id, seconds)
+
+
+async def _probe_handshake(ws: Any, name: str, shown: str, probe_id: str, seconds: float) -> Check:
+    """Say ``hello`` as a probe (capacity 0, ``probe: true``) and read how the hub answers."""
+    from oz_app import worker_frames as frames
+
+    hello = frames.Hello(
+        worker_id=probe_id,
+        protocol_version=frames.PROTOCOL_VERSION,
+        capacity=0,
+        backend=PROBE_BACKEND,
+        probe=True,
+    )
+    with contextlib.suppress(ConnectionError):
+        await ws.send_json(hello.wire())
+    message = await ws.receive(timeout=seconds)
+    frame = _frame(message)
+    if isinstance(frame, frames.Welcome):
+        return Check(name, OK, f"{shown} took OZ_API_KEY (worker protocol {frame.protocol_version})")
+    if isinstance(frame, frames.Error):
+        with contextlib.suppress(TimeoutError):
+            await ws.receive(timeout=1)  # the close frame carries the code
+    if ws.close_code == 4401:
+        return _refused_key(name, shown)
+    reason = frame.message if isinstance(frame, frames.Error) else f"closed with code {ws.close_code}"
+    return Check(name, FAILED, f"{shown} refused the handshake: {_one_line(reason)}", "upgrade oz-app on one side")
 
 
 def _refused_key(name: str, shown: str) -> Check:
@@ -648,15 +651,18 @@ def _refused_key(name: str, shown: str) -> Check:
     )
 
 
-def _frame(message: Any) -> dict[str, Any]:
+def _frame(message: Any) -> Any:
+    """The frame a socket message holds, or None for anything else."""
     import aiohttp
 
+    from oz_app import worker_frames as frames
+
     if message.type != aiohttp.WSMsgType.TEXT:
-        return {}
-    with contextlib.suppress(ValueError):
-        frame = json.loads(message.data)
-        return frame if isinstance(frame, dict) else {}
-    return {}
+        return None
+    try:
+        return frames.parse(message.data)
+    except frames.FrameError:
+        return None
 
 
 def _without_credentials(url: str) -> str:
