@@ -468,6 +468,19 @@ def check_options(factory: Any, key: str, options: dict[str, Any]) -> dict[str, 
     return result
 
 
+async def check_reply(provider: Any, model: str, options: dict[str, Any] | None = None, run_id: str = "check") -> str:
+    """The provider's answer to :data:`CHECK_PROMPT` as text: a check made with a short real call
+    (what a provider's own ``check()`` may do, and what a provider without one is asked)."""
+    request = CompletionRequest(run_id=run_id, prompt=CHECK_PROMPT, model=model, options=options or {})
+    async with contextlib.aclosing(provider.stream(request)) as stream:
+        return "".join([piece async for piece in stream if isinstance(piece, str)])
+
+
+def answered(text: str) -> str:
+    """How a check reports a provider's answer: its words on one line, at most 200 characters."""
+    return f"answered: {' '.join(text.split())[:200]}"
+
+
 async def check_provider(factory: Any, settings: ProviderSettings, timeout: float) -> tuple[bool, str]:  # noqa: ASYNC109
     """Whether the provider works, and a short detail saying why (Settings' Test, ``oz-app
     providers check``): its ``check()``, else a two-word answer asked of it."""
@@ -477,15 +490,10 @@ async def check_provider(factory: Any, settings: ProviderSettings, timeout: floa
             check = getattr(provider, "check", None)
             if check is not None:
                 return True, str(await check() or "works")
-            text = ""
-            request = CompletionRequest(run_id=f"check-{settings.key}", prompt=CHECK_PROMPT, model=settings.model)
-            async with contextlib.aclosing(provider.stream(request)) as stream:
-                async for piece in stream:
-                    if isinstance(piece, str):
-                        text += piece
+            text = await check_reply(provider, settings.model, run_id=f"check-{settings.key}")
             if not text.strip():
                 return False, "it sent an empty answer, without any text."
-            return True, f"answered: {' '.join(text.split())[:200]}"
+            return True, answered(text)
     except TimeoutError:
         return False, f"no answer within {timeout:g} s."
     except ProviderError as exc:

@@ -25,7 +25,6 @@ from oz_app.config import ProviderSettings
 from oz_app.hookspecs import hookimpl
 from oz_app.plugin_settings import Setting
 from oz_app.providers import (
-    CHECK_PROMPT,
     CompletionRequest,
     ProviderError,
     ProviderMisconfigured,
@@ -33,6 +32,8 @@ from oz_app.providers import (
     RequestRejected,
     TransientError,
     Usage,
+    answered,
+    check_reply,
     error_detail,
     http_post,
     json_object,
@@ -79,11 +80,7 @@ class Anthropic:
 
     async def check(self) -> str:
         """A two-word answer from the configured model, or the error saying what is wrong."""
-        request = CompletionRequest(
-            run_id="check", prompt=CHECK_PROMPT, model=self.config.model, options={"max_tokens": CHECK_MAX_TOKENS}
-        )
-        text = "".join([piece async for piece in self.stream(request) if isinstance(piece, str)])
-        return f"answered: {' '.join(text.split())[:200]}"
+        return answered(await check_reply(self, self.config.model, {"max_tokens": CHECK_MAX_TOKENS}))
 
     async def stream(self, request: CompletionRequest) -> AsyncIterator[str | Usage]:
         """Yield the answer's text as the API streams it, then its usage."""

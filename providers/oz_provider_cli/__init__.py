@@ -79,6 +79,29 @@ _KEY_ENV = {"claude": "ANTHROPIC_API_KEY", "gemini": "GEMINI_API_KEY", "codex": 
 _MODEL_FLAGS = {"claude": ("--model",), "gemini": ("-m", "--model"), "codex": ("-m", "--model")}
 
 
+async def _start(
+    argv: list[str], settings: ProviderSettings, env_name: str, *, stdin: int, stderr: int
+) -> asyncio.subprocess.Process:
+    """Start the tool in a session of its own (so all it starts can be killed), without oz-app's
+    secrets; a program that is missing or not executable is the operator's to fix, naming
+    ``env_name``. Other start failures are raised as they are."""
+    try:
+        return await asyncio.create_subprocess_exec(
+            *argv,
+            stdin=stdin,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=stderr,
+            env=child_environment(settings),
+            start_new_session=True,
+        )
+    except FileNotFoundError:
+        raise ProviderMisconfigured(
+            f"{env_name} names {argv[0]!r}, which was not found: install it or give its full path."
+        ) from None
+    except PermissionError:
+        raise ProviderMisconfigured(f"{env_name} names {argv[0]!r}, which is not executable.") from None
+
+
 def timeout_seconds() -> float:
     """The time a CLI call may take: ``OZ_CLI_TIMEOUT_SECONDS`` or 600."""
     raw = os.environ.get(TIMEOUT_ENV, "").strip()
@@ -150,22 +173,13 @@ class Cli:
         program = program_of(settings)
         if not program:
             raise ProviderMisconfigured(f"{env_name} is not set: name the command to run, e.g. claude.")
-        try:
-            process = await asyncio.create_subprocess_exec(
-                program,
-                "--version",
-                stdin=asyncio.subprocess.DEVNULL,
-                stdout=asyncio.subprocess.PIPE,
-                stderr=asyncio.subprocess.STDOUT,
-                env=child_environment(settings),
-                start_new_session=True,
-            )
-        except FileNotFoundError:
-            raise ProviderMisconfigured(
-                f"{env_name} names {program!r}, which was not found: install it or give its full path."
-            ) from None
-        except PermissionError:
-            raise ProviderMisconfigured(f"{env_name} names {program!r}, which is not executable.") from None
+        process = await _start(
+            [program, "--version"],
+            settings,
+            env_name,
+            stdin=asyncio.subprocess.DEVNULL,
+            stderr=asyncio.subprocess.STDOUT,
+        )
         try:
             said, _ = await asyncio.wait_for(process.communicate(), CHECK_SECONDS)
         except TimeoutError:
@@ -196,20 +210,8 @@ class Cli:
         tool = os.path.basename(argv[0])
         secrets = [settings.api_key]
         try:
-            process = await asyncio.create_subprocess_exec(
-                *argv,
-                stdin=asyncio.subprocess.PIPE if via_stdin else asyncio.subprocess.DEVNULL,
-                stdout=asyncio.subprocess.PIPE,
-                stderr=asyncio.subprocess.PIPE,
-                env=child_environment(settings),
-                start_new_session=True,
-            )
-        except FileNotFoundError:
-            raise ProviderMisconfigured(
-                f"{env_name} names {argv[0]!r}, which was not found: install it or give its full path."
-            ) from None
-        except PermissionError:
-            raise ProviderMisconfigured(f"{env_name} names {argv[0]!r}, which is not executable.") from None
+            stdin = asyncio.subprocess.PIPE if via_stdin else asyncio.subprocess.DEVNULL
+            process = await _start(argv, settings, env_name, stdin=stdin, stderr=asyncio.subprocess.PIPE)
         except OSError as exc:
             if exc.errno == errno.E2BIG:
                 raise RequestRejected(f"The prompt is too long to pass to {tool} as an argument.") from None

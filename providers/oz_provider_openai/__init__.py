@@ -24,12 +24,13 @@ from oz_app.config import ProviderSettings
 from oz_app.hookspecs import hookimpl
 from oz_app.plugin_settings import Setting
 from oz_app.providers import (
-    CHECK_PROMPT,
     CompletionRequest,
     ProviderMisconfigured,
     RateLimited,
     TransientError,
     Usage,
+    answered,
+    check_reply,
     error_detail,
     http_post,
     json_object,
@@ -71,11 +72,7 @@ class OpenAICompatible:
 
     async def check(self) -> str:
         """A two-word answer from the configured model, or the error saying what is wrong."""
-        request = CompletionRequest(
-            run_id="check", prompt=CHECK_PROMPT, model=self.config.model, options={"max_tokens": CHECK_MAX_TOKENS}
-        )
-        text = "".join([piece async for piece in self.stream(request) if isinstance(piece, str)])
-        return f"answered: {' '.join(text.split())[:200]}"
+        return answered(await check_reply(self, self.config.model, {"max_tokens": CHECK_MAX_TOKENS}))
 
     async def stream(self, request: CompletionRequest) -> AsyncIterator[str | Usage]:
         """Yield the answer's text as the server streams it, then its usage when sent."""
