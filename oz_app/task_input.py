@@ -34,7 +34,14 @@ from pathlib import Path
 from typing import Any
 
 from oz_app.harnesses import MCP_CONFIG_PATH, Harness, HarnessCall, UnknownHarness, harness_for
-from oz_app.worker_backend import LEFT_FOLDERS, BackendError, RunResult, extract_artifacts, left_files_on_disk
+from oz_app.worker_backend import (
+    LEFT_FOLDERS,
+    BackendError,
+    RunResult,
+    extract_artifacts,
+    left_files_on_disk,
+    over_time_limit,
+)
 from oz_app.worker_frames import TaskAssignment
 
 DOCUMENT_VERSION = 1
@@ -234,9 +241,7 @@ class RunFolder:
         sidecar = self.result()
         if timed_out:
             ended.stage = "timeout"
-            ended.message = (
-                f"The run exceeded its time limit of {limit} s (OZ_WORKER_RUN_TIMEOUT_SECONDS) and was stopped."
-            )
+            ended.message = over_time_limit(limit)
         elif sidecar is None:
             ended.stage = "killed"
             ended.message = f"The task ended (exit code {exit_code}) before the sidecar reported a result."

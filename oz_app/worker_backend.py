@@ -88,6 +88,12 @@ class WorkerBackend(Protocol):
 
 # --- helpers every backend shares ------------------------------------------------------------
 
+
+def over_time_limit(limit: int) -> str:
+    """The failure reason of a run stopped at ``OZ_WORKER_RUN_TIMEOUT_SECONDS``, whatever ran it."""
+    return f"The run exceeded its time limit of {limit} s (OZ_WORKER_RUN_TIMEOUT_SECONDS) and was stopped."
+
+
 _PULL_REQUEST = re.compile(
     r"https://(?:github\.com/[\w.-]+/[\w.-]+/pull/\d+|[\w.-]*gitlab[\w.-]*/[\w./-]+?/-/merge_requests/\d+)"
 )

@@ -59,7 +59,14 @@ from oz_app import worker_process as process
 from oz_app.config import Settings
 from oz_app.plugin_settings import Setting
 from oz_app.task_input import RunFolder, sidecar_script
-from oz_app.worker_backend import BackendError, RunResult, backend_settings, extract_artifacts, left_files_on_disk
+from oz_app.worker_backend import (
+    BackendError,
+    RunResult,
+    backend_settings,
+    extract_artifacts,
+    left_files_on_disk,
+    over_time_limit,
+)
 from oz_app.worker_frames import TaskAssignment
 
 RESULT_KEY = "oz_result"
@@ -284,8 +291,7 @@ class CommandBackend:
         if task_id in self._cancelled:
             return RunResult("cancelled", output=output, exit_code=child.returncode, stage="cancelled")
         if timed_out:
-            message = f"The run exceeded its time limit of {limit} s (OZ_WORKER_RUN_TIMEOUT_SECONDS) and was stopped."
-            return RunResult("failed", output, child.returncode, message, stage="timeout")
+            return RunResult("failed", output, child.returncode, over_time_limit(limit), stage="timeout")
         if problems:
             return RunResult("failed", output, child.returncode, problems[0], stage="dispatch")
         if found:
