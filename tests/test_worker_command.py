@@ -24,6 +24,7 @@ from tests.test_worker_direct import (
     gone,
     harness_path,
     needs_protocol_2,
+    start_sleeping,
     workers,
 )
 
@@ -109,23 +110,14 @@ async def test_the_example_reports_a_failing_setup_and_a_missing_harness(example
 
 async def test_cancel_runs_the_cancel_command_and_ends_the_task(example: Any, tmp_path: Path) -> None:
     """WK-13: cancel runs cancel.sh with the task id; the harness is gone and the run ``cancelled`` quickly."""
-    seen = asyncio.Event()
-    pids: list[int] = []
-
-    def on_line(line: str) -> None:
-        if line.startswith("sleeping "):
-            pids.append(int(line.split()[1]))
-            seen.set()
-
-    running = asyncio.create_task(execute(example, assignment("cmd-cancel", "sleep"), on_line))
-    await asyncio.wait_for(seen.wait(), 10)
+    running, pid = await start_sleeping(example, "cmd-cancel")
     assert (tmp_path / "state" / "cmd-cancel.pid").is_file()  # dispatch.sh told cancel.sh where it is
     started = time.monotonic()
     assert await example.cancel("cmd-cancel") is True
     result = await asyncio.wait_for(running, 5)
     assert result.status == "cancelled"
     assert time.monotonic() - started < 2
-    assert wait_for(lambda: gone(pids[0]), timeout=2)
+    assert wait_for(lambda: gone(pid), timeout=2)
     assert not (tmp_path / "state" / "cmd-cancel.pid").exists()  # cancel.sh's TERM let dispatch.sh clean up
 
 

@@ -72,6 +72,22 @@ def assignment(task_id: str, prompt: str, harness: str = "", **environment: Any)
     return {"task_id": task_id, "prompt": prompt, "environment": environment, "harness": {"type": harness}}
 
 
+async def start_sleeping(backend: Any, task_id: str) -> tuple[asyncio.Task[Any], int]:
+    """A ``sleep`` run started through ``backend``, once its harness says it sleeps: the run's
+    task and the harness's pid."""
+    seen = asyncio.Event()
+    pids: list[int] = []
+
+    def on_line(line: str) -> None:
+        if line.startswith("sleeping "):
+            pids.append(int(line.split()[1]))
+            seen.set()
+
+    running = asyncio.create_task(execute(backend, assignment(task_id, "sleep"), on_line))
+    await asyncio.wait_for(seen.wait(), 10)
+    return running, pids[0]
+
+
 async def execute(backend: Any, data: dict[str, Any], on_line: Any) -> Any:
     """What the worker does with an assignment: its run folder (task document, FIFO held open),
     the backend's run, then the folder removed."""
@@ -175,22 +191,13 @@ async def test_the_worker_s_secrets_do_not_reach_the_harness(
 
 async def test_cancel_ends_the_harness_quickly(backend: Any) -> None:
     """WK-12: a cancel kills the run's process group; the run ends ``cancelled`` within 2 s."""
-    seen = asyncio.Event()
-    pids: list[int] = []
-
-    def on_line(line: str) -> None:
-        if line.startswith("sleeping "):
-            pids.append(int(line.split()[1]))
-            seen.set()
-
-    running = asyncio.create_task(execute(backend, assignment("run-cancel", "sleep"), on_line))
-    await asyncio.wait_for(seen.wait(), 10)
+    running, pid = await start_sleeping(backend, "run-cancel")
     started = time.monotonic()
     assert await backend.cancel("run-cancel") is True
     result = await asyncio.wait_for(running, 5)
     assert result.status == "cancelled"
     assert time.monotonic() - started < 2
-    assert wait_for(lambda: gone(pids[0]), timeout=2)
+    assert wait_for(lambda: gone(pid), timeout=2)
     assert backend.running() == []
 
 
