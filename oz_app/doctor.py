@@ -283,10 +283,10 @@ async def check_database(settings: Settings, left_out: Collection[str] = ()) -> 
         return Check("database", FAILED, f"there is no database at {path}", "run 'oz-app db upgrade' to create it")
     try:
         await _open_database(url)
-        applied = await db._applied_versions()
+        applied = await db.applied_versions()
     except Exception as exc:
         return Check("database", FAILED, explain(exc, settings))
-    shipped = db._migration_files(url)
+    shipped = db.migration_files(url)
     latest = _number(shipped[-1]) if shipped else 0
     if not applied:
         return Check("database", FAILED, f"{where} has no tables yet", "run 'oz-app db upgrade'")

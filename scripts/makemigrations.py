@@ -40,14 +40,14 @@ async def generate(url: str, name: str, interactive: bool) -> None:
     from aerich import Command
     from tortoise import Tortoise
 
-    from oz_app.db import _migration_files, migration_location, tortoise_config
+    from oz_app.db import migration_files, migration_location, tortoise_config
 
     location = migration_location(url)
     config = tortoise_config(url, with_aerich=True)
     await Tortoise.init(config=config, _enable_global_fallback=True)
     command = Command(tortoise_config=config, app="models", location=str(location))
     try:
-        if not _migration_files(url):
+        if not migration_files(url):
             await command.init_db(safe=True)
             print(f"{location}: initial migration written")
             return

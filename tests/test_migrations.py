@@ -150,7 +150,7 @@ async def test_upgrading_an_empty_database_gives_exactly_the_models(urls):
 async def test_second_upgrade_applies_nothing(urls):
     """CP-10: the first upgrade applies every committed migration, the second one nothing."""
     url = urls[0]
-    expected = oz_app.db._migration_files(url)
+    expected = oz_app.db.migration_files(url)
     assert expected, "no committed migrations"
     try:
         await oz_app.db.connect(url, migrate=False)
@@ -181,7 +181,7 @@ def test_cli_db_upgrade_applies_then_reports_up_to_date(urls, tmp_path):
         done = subprocess.run(command, env=env, cwd=REPO, capture_output=True, text=True, timeout=60)
         assert done.returncode == 0, done.stdout + done.stderr
         outputs.append(done.stdout)
-    first_migration = oz_app.db._migration_files(url)[0]
+    first_migration = oz_app.db.migration_files(url)[0]
     assert "Applied" in outputs[0] and first_migration in outputs[0], outputs[0]
     assert "up to date" in outputs[1], outputs[1]
     assert "Applied" not in outputs[1], outputs[1]
@@ -206,7 +206,7 @@ async def test_an_upgraded_team_server_gets_its_first_account_as_admin(urls, tmp
                 f"VALUES ('{user_id}', '{name}', '{password}', '2026-01-0{day}T00:00:00+00:00')"
             )
         monkeypatch.undo()
-        assert await oz_app.db.upgrade(url) == oz_app.db._migration_files(url)[4:]  # teams and later
+        assert await oz_app.db.upgrade(url) == oz_app.db.migration_files(url)[4:]  # teams and later
         roles = {user.username: user.role for user in await models.User.all()}
     finally:
         await oz_app.db.close()
@@ -265,7 +265,7 @@ async def test_upgrading_a_used_database_keeps_agents_room_members_artifacts_and
         for statement in rows:
             await connections.get("default").execute_query(statement)
         monkeypatch.undo()
-        assert await oz_app.db.upgrade(url) == oz_app.db._migration_files(url)[7:]
+        assert await oz_app.db.upgrade(url) == oz_app.db.migration_files(url)[7:]
         agent = await models.Agent.get(id="a1")
         room = await models.Room.get(id="r1").prefetch_related("members")
         artifact = await models.Artifact.get(id="f1")

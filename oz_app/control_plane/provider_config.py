@@ -354,7 +354,7 @@ async def check_configured(
         try:
             await db.connect(settings.database_url, migrate=False)
             try:
-                if await db._applied_versions() is not None:  # None: never started, nothing stored
+                if await db.applied_versions() is not None:  # None: never started, nothing stored
                     key = load_or_create_key(settings.data_dir, settings.secret_key)
                     found = await ProviderCatalog(settings, Vault(key)).snapshot()
             finally:

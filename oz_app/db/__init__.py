@@ -94,14 +94,15 @@ def migration_location(url: str) -> Path:
     return MIGRATIONS_DIR / dialect(url)
 
 
-def _migration_files(url: str) -> list[str]:
+def migration_files(url: str) -> list[str]:
+    """The migrations this oz-app ships for the database at ``url``, oldest first."""
     folder = migration_location(url) / "models"
     return sorted(
         (p.name for p in folder.glob("*.py") if re.match(r"\d+_", p.name)), key=lambda n: int(n.split("_")[0])
     )
 
 
-async def _applied_versions() -> set[str] | None:
+async def applied_versions() -> set[str] | None:
     """Versions recorded in aerich's table, or None when the table does not exist yet."""
     try:
         _, rows = await connections.get("default").execute_query('SELECT version FROM "aerich"')
@@ -127,8 +128,8 @@ async def upgrade(url: str) -> list[str]:
 
 
 async def _pending(url: str) -> list[str]:
-    applied = await _applied_versions() or set()
-    return [name for name in _migration_files(url) if name not in applied]
+    applied = await applied_versions() or set()
+    return [name for name in migration_files(url) if name not in applied]
 
 
 @contextlib.asynccontextmanager
