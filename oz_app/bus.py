@@ -41,6 +41,16 @@ def run_topic(run_id: str) -> str:
 RUNS_TOPIC = "runs"
 
 
+def room_topic(room_id: str) -> str:
+    """A room's messages, board, artifacts and work (the workspace's tabs follow it)."""
+    return f"room:{room_id}"
+
+
+def user_topic(user_id: str) -> str:
+    """A person's inbox, unread counts and settings."""
+    return f"user:{user_id}"
+
+
 def unseen(have: int, offset: int, text: str) -> str:
     """The part of an output chunk at ``offset`` that a follower holding the first ``have``
     characters does not have yet ("" when it has it all). Raises LookupError when text before

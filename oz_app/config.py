@@ -123,6 +123,9 @@ class Settings:
     skill_repo_hosts: tuple[str, ...] = DEFAULT_SKILL_HOSTS  # hosts GET /agent fetches from; "*": any
     metrics: bool = True  # OZ_METRICS: /metrics and what it counts (OPS-1)
     metrics_token: str = field(default="", repr=False)  # OZ_METRICS_TOKEN: a bearer token that reads /metrics only
+    work_max_attempts: int = 3  # OZ_WORK_MAX_ATTEMPTS: failed runs of a work item before it waits for a person (WS-12)
+    work_attempt_minutes: float = 30.0  # OZ_WORK_ATTEMPT_MINUTES: an attempt's run is cancelled after this long
+    work_knowledge_tokens: int = 1000  # OZ_WORK_KNOWLEDGE_TOKENS: room knowledge offered to each work prompt
 
     @property
     def is_postgres(self) -> bool:
@@ -319,6 +322,11 @@ def load_settings(env: Mapping[str, str] | None = None, **overrides: Any) -> Set
         skill_repo_hosts=skill_hosts,
         metrics=not text("OZ_METRICS", kind="true or false") or flag("OZ_METRICS"),
         metrics_token=metrics_token,
+        work_max_attempts=integer("OZ_WORK_MAX_ATTEMPTS", 3, 1, 100),
+        work_attempt_minutes=_positive_float(
+            text("OZ_WORK_ATTEMPT_MINUTES", "30", "a number"), "OZ_WORK_ATTEMPT_MINUTES", problems
+        ),
+        work_knowledge_tokens=integer("OZ_WORK_KNOWLEDGE_TOKENS", 1000, 0, 100_000),
     )
     if problems:
         raise ConfigError(problems)

@@ -167,7 +167,8 @@ class Worker:
                 delay = min(delay, max(0.0, window - lost_for) + 0.01)
             logger.info("reconnecting to {} in {:.2f} s (attempt {})", self.url, delay, failures + 1)
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._stop.wait(), delay)
+                async with asyncio.timeout(delay):  # not wait_for: on 3.11 it can lose a cancel
+                    await self._stop.wait()
 
     async def _session(self, session: aiohttp.ClientSession) -> bool:
         """One connection: handshake, then work until it drops or the worker stops; True if welcomed."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import inspect
 import json
 import os
 import secrets
@@ -18,7 +19,7 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -240,6 +241,18 @@ def new_database(tmp_path: Path) -> Iterator[Any]:
 
 
 @pytest.fixture
+async def database(new_database: Any) -> AsyncIterator[None]:
+    """An empty database of the suite's dialect, open for the test (closed even when it fails)."""
+    from oz_app import db
+
+    await db.connect(new_database())
+    try:
+        yield
+    finally:
+        await db.close()
+
+
+@pytest.fixture
 def token() -> str:
     """A fresh tenant token: each test sees only its own runs and environments."""
     return "tenant-" + secrets.token_hex(12)
@@ -255,6 +268,20 @@ def async_sdk(server: Server, api_key: str) -> Any:
     from oz_agent_sdk import AsyncOzAPI
 
     return AsyncOzAPI(api_key=api_key, base_url=server.api, max_retries=0, timeout=10)
+
+
+async def eventually(predicate: Callable[[], Any], within: float = 10) -> Any:
+    """Poll an async or sync predicate until it holds."""
+    deadline = asyncio.get_running_loop().time() + within
+    while True:
+        value = predicate()
+        if inspect.isawaitable(value):
+            value = await value
+        if value:
+            return value
+        if asyncio.get_running_loop().time() > deadline:
+            pytest.fail(f"condition not met within {within} s")
+        await asyncio.sleep(0.02)
 
 
 def wait_for(predicate: Any, timeout: float = 10, interval: float = 0.05) -> Any:

@@ -49,7 +49,7 @@ class FakeOpenAI:
     gets the ``time.monotonic()`` at which each word's chunk is written (for latency benchmarks).
     ``answer`` misbehaves on purpose: ``html`` (200 with a web page), ``empty`` (200, an event
     stream without a single byte), ``silent`` (never answers) or ``stall`` (the first word, then
-    nothing). Attributes are read at every request, so a test may change them between requests."""
+    nothing until :meth:`release`). Attributes are read at every request, so a test may change them between requests."""
 
     path: ClassVar[str] = "/v1/chat/completions"
     before_words: ClassVar[list[bytes]] = []
@@ -93,7 +93,8 @@ class FakeOpenAI:
 
     def _serve(self) -> None:
         asyncio.set_event_loop(self._loop)
-        self._closed = asyncio.Event()  # lets silent and stalled answers end at close()
+        self._closed = asyncio.Event()  # lets silent answers end at close()
+        self._resume = asyncio.Event()  # lets stalled answers go on at release() or close()
         app = web.Application()
         app.router.add_post(self.path, self._complete)
         self._runner = web.AppRunner(app, handle_signals=False, shutdown_timeout=1)
@@ -130,7 +131,7 @@ class FakeOpenAI:
                 await response.write(piece)
             for index, word in enumerate(words):
                 if self.answer == "stall" and index == 1:
-                    await self._closed.wait()
+                    await self._resume.wait()
                 if self.delay:
                     await asyncio.sleep(self.delay)
                 self.written.append(time.monotonic())
@@ -142,10 +143,15 @@ class FakeOpenAI:
             raise
         return response
 
+    def release(self) -> None:
+        """Let stalled answers (and every later one) go on."""
+        self._loop.call_soon_threadsafe(self._resume.set)
+
     def close(self) -> None:
         if not self._thread.is_alive():
             return
         self._loop.call_soon_threadsafe(self._closed.set)
+        self._loop.call_soon_threadsafe(self._resume.set)
         asyncio.run_coroutine_threadsafe(self._runner.cleanup(), self._loop).result(10)
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(10)

@@ -6,26 +6,16 @@ from __future__ import annotations
 
 import asyncio
 import secrets
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 
-from oz_app import db
 from oz_app.db.models import LoginAttempt, Session, User
 from oz_app.workspace import accounts
 from oz_app.workspace.service import Invalid, NotFound
 
 PASSWORD = "correct horse battery"
-
-
-@pytest.fixture
-async def database(new_database: Callable[[], str]) -> AsyncIterator[None]:
-    await db.connect(new_database())
-    try:
-        yield
-    finally:
-        await db.close()
 
 
 async def test_the_first_account_is_admin_and_later_ones_need_an_invite(database: None) -> None:

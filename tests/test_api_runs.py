@@ -43,7 +43,7 @@ def test_run_without_provider_fails_promptly_with_a_clear_reason(server, token):
     """CP-4: an in-process run with no provider configured fails at once, naming what to set."""
     client = sdk(server, token)
     run_id = client.agent.run(prompt="hi", config={"model_id": "gemini-2.5-pro"}).run_id
-    run = wait_for(lambda: (r := client.agent.runs.retrieve(run_id)).state == "FAILED" and r, timeout=5)
+    run = wait_for(lambda: (r := client.agent.runs.retrieve(run_id)).state == "FAILED" and r, timeout=15)
     assert "No provider configured for harness 'gemini-cli'" in run.status_message.message
     assert "OZ_PROVIDER_GEMINI_TYPE" in run.status_message.message
     assert run.status_message.error_code == "integration_not_configured"
@@ -55,7 +55,7 @@ def test_a_run_naming_its_provider_is_answered_by_it_or_fails_naming_it(server, 
     that cannot be a provider's is refused at once."""
     client = sdk(server, token)
     run_id = client.agent.run(prompt="hi", config={"provider": "gone"}).run_id
-    run = wait_for(lambda: (r := client.agent.runs.retrieve(run_id)).state == "FAILED" and r, timeout=5)
+    run = wait_for(lambda: (r := client.agent.runs.retrieve(run_id)).state == "FAILED" and r, timeout=15)
     assert "Provider 'gone', chosen for this agent, is no longer configured" in run.status_message.message
     error = httpx.post(
         f"{server.url}/api/v1/agent/run",

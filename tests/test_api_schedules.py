@@ -25,7 +25,7 @@ from tortoise import connections
 from oz_app.control_plane.http import tenant_of
 from oz_app.db.models import Run, Schedule
 from oz_app.plugins import new_manager
-from tests.conftest import ADMIN_KEY, TEST_DATABASE, async_sdk, in_process_app, sdk, two_servers, wait_for
+from tests.conftest import ADMIN_KEY, TEST_DATABASE, async_sdk, eventually, in_process_app, sdk, two_servers, wait_for
 
 YEARLY = "0 0 1 1 *"  # never due by itself while a test runs
 
@@ -315,6 +315,7 @@ async def test_a_run_that_cannot_be_created_is_reported_and_the_scheduler_goes_o
         plane.scheduler.clock = lambda: start + timedelta(seconds=61)
         plane.scheduler.wake()
         await _runs_of(healthy.id, 1)
+        await eventually(lambda: Schedule.exists(id=broken.id, last_spawn_error__isnull=False))  # either may go first
         failed = await client.agent.schedules.retrieve(broken.id)
         assert failed.last_spawn_error == f"Environment {environment_id} was not found."
         assert failed.history.last_ran is None and failed.history.next_run > start + timedelta(seconds=61)

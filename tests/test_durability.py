@@ -22,6 +22,7 @@ from oz_app.db.models import Agent, Message, Room, Run
 from oz_app.workspace import accounts, replies, service
 from tests.conftest import Server, start_server
 from tests.fake_llm import FakeOpenAI
+from tests.test_workspace import settled_replies
 
 SETTLE = 40.0  # seconds a reply may take to end after a restart on two busy cores
 
@@ -169,19 +170,13 @@ async def test_a_chain_of_agents_survives_a_restart_in_the_middle(workspace: Wor
     await workspace.stop(signal.SIGTERM)
     workspace.llm.delay = 0
     await workspace.start()
-    last = await until(lambda: _replies_settled(room, 3))
+    last = await until(lambda: settled_replies(room, 3))
     assert [(m.author_name, m.depth, m.state) for m in last] == [
         ("alice", 1, "done"),
         ("bob", 2, "done"),
         ("alice", 3, "done"),
     ]
     assert (await replies.views([last[-1]]))[0]["content"] == "All done."
-
-
-async def _replies_settled(room: Room, count: int) -> list[Message] | None:
-    found = await Message.filter(room=room, author_kind="agent").order_by("id")
-    done = len(found) == count and all(m.state not in replies.ACTIVE_REPLY for m in found)
-    return found if done else None
 
 
 def test_a_second_process_on_one_sqlite_file_is_told_at_start(tmp_path: Path) -> None:

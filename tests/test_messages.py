@@ -12,7 +12,7 @@ import pytest
 from oz_app.db.models import Message
 from oz_app.workspace import accounts, render, service
 from tests import test_workspace
-from tests.test_workspace import RETRIES, Tabs, eventually, make_room, shown
+from tests.test_workspace import RETRIES, Tabs, eventually, make_room, settled_replies, shown
 
 llm, workspace_env, tabs = test_workspace.llm, test_workspace.workspace_env, test_workspace.tabs  # fixtures
 
@@ -134,7 +134,7 @@ async def test_retry_a_failed_reply(tabs: Tabs) -> None:
     tabs.llm.status = 200
     tabs.user.find(marker=f"retry-{failed.id}").click()
     await tabs.user.should_see("Hello there!", retries=RETRIES)
-    replies = await Message.filter(room=room, author_kind="agent").order_by("id")
+    replies = await eventually(lambda: settled_replies(room, 2))
     assert [reply.state for reply in replies] == ["failed", "done"]
     assert replies[1].asked_by == asking.id and replies[1].agent_id == failed.agent_id
     assert (await shown(replies[1]))["content"] == "Hello there!"

@@ -5,12 +5,11 @@ from __future__ import annotations
 import asyncio
 import re
 import secrets
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from oz_app import db
 from oz_app.control_plane.quotas import Quotas
 from oz_app.db.models import ProviderSaturation, QuotaUse
 from tests.conftest import TEST_DATABASE, openai_provider_env, sdk, two_servers, wait_for
@@ -26,14 +25,6 @@ class Clock:
 
     def advance(self, seconds: float) -> None:
         self.now += timedelta(seconds=seconds)
-
-
-@pytest.fixture
-async def database(new_database) -> AsyncIterator[None]:
-    """An empty database of the suite's dialect, open for the test."""
-    await db.connect(new_database())
-    yield
-    await db.close()
 
 
 async def test_the_window_rolls_instead_of_resetting_at_fixed_boundaries(database):

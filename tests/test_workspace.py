@@ -5,7 +5,6 @@ settings, sign-in and ownership (WS-1..WS-11, WS-13, CL-1, CL-2)."""
 from __future__ import annotations
 
 import asyncio
-import inspect
 import os
 import secrets
 import subprocess
@@ -24,7 +23,7 @@ from oz_app.db.models import Agent, Message, Notification, Room, Task
 from oz_app.db.models import User as Person
 from oz_app.workspace import accounts, replies, service
 from oz_app.workspace.dispatch import Conductor
-from tests.conftest import TEST_DATABASE, fill, free_port, new_database_url, wait_for
+from tests.conftest import TEST_DATABASE, eventually, fill, free_port, new_database_url, wait_for
 from tests.fake_llm import FakeOpenAI
 
 MAIN = Path(__file__).parent / "workspace_main.py"
@@ -84,20 +83,6 @@ async def tabs(workspace_env: dict[str, str], llm: FakeOpenAI) -> AsyncIterator[
         yield Tabs(user, llm)
 
 
-async def eventually(predicate: Callable[[], Any], within: float = 10) -> Any:
-    """Poll an async or sync predicate until it holds."""
-    deadline = asyncio.get_running_loop().time() + within
-    while True:
-        value = predicate()
-        if inspect.isawaitable(value):
-            value = await value
-        if value:
-            return value
-        if asyncio.get_running_loop().time() > deadline:
-            pytest.fail(f"condition not met within {within} s")
-        await asyncio.sleep(0.02)
-
-
 async def make_room(tabs: Tabs, name: str = "Design", agents: tuple[str, ...] = ("helper",)) -> Room:
     owner = await tabs.local_user()
     members = [await service.create_agent(owner, name=agent) for agent in agents]
@@ -144,8 +129,7 @@ async def test_bad_agent_name_is_refused_and_nothing_is_saved(tabs: Tabs) -> Non
 
 async def test_mention_streams_the_reply_into_every_open_tab(tabs: Tabs) -> None:
     """WS-4, WS-13: a mention dispatches the agent; the reply streams into both tabs."""
-    tabs.llm.words = ["Hello", " from", " the", " helper"]
-    tabs.llm.delay = 0.05
+    tabs.llm.words, tabs.llm.answer = ["Hello", " from", " the", " helper"], "stall"
     room = await make_room(tabs)
     second = tabs.new_tab()
     await second.open(f"/rooms/{room.id}")
@@ -156,6 +140,7 @@ async def test_mention_streams_the_reply_into_every_open_tab(tabs: Tabs) -> None
     tabs.user.find(marker="send").click()
     await tabs.user.should_see("helper is thinking…", retries=RETRIES)
     await second.should_see("@helper hello", retries=RETRIES)
+    tabs.llm.release()
     await second.should_see("Hello from the helper", retries=RETRIES)
     await tabs.user.should_see("Hello from the helper", retries=RETRIES)
     reply = await eventually(lambda: Message.get_or_none(room=room, author_kind="agent", state="done"))
@@ -252,6 +237,7 @@ async def test_pause_cancels_running_replies_and_holds_mentions_until_resume(tab
     assert (await Agent.get(name="helper")).status == "queued"  # ST-6: stored
     tabs.user.find("Resume").click()
     await tabs.user.should_see("answered after resume", retries=RETRIES)
+    await eventually(lambda: settled_replies(room, 2))
     await queued.refresh_from_db()
     assert queued.state == "done" and (await shown(queued))["content"] == "answered after resume"
 
@@ -264,7 +250,7 @@ async def test_a_queued_reply_started_by_two_processes_at_once_asks_the_provider
     reply = await service.post_message(room, "agent", "helper", "", agent_id=helper.id, state="queued", depth=1)
     other = Conductor(tabs.workspace.runner, tabs.workspace.live)
     await asyncio.gather(tabs.workspace.conductor.start_next(room.id, helper.id), other.start_next(room.id, helper.id))
-    await eventually(lambda: _settled(room, 1))
+    await eventually(lambda: settled_replies(room, 1))
     await other.close()
     await reply.refresh_from_db()
     assert reply.state == "done" and len(tabs.llm.requests) == 1
@@ -307,7 +293,7 @@ async def test_fan_out_answers_are_gathered_back_to_the_lead_once(tabs: Tabs) ->
     tabs.llm.respond = respond
     room = await make_room(tabs, agents=("lead", "x", "y"))
     await tabs.workspace.conductor.post(room, "local", "@lead organise this")
-    await eventually(lambda: _settled(room, 4))
+    await eventually(lambda: settled_replies(room, 4))
     agent_replies = await Message.filter(room=room, author_kind="agent").order_by("id")
     assert sorted(m.author_name for m in agent_replies) == ["lead", "lead", "x", "y"]
     assert (await shown(agent_replies[-1]))["content"] == "All done."
@@ -332,10 +318,7 @@ async def test_kanban_drag_and_drop_moves_a_task_in_every_tab(tabs: Tabs) -> Non
     tabs.user.find(marker="task-Write the plan").trigger("dragstart")
     tabs.user.find(marker="column-done").trigger("drop")
     await eventually(lambda: Task.get_or_none(id=task.id, status="done"))
-    card = second.find(marker="task-Write the plan").elements.pop()
-    column = second.find(marker="column-done").elements.pop()
-    await eventually(lambda: column.id in _ancestors(second.find(marker="task-Write the plan").elements.pop()))
-    assert card is not None
+    await eventually(lambda: in_column(second, "Write the plan", "done"))
 
 
 def _ancestors(element: Any) -> set[int]:
@@ -344,6 +327,16 @@ def _ancestors(element: Any) -> set[int]:
         element = element.parent_slot.parent
         ids.add(element.id)
     return ids
+
+
+def in_column(user: Any, title: str, column: str) -> bool:
+    """Whether the board of ``user``'s page shows the card ``title`` in ``column`` (False while it is redrawn)."""
+    try:
+        columns = user.find(marker=f"column-{column}").elements
+        cards = user.find(marker=f"task-{title}").elements
+    except AssertionError:
+        return False
+    return any(c.id in _ancestors(card) for c in columns for card in cards)
 
 
 async def test_task_edit_and_delete(tabs: Tabs) -> None:
@@ -402,6 +395,7 @@ async def test_inbox_unread_count_mark_read_and_delete(tabs: Tabs) -> None:
     await eventually(lambda: badge.text == "2")
     tabs.user.find(marker="read-First").click()
     await eventually(lambda: badge.text == "1")
+    await tabs.user.should_see(marker="delete-Second", retries=RETRIES)  # the list is being redrawn
     tabs.user.find(marker="delete-Second").click()
     await tabs.user.should_see(marker="confirm-delete", retries=RETRIES)
     tabs.user.find(marker="confirm-delete").click()
@@ -424,11 +418,12 @@ async def shown(message: Message) -> dict[str, Any]:
     return (await replies.views([message]))[0]
 
 
-async def _settled(room: Room, count: int) -> list[Message] | None:
-    """The room's agent replies once ``count`` of them have all ended."""
-    found = await Message.filter(room=room, author_kind="agent").exclude(state__in=replies.ACTIVE_REPLY)
-    active = await Message.filter(room=room, author_kind="agent", state__in=replies.ACTIVE_REPLY).exists()
-    return found if len(found) == count and not active else None
+async def settled_replies(room: Room, count: int) -> list[Message] | None:
+    """The room's agent replies, oldest first, once ``count`` of them have all ended (a reply's
+    text shows while it streams, so what a tab shows does not say it has ended)."""
+    found = await Message.filter(room=room, author_kind="agent").order_by("id")
+    ended = len(found) == count and all(m.state not in replies.ACTIVE_REPLY for m in found)
+    return found if ended else None
 
 
 # Runs page (WS-9) ----------------------------------------------------------------------------------
@@ -688,17 +683,12 @@ async def test_every_harness_is_dispatched(tabs: Tabs) -> None:
     agents = [await service.create_agent(owner, name=f"a{i}", harness=h) for i, h in enumerate(service.HARNESSES)]
     room = await service.create_room(owner, "All", "", [agent.id for agent in agents])
     await tabs.workspace.conductor.post(room, "local", " ".join(f"@{agent.name}" for agent in agents))
-    replies = await eventually(lambda: _ended_replies(room, len(agents)))
+    replies = await eventually(lambda: settled_replies(room, len(agents)))
     for reply in replies:
         run = await tabs.workspace.runner.get(reply.run_id)
         harness = next(a.harness for a in agents if a.name == reply.author_name)
         assert run["agent_config"].get("harness", {"type": "default"})["type"] == harness
     assert {r.state for r in replies if r.author_name == "a0"} == {"done"}
-
-
-async def _ended_replies(room: Room, count: int) -> list[Message] | None:
-    ended = await Message.filter(room=room, author_kind="agent").exclude(state__in=replies.ACTIVE_REPLY)
-    return ended if len(ended) == count else None
 
 
 # Remote runner mode (PR-7 from the workspace) -------------------------------------------------------

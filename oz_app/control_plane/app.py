@@ -29,6 +29,8 @@ from oz_app.control_plane import (
     service,
     skills,
     tokens,
+    work_api,
+    work_plan_api,
 )
 from oz_app.control_plane.executor import Executor
 from oz_app.control_plane.http import ApiError, Authenticator, RequestContextMiddleware, install_error_handlers
@@ -102,6 +104,8 @@ class ControlPlane:
         router.include_router(tokens.build_router(self.auth.admin))
         router.include_router(identities.build_router(self.auth, self.vault))
         router.include_router(skills.build_router(self.auth, self.skills))
+        router.include_router(work_api.build_router(self.auth, self.bus, self.runs.cancel))
+        router.include_router(work_plan_api.build_plan_router(self.auth, self.bus))
         return router
 
     async def start(self) -> None:

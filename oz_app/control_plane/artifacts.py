@@ -35,6 +35,7 @@ from oz_app.control_plane.service import now
 from oz_app.control_plane.tokens import user_tenant
 from oz_app.db import in_dialect
 from oz_app.db.models import Artifact, Room, Run, StoredFile
+from oz_app.errors import Invalid, checked_text
 
 ARTIFACT_TYPES = ("PLAN", "PULL_REQUEST", "SCREENSHOT", "FILE", "EXTERNAL_REFERENCE")
 FILE_TYPES = ("FILE", "SCREENSHOT")
@@ -94,15 +95,12 @@ class FileLinks:
 
 
 def _text(value: Any, what: str, max_length: int, *, required: bool = False) -> str:
-    if value is None:
-        value = ""
-    if not isinstance(value, str):
-        raise ArtifactError(f"{what} must be text.")
-    value = value.strip()
-    if required and not value:
-        raise ArtifactError(f"{what} cannot be empty.")
-    if len(value) > max_length:
-        raise ArtifactError(f"{what} is longer than {max_length} characters.")
+    """``value`` (None: empty) checked as :func:`oz_app.errors.checked_text` does, and free of
+    control characters; a refusal is an :class:`ArtifactError`."""
+    try:
+        value = checked_text("" if value is None else value, what, max_length, required=required)
+    except Invalid as exc:
+        raise ArtifactError(str(exc)) from None
     if (problem := text_problem(value)) is not None:
         raise ArtifactError(f"{what} {problem}.")
     return value

@@ -184,7 +184,8 @@ class Executor:
                     task.add_done_callback(functools.partial(self._finished, run.id))
                 if not runs:
                     with contextlib.suppress(TimeoutError):
-                        await asyncio.wait_for(self._wake.wait(), timeout=1.0)
+                        async with asyncio.timeout(1.0):  # not wait_for: on 3.11 it can lose a cancel
+                            await self._wake.wait()
             except asyncio.CancelledError:
                 raise
             except Exception as exc:

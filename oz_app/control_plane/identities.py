@@ -24,6 +24,7 @@ from tortoise.queryset import QuerySet
 from oz_app.control_plane import service, skills
 from oz_app.control_plane.http import ApiError, Caller
 from oz_app.control_plane.inputs import Text, text_problem
+from oz_app.control_plane.tokens import tenant_user
 from oz_app.db.models import Agent, Environment, User
 from oz_app.secrets import Vault
 
@@ -34,7 +35,6 @@ AgentType = Literal["FOREMAN", "TRIAGE", "SPEC", "IMPLEMENT", "REVIEW", "VERIFY"
 HARNESS_COLUMN = {"oz": "default", "claude": "claude-code", "gemini": "gemini-cli", "codex": "codex"}
 SDK_HARNESS = {column: sdk for sdk, column in HARNESS_COLUMN.items()}
 BASE_HARNESSES = {**HARNESS_COLUMN, **{column: column for column in HARNESS_COLUMN.values()}, "custom": "custom"}
-USER_TENANT = "user:"
 
 # A name an agent is mentioned by in a room (@name); the workspace checks it too.
 AGENT_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,63}$")
@@ -169,8 +169,8 @@ def visible_agents(caller: Caller) -> QuerySet[Agent]:
     if caller.is_admin:
         return Agent.all()
     mine = Q(tenant=caller.tenant)
-    if caller.tenant.startswith(USER_TENANT):
-        mine |= Q(owner_id=caller.tenant.removeprefix(USER_TENANT))
+    if (user_id := tenant_user(caller.tenant)) is not None:
+        mine |= Q(owner_id=user_id)
     return Agent.filter(mine)
 
 
@@ -374,9 +374,10 @@ async def _check_secrets(vault: Vault, names: list[str], environment_id: str | N
 
 async def _owner_of(caller: Caller) -> str | None:
     """A personal token's user owns what it creates, so it shows on their Agents page."""
-    if not caller.tenant.startswith(USER_TENANT):
+    user_id = tenant_user(caller.tenant)
+    if user_id is None:
         return None
-    user = await User.get_or_none(id=caller.tenant.removeprefix(USER_TENANT))
+    user = await User.get_or_none(id=user_id)
     return user.id if user else None
 
 

@@ -31,6 +31,7 @@ from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
 from oz_app.control_plane import schemas as s
+from oz_app.control_plane import work_schemas as w
 from oz_app.control_plane.http import Authenticator
 
 SECURITY_SCHEME = "bearerAuth"
@@ -136,6 +137,27 @@ ANSWERS: dict[tuple[str, str], Answer] = {
     ("POST", "/admin/tokens"): Answer("issue_tenant_token", s.IssuedToken),
     ("GET", "/admin/tokens"): Answer("list_tenant_tokens", s.TokenList),
     ("DELETE", "/admin/tokens/{token_id}"): Answer("revoke_tenant_token"),
+    # PRDs and work items (WS-12; 404 on create: the room; 409: the PRD's or item's state allows no such change)
+    ("GET", "/prds"): Answer("list_prds", w.PrdList),
+    ("POST", "/prds"): Answer("create_prd", w.PrdView, errors=_codes(404)),
+    ("GET", "/prds/{prd_id}"): Answer("get_prd", w.PrdView),
+    ("GET", "/prds/{prd_id}/items"): Answer("list_work_items", w.WorkItemList),
+    ("POST", "/prds/{prd_id}/approve"): Answer("approve_prd", w.PrdView, errors=_codes(400, 409)),
+    ("POST", "/prds/{prd_id}/pause"): Answer("pause_prd", w.PrdView, errors=_codes(409)),
+    ("POST", "/prds/{prd_id}/resume"): Answer("resume_prd", w.PrdView, errors=_codes(409)),
+    ("POST", "/prds/{prd_id}/cancel"): Answer("cancel_prd", w.PrdView, errors=_codes(409)),
+    ("GET", "/work_items/{item_id}"): Answer("get_work_item", w.WorkItemDetail),
+    ("POST", "/work_items/{item_id}/approve"): Answer("approve_work_item", w.WorkItemDetail, errors=_codes(409)),
+    ("POST", "/work_items/{item_id}/reject"): Answer("reject_work_item", w.WorkItemDetail, errors=_codes(409)),
+    ("POST", "/work_items/{item_id}/reassign"): Answer("reassign_work_item", w.WorkItemDetail, errors=_codes(400, 409)),
+    # editing a plan before it is approved (409 once approved)
+    ("POST", "/prds/{prd_id}/replan"): Answer("replan_prd", w.PrdView, errors=_codes(409)),
+    ("POST", "/prds/{prd_id}/epics"): Answer("add_epic", w.PrdEpic, errors=_codes(409)),
+    ("PATCH", "/prds/{prd_id}/epics/{epic_id}"): Answer("change_epic", w.PrdEpic, errors=_codes(409)),
+    ("DELETE", "/prds/{prd_id}/epics/{epic_id}"): Answer("remove_epic", errors=_codes(409)),
+    ("POST", "/prds/{prd_id}/items"): Answer("add_work_item", w.WorkItemView, errors=_codes(409)),
+    ("PATCH", "/work_items/{item_id}"): Answer("change_work_item", w.WorkItemDetail, errors=_codes(409)),
+    ("DELETE", "/work_items/{item_id}"): Answer("remove_work_item", errors=_codes(409)),
     ("GET", "/health"): Answer("health", s.Health, same_body=_codes(503)),
     # Prometheus (OPS-1): the admin or OZ_METRICS_TOKEN (403 for anyone else); 404 with OZ_METRICS=false
     ("GET", "/metrics"): Answer(

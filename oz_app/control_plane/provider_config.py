@@ -22,6 +22,7 @@ from oz_app.config import ProviderSettings, Settings
 from oz_app.control_plane import service
 from oz_app.control_plane.http import ApiError, Caller
 from oz_app.control_plane.inputs import INT32_MAX, Text
+from oz_app.control_plane.tokens import tenant_user
 from oz_app.db.models import PersonalProvider, ProviderFields, ProviderRecord, User
 from oz_app.plugin_settings import Setting, declared
 from oz_app.secrets import Vault
@@ -80,7 +81,7 @@ class ProviderCatalog:
         on top (a personal provider wins over the team's of the same key)."""
         await self._load()
         merged = {**self._stored, **self._env}
-        owner = tenant.removeprefix("user:") if tenant and tenant.startswith("user:") else ""
+        owner = tenant_user(tenant) or ""
         if owner:
             merged.update(self._personal.get(owner, {}))
         return {key: merged[key] for key in sorted(merged, key=lambda key: self._age(owner, key))}

@@ -299,7 +299,8 @@ class Scheduler:
                 logger.exception("the scheduler failed; it tries again in {} s", RETRY_SECONDS)
                 delay = RETRY_SECONDS
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._woken.wait(), timeout=delay)
+                async with asyncio.timeout(delay):  # not wait_for: on 3.11 it can lose a cancel
+                    await self._woken.wait()
 
     async def _seconds_to_next_tick(self) -> float:
         first = await Schedule.filter(enabled=True, next_run_at__isnull=False).order_by("next_run_at").first()

@@ -44,6 +44,11 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
+def new_id() -> str:
+    """A new row id (32 hex digits), for the tables whose ids are not runs'."""
+    return uuid.uuid4().hex
+
+
 def process_owner() -> str:
     """A name for this process that is unique among processes sharing a database."""
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"

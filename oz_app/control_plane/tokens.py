@@ -26,9 +26,19 @@ def digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+USER_TENANT = "user:"
+
+
 def user_tenant(user_id: str) -> str:
     """The tenant of a workspace user's runs."""
-    return f"user:{user_id}"
+    return f"{USER_TENANT}{user_id}"
+
+
+def tenant_user(tenant: str | None) -> str | None:
+    """The workspace user a tenant of :func:`user_tenant` names; None for any other tenant."""
+    if not tenant or not tenant.startswith(USER_TENANT):
+        return None
+    return tenant.removeprefix(USER_TENANT) or None
 
 
 class TokenError(ValueError):

@@ -275,7 +275,8 @@ class WorkerHub:
                 logger.exception("worker dispatch failed; retrying")
             self._wake.clear()
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout=DISPATCH_POLL_SECONDS)
+                async with asyncio.timeout(DISPATCH_POLL_SECONDS):  # not wait_for: on 3.11 it can lose a cancel
+                    await self._wake.wait()
 
     async def _assign_one(self, connection: WorkerConnection) -> bool:
         claimed = await self.runs.claim(

@@ -372,6 +372,8 @@ class Room(Model):
     description = fields.TextField(default="")
     paused = fields.BooleanField(default=False)
     share_token = fields.CharField(max_length=64, null=True, unique=True)
+    work_limit = fields.IntField(default=2, description="work items its agents work on at once (WS-12)")
+    review_rounds = fields.IntField(default=3, description="reviews asking for changes before a person decides")
     members: fields.ManyToManyRelation[Agent] = fields.ManyToManyField(
         "models.Agent", related_name="rooms", through="room_members"
     )
@@ -438,6 +440,7 @@ class Task(Model):
     assignee_id = fields.CharField(max_length=32, null=True, description="an agent id")
     position = fields.IntField(default=0)
     run_id = fields.CharField(max_length=36, null=True, description="the assignee's run working on it")
+    item_id = fields.CharField(max_length=32, null=True, description="the PRD work item it shows (WS-12)")
     created_at = fields.DatetimeField()
     updated_at = fields.DatetimeField()
 
@@ -499,3 +502,116 @@ class Notification(Model):
     class Meta:
         table = "notifications"
         indexes = (("owner", "read"),)
+
+
+class Prd(Model):
+    """A product requirement written in a room (WS-12): a planning agent decomposes it into epics
+    and work items; once a person approves the plan, agents implement and review the items.
+
+    ``state``: ``planning`` (the planner's run is ``plan_run_id``), ``planned`` (the plan waits for
+    a person to edit and approve it), ``plan_failed`` (``plan_error`` says why; plan again or write
+    the items by hand), ``running``, ``paused``, ``done`` or ``cancelled``. ``root_run_id`` is the
+    first planning run: every run made for the PRD descends from it."""
+
+    id = fields.CharField(max_length=32, primary_key=True)
+    room: fields.ForeignKeyRelation[Room] = fields.ForeignKeyField("models.Room", on_delete=fields.CASCADE)
+    title = fields.CharField(max_length=500)
+    text = fields.TextField(description="the PRD, Markdown")
+    state = fields.CharField(max_length=16, default="planning")
+    planner_id = fields.CharField(max_length=32, null=True, description="the SPEC agent that plans it")
+    plan_run_id = fields.CharField(max_length=36, null=True, description="the planning run under way or last")
+    root_run_id = fields.CharField(max_length=36, null=True)
+    plan_attempts = fields.IntField(default=0)
+    plan_error = fields.TextField(default="")
+    created_by = fields.CharField(max_length=32, null=True, description="the user who wrote it")
+    created_at = fields.DatetimeField()
+    updated_at = fields.DatetimeField()
+    approved_at = fields.DatetimeField(null=True)
+    finished_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "prds"
+        indexes = (("room", "state"), ("state",))
+
+
+class Epic(Model):
+    """A group of a PRD's work items."""
+
+    id = fields.CharField(max_length=32, primary_key=True)
+    prd: fields.ForeignKeyRelation[Prd] = fields.ForeignKeyField("models.Prd", on_delete=fields.CASCADE)
+    title = fields.CharField(max_length=500)
+    description = fields.TextField(default="")
+    position = fields.IntField(default=0)
+
+    class Meta:
+        table = "epics"
+
+
+class WorkItem(Model):
+    """One piece of a PRD's work (WS-12). ``state``: ``draft`` (in a plan not yet approved),
+    ``todo`` (ready when every item of ``depends_on`` is done), ``implementing`` or ``reviewing``
+    (``run_id`` is the attempt's run, or a ``claim-`` mark while it is being created, held until
+    ``lease_expires_at``), ``implemented`` (waiting for its review to start), ``needs_person``
+    (``last_error`` says why), ``done``, ``rejected`` or ``cancelled``. ``round`` counts reviews
+    that asked for changes (``feedback`` holds the last ones); ``attempts`` counts failed runs."""
+
+    id = fields.CharField(max_length=32, primary_key=True)
+    prd: fields.ForeignKeyRelation[Prd] = fields.ForeignKeyField("models.Prd", on_delete=fields.CASCADE)
+    epic: fields.ForeignKeyNullableRelation[Epic] = fields.ForeignKeyField(
+        "models.Epic", on_delete=fields.SET_NULL, null=True
+    )
+    key = fields.CharField(max_length=64, description="the plan's name for it, used by depends_on")
+    title = fields.CharField(max_length=500)
+    description = fields.TextField(default="")
+    acceptance: list[str] = fields.JSONField(default=list, description="acceptance criteria")
+    estimate = fields.CharField(max_length=64, default="")
+    depends_on: list[str] = fields.JSONField(default=list, description="keys of the items it waits for")
+    position = fields.IntField(default=0)
+    state = fields.CharField(max_length=16, default="draft")
+    assignee_id = fields.CharField(max_length=32, null=True, description="the IMPLEMENT agent a person chose")
+    claimed_by = fields.CharField(max_length=32, null=True, description="the agent working on it")
+    run_id = fields.CharField(max_length=36, null=True)
+    root_run_id = fields.CharField(max_length=36, null=True, description="its first attempt; later ones descend")
+    lease_expires_at = fields.DatetimeField(null=True)
+    round = fields.IntField(default=0)
+    attempts = fields.IntField(default=0)
+    feedback = fields.TextField(default="")
+    output = fields.TextField(default="", description="the last implementation's answer, for the review")
+    last_error = fields.TextField(default="")
+    updated_at = fields.DatetimeField()
+
+    class Meta:
+        table = "work_items"
+        indexes = (("prd", "state"), ("state", "lease_expires_at"), ("run_id",))
+
+
+class WorkEvent(Model):
+    """A line of a work item's history: claims, attempts, verdicts, a person's decisions."""
+
+    id = fields.BigIntField(primary_key=True)
+    item: fields.ForeignKeyRelation[WorkItem] = fields.ForeignKeyField("models.WorkItem", on_delete=fields.CASCADE)
+    kind = fields.CharField(max_length=24)
+    actor = fields.CharField(max_length=64, default="")
+    text = fields.TextField(default="")
+    run_id = fields.CharField(max_length=36, null=True)
+    at = fields.DatetimeField()
+
+    class Meta:
+        table = "work_events"
+        indexes = (("item", "id"),)
+
+
+class KnowledgeEntry(Model):
+    """Something learned in a room's work (an agent's stated learning or a person's note), offered
+    to later prompts of the room when relevant (WS-12)."""
+
+    id = fields.CharField(max_length=32, primary_key=True)
+    room: fields.ForeignKeyRelation[Room] = fields.ForeignKeyField("models.Room", on_delete=fields.CASCADE)
+    text = fields.TextField()
+    source = fields.CharField(max_length=64, default="", description="who stated it: an agent's or a person's name")
+    item_id = fields.CharField(max_length=32, null=True)
+    created_at = fields.DatetimeField()
+    updated_at = fields.DatetimeField()
+
+    class Meta:
+        table = "knowledge"

@@ -26,6 +26,7 @@ from oz_app.db.models import User
 from oz_app.runners import load_runner
 from oz_app.secrets import KeyFile, load_or_create_key
 from oz_app.storage import prepare_data_dir
+from oz_app.work.engine import WorkEngine
 from oz_app.workspace import accounts, service
 from oz_app.workspace.dispatch import Conductor
 from oz_app.workspace.routes import any_provider, providers_of
@@ -44,6 +45,7 @@ class Workspace:
         self.live = self.plane.bus
         self.runner = load_runner(manager, settings, self.plane)
         self.conductor = Conductor(self.runner, self.live)
+        self.work = WorkEngine(self.plane, self.live, settings)
         self.ready = asyncio.Event()
         self.share_views = service.Throttle(limit=60, window=60)
         self.failure: Exception | None = None
@@ -56,6 +58,7 @@ class Workspace:
             if not self.login:
                 await accounts.local_user()
             await self.conductor.start()
+            await self.work.start()
         except Exception as exc:  # the shutdown that follows stops what did start (stop())
             logger.opt(exception=exc).debug("the workspace could not start")
             self.failure = exc
@@ -63,6 +66,7 @@ class Workspace:
         self.ready.set()  # after a failure too: a waiting request then fails fast and cannot hold the stop
 
     async def stop(self) -> None:
+        await self.work.close()
         await self.conductor.close()
         await self.runner.close()
         await self.plane.stop()

@@ -9,10 +9,6 @@ one that was gone longer reloads and reads the database.
 
 from __future__ import annotations
 
+from oz_app.bus import room_topic, user_topic
 
-def room_topic(room_id: str) -> str:
-    return f"room:{room_id}"
-
-
-def user_topic(user_id: str) -> str:
-    return f"user:{user_id}"
+__all__ = ["room_topic", "user_topic"]

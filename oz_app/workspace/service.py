@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 import secrets
 import time
-import uuid
 from collections import deque
 from dataclasses import dataclass
 from datetime import datetime
@@ -24,7 +23,7 @@ from tortoise.transactions import in_transaction
 from oz_app.control_plane import artifacts
 from oz_app.control_plane.identities import AGENT_NAME
 from oz_app.control_plane.run_items import stored_time
-from oz_app.control_plane.service import now
+from oz_app.control_plane.service import new_id, now
 from oz_app.control_plane.tokens import user_tenant
 from oz_app.db import in_dialect
 from oz_app.db.models import (
@@ -40,6 +39,7 @@ from oz_app.db.models import (
     Task,
     User,
 )
+from oz_app.errors import Invalid, NotFound, checked_text  # the workspace refuses with these (pages catch them here)
 from oz_app.workspace import avatars
 
 USERNAME = re.compile(r"^[A-Za-z0-9_.-]{3,64}$")
@@ -47,35 +47,13 @@ TASK_STATUSES = ("backlog", "in_progress", "done")
 PRIORITIES = ("low", "medium", "high")
 ARTIFACT_KINDS = ("plan", "pull_request", "document")
 HARNESSES = ("default", "claude-code", "codex", "gemini-cli", "custom")
+AGENT_TYPES = ("CUSTOM", "FOREMAN", "TRIAGE", "SPEC", "IMPLEMENT", "REVIEW", "VERIFY")  # the Oz API's; CUSTOM first
 ICON = re.compile(r"^[a-z0-9_]{0,64}$")  # a Material icon's name (never "img:" and the like)
 PROVIDER_KEY = re.compile(r"^[a-z0-9]{0,40}$")
 PAGE = 30  # messages a room opens with; older ones load as the reader scrolls up
 MAX_MESSAGE = 100_000
 MAX_DRAFT = 100_000
 UNREAD_CAP = 100  # a room shows "99+" beyond this: counting stops there, so a huge room costs no more
-
-
-class Invalid(ValueError):
-    """Input the workspace refuses; the message says why."""
-
-
-class NotFound(LookupError):
-    """No such thing, or not the caller's."""
-
-
-def new_id() -> str:
-    return uuid.uuid4().hex
-
-
-def _text(value: Any, what: str, max_length: int, *, required: bool = False) -> str:
-    if not isinstance(value, str):
-        raise Invalid(f"{what} must be text.")
-    value = value.strip()
-    if required and not value:
-        raise Invalid(f"{what} cannot be empty.")
-    if len(value) > max_length:
-        raise Invalid(f"{what} is longer than {max_length} characters.")
-    return value
 
 
 def _choice(value: Any, what: str, allowed: tuple[str, ...]) -> str:
@@ -124,22 +102,24 @@ class Throttle:
 def _agent_fields(fields: dict[str, Any]) -> dict[str, Any]:
     clean: dict[str, Any] = {}
     if "name" in fields:
-        name = _text(fields["name"], "The name", 64, required=True)
+        name = checked_text(fields["name"], "The name", 64, required=True)
         if not AGENT_NAME.match(name):
             raise Invalid("An agent's name starts with a letter and has only letters, digits, '_' or '-'.")
         clean["name"] = name
     for key, label, limit in (("model", "The model", 200), ("repository", "The repository", 2000)):
         if key in fields:
-            clean[key] = _text(fields[key], label, limit)
+            clean[key] = checked_text(fields[key], label, limit)
     _look(fields, clean)
     if "system_prompt" in fields:
-        clean["system_prompt"] = _text(fields["system_prompt"], "The system prompt", 100_000)
+        clean["system_prompt"] = checked_text(fields["system_prompt"], "The system prompt", 100_000)
     if "harness" in fields:
         clean["harness"] = _choice(fields["harness"], "The harness", HARNESSES)
+    if "agent_type" in fields:
+        clean["agent_type"] = _choice(fields["agent_type"] or "CUSTOM", "The agent's type", AGENT_TYPES)
     if "environment_id" in fields:
-        clean["environment_id"] = _text(fields["environment_id"] or "", "The environment", 32) or None
+        clean["environment_id"] = checked_text(fields["environment_id"] or "", "The environment", 32) or None
     if "provider" in fields:
-        clean["provider"] = _text(fields["provider"] or "", "The provider", 40)
+        clean["provider"] = checked_text(fields["provider"] or "", "The provider", 40)
         if not PROVIDER_KEY.match(clean["provider"]):
             raise Invalid("The provider is named by its key: lowercase letters and digits.")
     unknown = set(fields) - set(clean)
@@ -151,11 +131,11 @@ def _agent_fields(fields: dict[str, Any]) -> dict[str, Any]:
 def _look(fields: dict[str, Any], clean: dict[str, Any]) -> None:
     """The colour (#rrggbb; empty: one is generated) and icon (a Material icon; empty: initials)."""
     if "color" in fields:
-        clean["color"] = _text(fields["color"] or "", "The colour", 32)
+        clean["color"] = checked_text(fields["color"] or "", "The colour", 32)
         if clean["color"] and not avatars.PLAIN_COLOR.match(clean["color"]):
             raise Invalid("The colour is written #rrggbb, for example #3b82f6.")
     if "icon" in fields:
-        clean["icon"] = _text(fields["icon"] or "", "The icon", 64)
+        clean["icon"] = checked_text(fields["icon"] or "", "The icon", 64)
         if not ICON.match(clean["icon"]):
             raise Invalid("The icon is a Material icon's name, such as rocket_launch (or empty for initials).")
         clean["icon"] = clean["icon"] or avatars.INITIALS_ICONS[-1]  # the column's default: initials
@@ -207,8 +187,8 @@ async def agents_of(user: User) -> list[Agent]:
 
 
 async def create_room(user: User, name: str, description: str = "", member_ids: list[str] | None = None) -> Room:
-    name = _text(name, "The room's name", 200, required=True)
-    description = _text(description, "The description", 10_000)
+    name = checked_text(name, "The room's name", 200, required=True)
+    description = checked_text(description, "The description", 10_000)
     members = [await agent_of(user, agent_id) for agent_id in member_ids or []]
     async with in_transaction():
         room = await Room.create(id=new_id(), owner=user, name=name, description=description, created_at=now())
@@ -241,9 +221,9 @@ async def update_room(user: User, room_id: str, *, name: str | None = None, desc
     room = await room_of(user, room_id)
     changes: dict[str, Any] = {}
     if name is not None:
-        changes["name"] = _text(name, "The room's name", 200, required=True)
+        changes["name"] = checked_text(name, "The room's name", 200, required=True)
     if description is not None:
-        changes["description"] = _text(description, "The description", 10_000)
+        changes["description"] = checked_text(description, "The description", 10_000)
     if changes:
         await Room.filter(id=room.id).update(**changes)
         await room.refresh_from_db()
@@ -326,7 +306,7 @@ async def edit_message(user: User, message_id: int, content: str) -> Message:
     """Change the text of one's own message. What its mentions asked for was asked when it was
     posted: an edit asks nobody again."""
     message = await own_message(user, message_id)
-    content = _text(content, "The message", MAX_MESSAGE, required=True)
+    content = checked_text(content, "The message", MAX_MESSAGE, required=True)
     if content != message.content:
         message.content, message.edited_at = content, now()
         await Message.filter(id=message.id).update(content=content, edited_at=message.edited_at)
@@ -445,8 +425,8 @@ async def create_task(
     priority: str = "medium",
     assignee_id: str | None = None,
 ) -> Task:
-    title = _text(title, "The task's title", 500, required=True)
-    description = _text(description, "The description", 100_000)
+    title = checked_text(title, "The task's title", 500, required=True)
+    description = checked_text(description, "The description", 100_000)
     status = _choice(status, "The status", TASK_STATUSES)
     priority = _choice(priority, "The priority", PRIORITIES)
     assignee = await _assignee(room, assignee_id)
@@ -477,9 +457,9 @@ async def update_task(room: Room, task_id: str, **fields: Any) -> Task:
     task = await task_in(room, task_id)
     changes: dict[str, Any] = {}
     if "title" in fields:
-        changes["title"] = _text(fields.pop("title"), "The task's title", 500, required=True)
+        changes["title"] = checked_text(fields.pop("title"), "The task's title", 500, required=True)
     if "description" in fields:
-        changes["description"] = _text(fields.pop("description"), "The description", 100_000)
+        changes["description"] = checked_text(fields.pop("description"), "The description", 100_000)
     if "priority" in fields:
         changes["priority"] = _choice(fields.pop("priority"), "The priority", PRIORITIES)
     if "assignee_id" in fields:
@@ -526,11 +506,11 @@ async def create_artifact(
     """An artifact of ``room``, owned by the room owner's tenant so that their API token reads it
     through the SDK too (CP-13): a plan is a PLAN, a pull request a PULL_REQUEST, a document a FILE."""
     kind = _choice(kind, "The kind", ARTIFACT_KINDS)
-    title = _text(title, "The title", 500, required=True)
-    url = _text(url, "The URL", 2000)
+    title = checked_text(title, "The title", 500, required=True)
+    url = checked_text(url, "The URL", 2000)
     if url and not re.match(r"^https?://\S+$", url):
         raise Invalid("An artifact's URL starts with http:// or https://.")
-    content = _text(content, "The content", 1_000_000)
+    content = checked_text(content, "The content", 1_000_000)
     owner = user_tenant(room.owner_id)  # type: ignore[attr-defined]
     try:
         return await artifacts.add_room_artifact(
@@ -567,8 +547,8 @@ async def delete_artifact(user: User, room_id: str, artifact_id: str) -> None:
 
 
 async def notify(user_id: str, title: str, body: str = "", room_id: str | None = None) -> Notification:
-    title = _text(title, "The title", 500, required=True)
-    body = _text(body, "The body", 100_000)
+    title = checked_text(title, "The title", 500, required=True)
+    body = checked_text(body, "The body", 100_000)
     return await Notification.create(
         id=new_id(), owner_id=user_id, room_id=room_id, title=title, body=body, created_at=now()
     )

@@ -19,6 +19,12 @@ from oz_app.workspace.widgets import attempt, confirm, listen, transient_dialog
 if TYPE_CHECKING:
     from oz_app.workspace.app import Workspace
 
+TYPE_HINTS = {  # what a room's PRD work (WS-12) asks of each type
+    "SPEC": "Plans: decomposes a room's PRDs into epics and work items.",
+    "IMPLEMENT": "Implements: takes a room's ready work items, several agents in parallel.",
+    "REVIEW": "Reviews: approves finished work items or asks for changes.",
+}
+
 
 def register(workspace: Workspace) -> None:
     @ui.page("/agents", title="oz · agents")
@@ -89,6 +95,11 @@ async def agent_dialog(workspace: Workspace, user: User, agent: Agent | None) ->
         ui.label("New agent" if agent is None else f"Edit @{agent.name}").classes("text-lg font-bold")
         name = ui.input("Name (mention it as @name)", value=agent.name if agent else "").classes("w-full")
         name.mark("agent-name")
+        kind = ui.select(list(service.AGENT_TYPES), label="Type", value=agent.agent_type if agent else "CUSTOM")
+        kind.classes("w-full").mark("agent-type")
+        hint = ui.label(TYPE_HINTS.get(str(kind.value), "")).classes("text-sm text-gray-600 -mt-2")
+        hint.mark("agent-type-hint")
+        kind.on_value_change(lambda event: hint.set_text(TYPE_HINTS.get(str(event.value), "")))
         harness = ui.select(list(service.HARNESSES), label="Harness", value=agent.harness if agent else "default")
         harness.classes("w-full").mark("agent-harness")
         provider = ui.select(routes.choices(str(harness.value), current), label="Provider", value=current)
@@ -116,6 +127,7 @@ async def agent_dialog(workspace: Workspace, user: User, agent: Agent | None) ->
                 "environment_id": environment.value or "",
                 "repository": repository.value or "",
                 "system_prompt": prompt.value or "",
+                "agent_type": kind.value or "CUSTOM",
             }
             if agent is None:
                 saved = await attempt(service.create_agent(user, **fields), "Agent created.")

@@ -22,6 +22,7 @@ from oz_app.workspace.pages.board import Board
 from oz_app.workspace.pages.composer import Composer
 from oz_app.workspace.pages.message import MessageView
 from oz_app.workspace.pages.sidebar import RoomsSidebar
+from oz_app.workspace.pages.work import WorkTab
 from oz_app.workspace.routes import Routes, any_provider, providers_of
 from oz_app.workspace.widgets import attempt, confirm, in_tab, lazy_menu, listen, transient_dialog
 
@@ -57,7 +58,8 @@ class RoomView:
         room_layout.install()
         self.agents = {agent.id: agent for agent in await service.agents_of(self.user)}
         self.routes = Routes(self.workspace, await providers_of(self.workspace, self.user))
-        self.board = Board(self.workspace, self.user, self.room, self.agents)
+        self.board = Board(self.workspace, self.user, self.room, self.agents, self.open_work)
+        self.work = WorkTab(self.workspace, self.user, self.room, also=self.board.show.refresh)
         self.artifacts = Artifacts(self.workspace, self.user, self.room)
         self.sidebar = RoomsSidebar(self.workspace, self.user, self.room.id)
         members = await service.members_of(self.room)
@@ -69,6 +71,8 @@ class RoomView:
                 await self.board.show()
             with ui.tab_panel("artifacts").classes("oz-scroll-panel"):
                 await self.artifacts.show()
+            with ui.tab_panel("work").classes("oz-scroll-panel"):
+                await self.work.build()
         await self.sidebar.build()
         listen(self.workspace, room_topic(self.room.id), self.on_event)
 
@@ -99,6 +103,7 @@ class RoomView:
                     ui.tab("chat", "Chat")
                     ui.tab("tasks", "Tasks")
                     ui.tab("artifacts", "Artifacts")
+                    ui.tab("work", "Work").mark("work-tab-button")
                 with ui.row().classes("items-center gap-1") as self.status_row:
                     pass
                 self.show_statuses(members)
@@ -253,7 +258,16 @@ class RoomView:
         self.older.set_visibility(len(page) == service.PAGE)
 
     async def post(self, text: str) -> Any:
+        """Send a message; ``/prd <markdown>`` makes a PRD instead (sent to no agent) and shows it."""
+        stripped = text.lstrip()
+        if stripped == "/prd" or stripped.startswith(("/prd ", "/prd\n")):
+            created = await self.work.create_from_chat(stripped[len("/prd") :])
+            self.open_work()
+            return created
         return await self.conductor.post(self.room, self.user.username, text)
+
+    def open_work(self) -> None:
+        self.tabs.set_value("work")
 
     async def cancel_reply(self, message_id: int) -> None:
         if not await self.conductor.cancel(self.room, message_id):
@@ -372,6 +386,9 @@ class RoomView:
             self.client.safe_invoke(self.reload_room)
             self.board.show.refresh()
             self.artifacts.show.refresh()
+            self.work.redraw_soon()
+        elif kind == "work":
+            self.work.redraw_soon()  # the board's cards of work items too
         elif kind == "tasks":
             self.board.show.refresh()
         elif kind == "artifacts":
@@ -385,6 +402,7 @@ class RoomView:
         members = await service.members_of(self.room)
         self.show_statuses(members)
         self.composer.set_members(members)  # the statuses offered with @ too
+        await self.work.refresh_planners()
 
     async def reload_room(self) -> None:
         room = await Room.get_or_none(id=self.room.id)
@@ -399,3 +417,4 @@ class RoomView:
         self.composer.set_members(members)
         self.member_select.set_value([agent.id for agent in members])
         self.show_statuses(members)
+        await self.work.refresh_planners()
