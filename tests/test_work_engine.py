@@ -281,7 +281,7 @@ async def test_cancel_stops_the_runs_and_the_items(tabs: Tabs) -> None:
     """WS-12: a cancelled PRD's running attempt is cancelled and nothing else starts."""
     room = await team_room(tabs)
     team = Team(plan_of(item("k1"), item("k2", ("k1",))))
-    tabs.llm.delay = 0.5
+    tabs.llm.answer = "stall"  # the implementer's answer waits, so its run is running when cancelled
     prd = await approved(tabs, room, team)
     await eventually(lambda: state_is(prd, "k1", "implementing"), within=WITHIN)
     claimed = await eventually(lambda: RunLabel.get_or_none(key=STEP_LABEL, value="implement"))
@@ -292,6 +292,32 @@ async def test_cancel_stops_the_runs_and_the_items(tabs: Tabs) -> None:
     assert set(await WorkItem.filter(prd_id=prd.id).values_list("state", flat=True)) == {"cancelled"}
     assert (await Prd.get(id=prd.id)).state == "cancelled"
     assert team.counts[("implement", "k2")] == 0
+
+
+async def test_a_prd_cancelled_while_an_attempts_run_is_being_created_cancels_that_run(tabs: Tabs) -> None:
+    """WS-12: Cancel pressed between an item's claim and the link to its new run: the run is
+    cancelled as soon as it exists, and the cancelled item keeps no run."""
+    room = await team_room(tabs)
+    team = Team(plan_of(item("k1")))
+    tabs.llm.answer = "stall"
+    engine = tabs.workspace.work
+    create = engine.new_run
+    created: list[str] = []
+
+    async def cancelled_meanwhile(room: Room, agent: Agent, **options: Any) -> str:
+        run_id = await create(room, agent, **options)
+        if options["step"] == "implement":
+            created.append(run_id)
+            await actions.cancel(tabs.workspace.live, await Prd.get(id=prd.id), engine.cancel)
+        return run_id
+
+    engine.new_run = cancelled_meanwhile  # type: ignore[method-assign]
+    prd = await approved(tabs, room, team)
+    await eventually(lambda: created)
+    await eventually(lambda: Run.get_or_none(id=created[0], state="CANCELLED"), within=WITHIN)
+    cancelled = await item_of(prd, "k1")
+    assert (cancelled.state, cancelled.run_id) == ("cancelled", None)
+    assert (await Prd.get(id=prd.id)).state == "cancelled"
 
 
 async def test_a_restart_mid_prd_loses_nothing_and_runs_no_attempt_twice(tabs: Tabs) -> None:

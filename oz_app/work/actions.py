@@ -375,9 +375,10 @@ async def approve(bus: Bus, prd: Prd, user_id: str | None) -> Prd:
 async def _stop_active(prd_id: str, reason: str, *, to_state: dict[str, str]) -> list[str]:
     """Inside a transaction: take the PRD's active items off their runs (each to ``to_state`` of
     its state), with a history line; returns the runs to cancel once committed (claims are left
-    to their claimant, which finds its claim gone)."""
+    to their claimant, which finds its claim gone). The rows are locked as read: a claimant linking
+    its new run meanwhile is either seen here or finds its claim gone, never lost in between."""
     runs: list[str] = []
-    for item in await WorkItem.filter(prd_id=prd_id, state__in=list(ITEM_ACTIVE)):
+    for item in await WorkItem.filter(prd_id=prd_id, state__in=list(ITEM_ACTIVE)).select_for_update():
         released = await WorkItem.filter(id=item.id, state=item.state, run_id=item.run_id).update(
             state=to_state[item.state], run_id=None, claimed_by=None, lease_expires_at=None, updated_at=now()
         )
@@ -433,8 +434,12 @@ async def cancel(bus: Bus, prd: Prd, cancel: Canceller) -> Prd:
         ):
             raise Conflict(f"This PRD is already {prd.state}.")
         runs = await _stop_active(prd.id, reason, to_state={"implementing": "cancelled", "reviewing": "cancelled"})
-        open_items = await WorkItem.filter(prd_id=prd.id, state__not_in=list(ITEM_FINAL)).values_list("id", flat=True)
-        await WorkItem.filter(id__in=list(open_items)).update(state="cancelled", updated_at=stamp)
+        left = await WorkItem.filter(prd_id=prd.id, state__not_in=list(ITEM_FINAL)).select_for_update()
+        runs += [run_id for item in left if (run_id := _real_run(item.run_id))]  # linked since: stopped too
+        open_items = [item.id for item in left]
+        await WorkItem.filter(id__in=open_items).update(
+            state="cancelled", run_id=None, claimed_by=None, lease_expires_at=None, updated_at=stamp
+        )
         await WorkEvent.bulk_create(
             [WorkEvent(item_id=item_id, kind="cancelled", text=reason, at=stamp) for item_id in open_items]
         )

@@ -80,7 +80,7 @@ async def _recover(engine: WorkEngine, room: Room, item: WorkItem) -> None:
 async def _link(engine: WorkEngine, room: Room, item: WorkItem, mark: str, run_id: str, actor: str) -> bool:
     lease = engine.lease()
     async with in_transaction():
-        linked = await WorkItem.filter(id=item.id, run_id=mark).update(
+        linked = await WorkItem.filter(id=item.id, run_id=mark, state=item.state).update(
             run_id=run_id, root_run_id=item.root_run_id or run_id, lease_expires_at=lease, updated_at=now()
         )
         if linked:
