@@ -1,8 +1,9 @@
-"""Small pieces every page uses: following live topics, doing an action with its refusal shown,
-and dialogs that leave nothing behind."""
+"""Small pieces every page uses: following live topics, redrawing a section one change at a time,
+doing an action with its refusal shown, and dialogs that leave nothing behind."""
 
 from __future__ import annotations
 
+import asyncio
 import contextvars
 import inspect
 from collections.abc import Awaitable, Callable
@@ -41,6 +42,32 @@ def in_tab(client: Client, func: Callable[[], Any]) -> None:
         client.safe_invoke(func)
 
     contextvars.copy_context().run(invoke)
+
+
+class Redraw:
+    """Redraws one section of a page (an async refreshable's ``refresh``) one change at a time.
+
+    NiceGUI empties a section at once but draws it after its reads, so two redraws that overlap
+    would both draw their rows into it. Here a redraw waits for the one before; a change that
+    comes while one is waiting is already covered by it, since it has not read yet."""
+
+    def __init__(self, refresh: Callable[[], Awaitable[Any]]) -> None:
+        self.refresh = refresh
+        self.client = ui.context.client
+        self.drawing = asyncio.Lock()
+        self.waiting = False
+
+    def soon(self) -> None:
+        """From an event handler: redraw in the background, in this tab."""
+        self.client.safe_invoke(self.run)
+
+    async def run(self) -> None:
+        if self.waiting:
+            return
+        self.waiting = True
+        async with self.drawing:
+            self.waiting = False
+            await self.refresh()
 
 
 async def attempt(action: Awaitable[Any], done: str = "", *, public: bool = False) -> Any:

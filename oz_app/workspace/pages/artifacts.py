@@ -10,7 +10,7 @@ from nicegui import ui
 from oz_app.db.models import Artifact, Room, User
 from oz_app.workspace import render, service
 from oz_app.workspace.live import room_topic
-from oz_app.workspace.widgets import attempt, confirm, transient_dialog
+from oz_app.workspace.widgets import Redraw, attempt, confirm, transient_dialog
 
 if TYPE_CHECKING:
     from oz_app.workspace.app import Workspace
@@ -19,12 +19,13 @@ KINDS = {"plan": "Plan", "pull_request": "Pull request", "document": "Document"}
 
 
 class Artifacts:
-    """The artifacts of ``room``; redrawn (``show.refresh()``) when they change."""
+    """The artifacts of ``room``; redrawn (``redraw``) when they change."""
 
     def __init__(self, workspace: Workspace, user: User, room: Room) -> None:
         self.workspace = workspace
         self.user = user
         self.room = room
+        self.redraw = Redraw(lambda: self.show.refresh())
 
     @ui.refreshable_method
     async def show(self) -> None:

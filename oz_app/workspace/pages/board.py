@@ -15,7 +15,7 @@ from oz_app.db.models import Agent, Prd, Room, Task, User, WorkItem
 from oz_app.work import views
 from oz_app.workspace import service, task_runs
 from oz_app.workspace.live import room_topic
-from oz_app.workspace.widgets import attempt, confirm, transient_dialog
+from oz_app.workspace.widgets import Redraw, attempt, confirm, transient_dialog
 
 if TYPE_CHECKING:
     from oz_app.workspace.app import Workspace
@@ -27,7 +27,7 @@ FROM_WORK_TAB = "This card follows its PRD's work item: approve, reject or reass
 
 
 class Board:
-    """The board of ``room``; redrawn (``show.refresh()``) when its tasks change."""
+    """The board of ``room``; redrawn (``redraw``) when its tasks change."""
 
     def __init__(
         self,
@@ -45,6 +45,7 @@ class Board:
         self.dragging: str | None = None
         self.items: dict[str, WorkItem] = {}  # task id -> the work item its card shows
         self.shown: dict[str, str] = {}  # item id -> its state in words
+        self.redraw = Redraw(lambda: self.show.refresh())
 
     @ui.refreshable_method
     async def show(self) -> None:

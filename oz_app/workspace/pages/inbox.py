@@ -12,7 +12,7 @@ from oz_app.db.models import Notification
 from oz_app.workspace import render, service
 from oz_app.workspace.live import user_topic
 from oz_app.workspace.pages.frame import signed_in
-from oz_app.workspace.widgets import attempt, confirm, listen
+from oz_app.workspace.widgets import Redraw, attempt, confirm, listen
 
 if TYPE_CHECKING:
     from oz_app.workspace.app import Workspace
@@ -53,9 +53,11 @@ def register(workspace: Workspace) -> None:
             await attempt(action)
             workspace.live.publish(user_topic(user.id), kind="inbox")
 
+        redraw = Redraw(entries.refresh)
+
         def on_event(event: dict[str, Any]) -> None:
             if event["kind"] == "inbox":
-                entries.refresh()
+                redraw.soon()
 
         listen(workspace, user_topic(user.id), on_event)
         with ui.column().classes("w-full max-w-3xl mx-auto"):

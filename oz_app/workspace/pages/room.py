@@ -59,7 +59,7 @@ class RoomView:
         self.agents = {agent.id: agent for agent in await service.agents_of(self.user)}
         self.routes = Routes(self.workspace, await providers_of(self.workspace, self.user))
         self.board = Board(self.workspace, self.user, self.room, self.agents, self.open_work)
-        self.work = WorkTab(self.workspace, self.user, self.room, also=self.board.show.refresh)
+        self.work = WorkTab(self.workspace, self.user, self.room, also=self.board.redraw.soon)
         self.artifacts = Artifacts(self.workspace, self.user, self.room)
         self.sidebar = RoomsSidebar(self.workspace, self.user, self.room.id)
         members = await service.members_of(self.room)
@@ -384,15 +384,15 @@ class RoomView:
         elif kind == "resync":  # the bus lost events: read everything shown again
             self.client.safe_invoke(self.catch_up)
             self.client.safe_invoke(self.reload_room)
-            self.board.show.refresh()
-            self.artifacts.show.refresh()
+            self.board.redraw.soon()
+            self.artifacts.redraw.soon()
             self.work.redraw_soon()
         elif kind == "work":
             self.work.redraw_soon()  # the board's cards of work items too
         elif kind == "tasks":
-            self.board.show.refresh()
+            self.board.redraw.soon()
         elif kind == "artifacts":
-            self.artifacts.show.refresh()
+            self.artifacts.redraw.soon()
         elif kind == "room":
             ui.context.client.safe_invoke(self.reload_room)
         elif kind == "deleted":

@@ -15,7 +15,7 @@ from oz_app.db.models import TERMINAL_STATES, User
 from oz_app.runners import RunnerError
 from oz_app.workspace import accounts
 from oz_app.workspace.pages.frame import signed_in
-from oz_app.workspace.widgets import attempt, listen, local_time, transient_dialog
+from oz_app.workspace.widgets import Redraw, attempt, listen, local_time, transient_dialog
 
 if TYPE_CHECKING:
     from oz_app.workspace.app import Workspace
@@ -56,6 +56,7 @@ class RunsView:
         self.acting_as = None if user.role == "admin" else user.id
         self.owner = self.acting_as
         self.redraw_pending = False
+        self.redraw = Redraw(lambda: self.table.refresh())
 
     async def build(self, open_run: str) -> None:
         with ui.column().classes("w-full max-w-4xl mx-auto"):
@@ -76,7 +77,7 @@ class RunsView:
 
         def pick(event: Any) -> None:
             self.owner = event.value or None
-            self.table.refresh()
+            self.redraw.soon()
 
         ui.select({"": "Everyone", **names}, value="", label="User", on_change=pick).classes("w-48").mark("runs-user")
 
@@ -116,7 +117,7 @@ class RunsView:
 
     async def cancel(self, run_id: str) -> None:
         if await attempt(self.runner.cancel(run_id, owner=self.acting_as), "Cancelled."):
-            self.table.refresh()
+            await self.redraw.run()
 
     async def show_output(self, run: dict[str, Any]) -> None:
         with transient_dialog() as dialog, ui.card().classes("w-[48rem] max-w-full"):
@@ -136,12 +137,12 @@ class RunsView:
                     log.set_content(text)
         except RunnerError as exc:
             ui.notify(str(exc), type="warning")
-        self.table.refresh()
+        await self.redraw.run()
 
     async def redraw_soon(self) -> None:
         await asyncio.sleep(RUNS_REDRAW_SECONDS)  # a burst of changes is one redraw
         self.redraw_pending = False
-        self.table.refresh()
+        await self.redraw.run()
 
     def on_run(self, _event: dict[str, Any]) -> None:
         if not self.redraw_pending:

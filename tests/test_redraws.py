@@ -1,0 +1,82 @@
+"""A section of a page redrawn for a change that comes while it is still redrawing for the one
+before (a slow database): it is drawn once more after that one, not twice over (WS-13)."""
+
+# ruff: noqa: F811  (the workspace fixtures, imported from tests/test_workspace.py)
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import pytest
+
+from oz_app.workspace import service
+from oz_app.workspace.live import room_topic, user_topic
+from oz_app.workspace.pages import board
+from tests.test_workspace import RETRIES, Tabs, eventually, llm, make_room, tabs, workspace_env  # noqa: F401
+
+
+class SlowReads:
+    """Holds the section's read until ``go``; counts reads begun and redraws finished (``done`` is
+    noted by the section's last read, after which it draws without waiting)."""
+
+    def __init__(self) -> None:
+        self.begun = 0
+        self.done = 0
+        self.database = asyncio.Event()
+
+    def held(self, read: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
+        async def slow(*args: Any) -> Any:
+            self.begun += 1
+            await self.database.wait()
+            return await read(*args)
+
+        return slow
+
+    def last(self, read: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
+        async def noted(*args: Any) -> Any:
+            found = await read(*args)
+            self.done += 1
+            return found
+
+        return noted
+
+    async def two_changes(self, publish: Callable[[], None]) -> None:
+        """A change, and three more while its redraw still reads; then the database answers."""
+        publish()
+        await eventually(lambda: self.begun >= 1)
+        for _ in range(3):
+            publish()
+        await asyncio.sleep(0)  # the later events reach the tab (delivered in its context)
+        self.database.set()
+        await eventually(lambda: self.done >= 2)
+
+
+async def test_a_board_changed_while_it_redraws_shows_each_card_once(
+    tabs: Tabs, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """WS-6, WS-13: task changes that come while the board still reads the one before: each card once."""
+    room = await make_room(tabs)
+    await service.create_task(room, "Ship it")
+    await tabs.user.open(f"/rooms/{room.id}")
+    await tabs.user.should_see(marker="task-Ship it", retries=RETRIES)
+    reads = SlowReads()
+    monkeypatch.setattr(service, "tasks_of", reads.held(service.tasks_of))
+    monkeypatch.setattr(board, "shown_of", reads.last(board.shown_of))
+    await reads.two_changes(lambda: tabs.workspace.live.publish(room_topic(room.id), kind="tasks"))
+    assert len(tabs.user.find(marker="task-Ship it").elements) == 1
+    assert reads.begun == 2  # the first redraw, and one for the changes that came during it
+
+
+async def test_an_inbox_changed_while_it_redraws_shows_each_note_once(
+    tabs: Tabs, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """WS-8, WS-13: notifications that come while the inbox still reads the one before: each once."""
+    owner = await tabs.local_user()
+    await service.notify(owner.id, "Build finished")
+    await tabs.user.open("/inbox")
+    await tabs.user.should_see(marker="note-Build finished", retries=RETRIES)
+    reads = SlowReads()
+    monkeypatch.setattr(service, "inbox_of", reads.last(reads.held(service.inbox_of)))
+    await reads.two_changes(lambda: tabs.workspace.live.publish(user_topic(owner.id), kind="inbox"))
+    assert len(tabs.user.find(marker="note-Build finished").elements) == 1
