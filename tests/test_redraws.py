@@ -80,3 +80,15 @@ async def test_an_inbox_changed_while_it_redraws_shows_each_note_once(
     monkeypatch.setattr(service, "inbox_of", reads.last(reads.held(service.inbox_of)))
     await reads.two_changes(lambda: tabs.workspace.live.publish(user_topic(owner.id), kind="inbox"))
     assert len(tabs.user.find(marker="note-Build finished").elements) == 1
+
+
+async def test_a_burst_of_room_changes_reads_the_sidebar_once_more(tabs: Tabs, monkeypatch: pytest.MonkeyPatch) -> None:
+    """UX-4, WS-13: changes that come while the rooms sidebar reads are one more read, each room once."""
+    room = await make_room(tabs)
+    await tabs.user.open(f"/rooms/{room.id}")
+    await tabs.user.should_see(marker="sidebar-Design", retries=RETRIES)
+    reads = SlowReads()
+    monkeypatch.setattr(service, "room_activity", reads.last(reads.held(service.room_activity)))
+    await reads.two_changes(lambda: tabs.workspace.live.publish(room_topic(room.id), kind="room"))
+    assert len(tabs.user.find(marker="sidebar-Design").elements) == 1
+    assert reads.begun == 2

@@ -14,7 +14,7 @@ from oz_app.control_plane.service import now
 from oz_app.db.models import User
 from oz_app.workspace import service
 from oz_app.workspace.live import room_topic, user_topic
-from oz_app.workspace.widgets import in_tab, listen
+from oz_app.workspace.widgets import Redraw, in_tab, listen
 
 if TYPE_CHECKING:
     from oz_app.workspace.app import Workspace
@@ -42,8 +42,7 @@ class RoomsSidebar:
         self.current = current
         self.client = ui.context.client
         self.followed: dict[str, Callable[[], None]] = {}
-        self.busy = False
-        self.again = False
+        self.redraw = Redraw(self.show)  # one read at a time; events during a read cause one more
         self.client.on_delete(self.unfollow)
 
     async def build(self) -> None:
@@ -115,19 +114,4 @@ class RoomsSidebar:
             self.refresh()
 
     def refresh(self) -> None:
-        """Read the list again, at most one read at a time; events during a read cause one more."""
-        if self.busy:
-            self.again = True
-            return
-        self.busy = True
-        self.client.safe_invoke(self.refreshing)
-
-    async def refreshing(self) -> None:
-        try:
-            while True:
-                self.again = False
-                await self.show()
-                if not self.again:
-                    break
-        finally:
-            self.busy = False
+        self.redraw.soon()
