@@ -10,9 +10,11 @@ from typing import Any
 
 import pytest
 
+from oz_app.bus import RUNS_TOPIC
+from oz_app.db.models import Message
 from oz_app.workspace import service
 from oz_app.workspace.live import room_topic, user_topic
-from oz_app.workspace.pages import board
+from oz_app.workspace.pages import board, runs
 from tests.test_workspace import RETRIES, Tabs, eventually, llm, make_room, tabs, workspace_env  # noqa: F401
 
 
@@ -26,28 +28,29 @@ class SlowReads:
         self.database = asyncio.Event()
 
     def held(self, read: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
-        async def slow(*args: Any) -> Any:
+        async def slow(*args: Any, **options: Any) -> Any:
             self.begun += 1
             await self.database.wait()
-            return await read(*args)
+            return await read(*args, **options)
 
         return slow
 
     def last(self, read: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
-        async def noted(*args: Any) -> Any:
-            found = await read(*args)
+        async def noted(*args: Any, **options: Any) -> Any:
+            found = await read(*args, **options)
             self.done += 1
             return found
 
         return noted
 
-    async def two_changes(self, publish: Callable[[], None]) -> None:
-        """A change, and three more while its redraw still reads; then the database answers."""
+    async def two_changes(self, publish: Callable[[], None], delay: float = 0.0) -> None:
+        """A change, and three more while its redraw still reads; then the database answers (after
+        the section's ``delay`` for a burst, by which time a second redraw would have begun)."""
         publish()
         await eventually(lambda: self.begun >= 1)
         for _ in range(3):
             publish()
-        await asyncio.sleep(0)  # the later events reach the tab (delivered in its context)
+        await asyncio.sleep(delay * 1.5)  # the later events reach the tab (delivered in its context)
         self.database.set()
         await eventually(lambda: self.done >= 2)
 
@@ -92,3 +95,18 @@ async def test_a_burst_of_room_changes_reads_the_sidebar_once_more(tabs: Tabs, m
     await reads.two_changes(lambda: tabs.workspace.live.publish(room_topic(room.id), kind="room"))
     assert len(tabs.user.find(marker="sidebar-Design").elements) == 1
     assert reads.begun == 2
+
+
+async def test_runs_changed_while_the_runs_page_redraws_show_each_run_once(
+    tabs: Tabs, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """WS-9, WS-13: run events that come while the Runs page still reads: each run once."""
+    room = await make_room(tabs)
+    await tabs.workspace.conductor.post(room, "local", "@helper hi")
+    reply = await eventually(lambda: Message.get_or_none(room=room, author_kind="agent", state="done"))
+    await tabs.user.open("/runs")
+    await tabs.user.should_see(marker=f"run-{reply.run_id}", retries=RETRIES)
+    reads = SlowReads()
+    monkeypatch.setattr(tabs.workspace.runner, "list", reads.last(reads.held(tabs.workspace.runner.list)))
+    await reads.two_changes(lambda: tabs.workspace.live.publish(RUNS_TOPIC, type="state"), runs.RUNS_REDRAW_SECONDS)
+    assert len(tabs.user.find(marker=f"run-{reply.run_id}").elements) == 1

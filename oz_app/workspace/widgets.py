@@ -49,22 +49,31 @@ class Redraw:
 
     NiceGUI empties a section at once but draws it after its reads, so two redraws that overlap
     would both draw their rows into it. Here a redraw waits for the one before; a change that
-    comes while one is waiting is already covered by it, since it has not read yet."""
+    comes while one is waiting is already covered by it, since it has not read yet. ``delay``
+    holds a redraw asked for from an event a moment, so that a burst of events is one redraw."""
 
-    def __init__(self, refresh: Callable[[], Awaitable[Any]]) -> None:
+    def __init__(self, refresh: Callable[[], Awaitable[Any]], delay: float = 0.0) -> None:
         self.refresh = refresh
+        self.delay = delay
         self.client = ui.context.client
-        self.drawing = asyncio.Lock()
+        self.drawing = asyncio.Lock()  # held by a redraw, and by whatever else draws in the section
         self.waiting = False
 
     def soon(self) -> None:
-        """From an event handler: redraw in the background, in this tab."""
-        self.client.safe_invoke(self.run)
-
-    async def run(self) -> None:
+        """From an event handler: redraw in the background, in this tab (after ``delay``)."""
         if self.waiting:
             return
         self.waiting = True
+        asyncio.get_running_loop().call_later(self.delay, lambda: self.client.safe_invoke(self._draw))
+
+    async def run(self) -> None:
+        """Redraw now, or not at all when a redraw that has not read yet is waiting."""
+        if self.waiting:
+            return
+        self.waiting = True
+        await self._draw()
+
+    async def _draw(self) -> None:
         async with self.drawing:
             self.waiting = False
             await self.refresh()

@@ -3,7 +3,6 @@ and Cancel; states in words, times in the browser's time zone, durations as a pe
 
 from __future__ import annotations
 
-import asyncio
 import functools
 from typing import TYPE_CHECKING, Any
 
@@ -55,8 +54,7 @@ class RunsView:
         # a member sees and acts on their own runs; an admin on everyone's, filtered by user (SEC-7)
         self.acting_as = None if user.role == "admin" else user.id
         self.owner = self.acting_as
-        self.redraw_pending = False
-        self.redraw = Redraw(lambda: self.table.refresh())
+        self.redraw = Redraw(lambda: self.table.refresh(), delay=RUNS_REDRAW_SECONDS)  # a burst: one redraw
 
     async def build(self, open_run: str) -> None:
         with ui.column().classes("w-full max-w-4xl mx-auto"):
@@ -139,15 +137,8 @@ class RunsView:
             ui.notify(str(exc), type="warning")
         await self.redraw.run()
 
-    async def redraw_soon(self) -> None:
-        await asyncio.sleep(RUNS_REDRAW_SECONDS)  # a burst of changes is one redraw
-        self.redraw_pending = False
-        await self.redraw.run()
-
     def on_run(self, _event: dict[str, Any]) -> None:
-        if not self.redraw_pending:
-            self.redraw_pending = True
-            ui.context.client.safe_invoke(self.redraw_soon)
+        self.redraw.soon()
 
 
 def duration(run_time: str | None) -> str:

@@ -5,7 +5,6 @@ is drawn, and redrawn in every open tab when the room's topic says ``work``."""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -17,7 +16,7 @@ from oz_app.workspace.live import room_topic
 from oz_app.workspace.pages.work_plan import PlanEditor
 from oz_app.workspace.pages.work_progress import Progress
 from oz_app.workspace.render import markdown
-from oz_app.workspace.widgets import attempt, confirm, transient_dialog
+from oz_app.workspace.widgets import Redraw, attempt, confirm, transient_dialog
 
 if TYPE_CHECKING:
     from oz_app.workspace.app import Workspace
@@ -46,8 +45,7 @@ class WorkTab:
         self.room = room
         self.open_id: str | None = None  # the PRD shown below the list (None: the newest)
         self.expanded: set[str] = set()  # items whose details are open, kept across redraws
-        self.redraw_pending = False
-        self.drawing = asyncio.Lock()  # one redraw at a time: two overlapping would both draw their rows
+        self.redraws = Redraw(self.redraw, delay=REDRAW_DELAY)  # a burst of work events: one redraw
         self.shown_settings: tuple[int, int] = (0, 0)
 
     @property
@@ -110,7 +108,7 @@ class WorkTab:
     async def open_prd(self, prd_id: str) -> None:
         self.open_id = prd_id
         self.expanded.clear()
-        async with self.drawing:
+        async with self.redraws.drawing:
             await self.prds.refresh()
 
     @ui.refreshable_method
@@ -263,19 +261,14 @@ class WorkTab:
 
     def redraw_soon(self) -> None:
         """Redraw once for a burst of events (an engine pass announces several changes)."""
-        if self.redraw_pending:
-            return
-        self.redraw_pending = True
-        client = ui.context.client
-        asyncio.get_running_loop().call_later(REDRAW_DELAY, lambda: client.safe_invoke(self.redraw))
+        self.redraws.soon()
 
     async def redraw(self) -> None:
-        self.redraw_pending = False
-        async with self.drawing:
-            self.room = await Room.get_or_none(id=self.room.id) or self.room
-            await self.refresh_planners()
-            await self.prds.refresh()
-            if self.shown_settings != (self.room.work_limit, self.room.review_rounds):  # else keep what is typed
-                await self.settings.refresh()
-            await self.knowledge.refresh()
-            self.also()
+        """Everything read from the rows (through :attr:`redraws`: one redraw at a time)."""
+        self.room = await Room.get_or_none(id=self.room.id) or self.room
+        await self.refresh_planners()
+        await self.prds.refresh()
+        if self.shown_settings != (self.room.work_limit, self.room.review_rounds):  # else keep what is typed
+            await self.settings.refresh()
+        await self.knowledge.refresh()
+        self.also()
