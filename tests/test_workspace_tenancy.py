@@ -11,10 +11,21 @@ import pytest
 from oz_app.control_plane import tokens
 from oz_app.control_plane.provider_config import ProviderIn, store_provider
 from oz_app.db.models import Message
+from oz_app.db.models import User as Person
 from oz_app.runners import RunnerError
 from oz_app.workspace import accounts, service
 from tests.fake_llm import FakeOpenAI
-from tests.test_workspace import RETRIES, Tabs, eventually, llm, shown, tabs, workspace_env  # noqa: F401 (fixtures)
+from tests.test_workspace import (  # noqa: F401 (fixtures)
+    RETRIES,
+    Tabs,
+    eventually,
+    llm,
+    server_tabs,
+    shown,
+    sign_up,
+    tabs,
+    workspace_env,
+)
 
 PASSWORD = "correct horse battery"
 
@@ -67,6 +78,32 @@ async def test_runs_answer_only_to_their_owner_and_admins(tabs: Tabs) -> None:  
     with pytest.raises(RunnerError, match="not found"):
         await anext(runner.follow(run_id, owner=ann.id))
     assert run_id in [run["run_id"] for run in await runner.list(owner=None)]
+
+
+async def test_an_admin_filters_the_runs_page_by_user_and_a_member_sees_only_their_own(
+    server_tabs: Tabs,  # noqa: F811
+) -> None:
+    """SEC-7, WS-9: on a team server the admin's Runs page lists everyone's runs and narrows them
+    to one person with its User filter; a member's page has no filter and only their own runs."""
+    admin = server_tabs.new_tab()
+    await sign_up(admin, "root")
+    bob_tab = server_tabs.new_tab()
+    await sign_up(bob_tab, "bob")
+    bob = await Person.get(username="bob")
+    agent = await service.create_agent(bob, name="helper")
+    room = await service.create_room(bob, "Bob's room", "", [agent.id])
+    await server_tabs.workspace.conductor.post(room, "bob", "@helper hi")
+    run_id = (await reply_in(room)).run_id
+    await admin.open("/runs")
+    await admin.should_see(marker=f"run-{run_id}", retries=RETRIES)
+    root = await Person.get(username="root")
+    admin.find(marker="runs-user").elements.pop().set_value(root.id)
+    await admin.should_not_see(marker=f"run-{run_id}", retries=RETRIES)
+    admin.find(marker="runs-user").elements.pop().set_value(bob.id)
+    await admin.should_see(marker=f"run-{run_id}", retries=RETRIES)
+    await bob_tab.open("/runs")
+    await bob_tab.should_see(marker=f"run-{run_id}", retries=RETRIES)
+    await bob_tab.should_not_see(marker="runs-user")
 
 
 async def test_a_personal_token_acts_as_its_user_until_revoked_or_disabled(tabs: Tabs) -> None:  # noqa: F811

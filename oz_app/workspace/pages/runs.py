@@ -73,9 +73,9 @@ class RunsView:
     async def user_filter(self) -> None:
         names = {person.id: person.username for person in await accounts.people(self.user)}
 
-        def pick(event: Any) -> None:
+        async def pick(event: Any) -> None:
             self.owner = event.value or None
-            self.redraw.soon()
+            await self.redraw.run()
 
         ui.select({"": "Everyone", **names}, value="", label="User", on_change=pick).classes("w-48").mark("runs-user")
 
