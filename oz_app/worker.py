@@ -264,7 +264,9 @@ class Worker:
         while not ws.closed:
             await asyncio.sleep(self.heartbeat_seconds)
             try:
-                await ws.send_json(frames.Heartbeat(running=self.running).wire())
+                # After any result being sent: what it lists is read once that result is out.
+                async with self._send_lock:
+                    await ws.send_json(frames.Heartbeat(running=self.running).wire())
             except ConnectionError:
                 return  # the socket dropped: the session ends and the worker reconnects
             # Anything sent a heartbeat ago on a socket that still works has reached the server.
@@ -302,11 +304,6 @@ class Worker:
             return False
         return True
 
-    async def _deliver(self, frame: dict[str, Any]) -> None:
-        """Send a result, or keep it until the next connection."""
-        self._pending.append(frame)
-        await self._flush()
-
     async def _flush(self, resend: bool = False) -> None:
         loop = asyncio.get_running_loop()
         async with self._send_lock:
@@ -325,8 +322,8 @@ class Worker:
         if not task_id:
             logger.warning("ignoring a task_assignment without task_id")
             return
-        if task_id in self._runs:
-            return  # a repeat of an assignment already executing here
+        if task_id in self.running:
+            return  # a repeat of an assignment executing here, or whose result is not sent yet
         if self._stopping or self._stop.is_set():
             reason = "the worker is shutting down"
         elif len(self._runs) >= self.capacity:
@@ -389,9 +386,12 @@ class Worker:
                 await asyncio.wait_for(forwarder, 5)
         if result.files and task_id not in self._cancel_requested:
             await self._hand_over_files(task_id, result)
-        await self._deliver(self._result_frame(task_id, result))
+        # The result is sent now or kept for the next connection; the run is held by it from
+        # here on, so no heartbeat names the run once the result is out.
+        self._pending.append(self._result_frame(task_id, result))
         self._runs.pop(task_id, None)
         self._cancel_requested.discard(task_id)
+        await self._flush()
 
     async def _hand_over_files(self, task_id: str, result: RunResult) -> None:
         """Upload the files the run left (CP-13): handoff files become its attachments, the others

@@ -441,3 +441,22 @@ def test_a_reconnecting_tab_catches_up(browser: Browser, chromium: tuple[str, st
         assert other.driver.execute_script("return window.ozSameTab") is True, "the tab reloaded instead"
     finally:
         other.driver.quit()
+
+
+def test_stopping_the_server_mid_reply_logs_no_error(browser: Browser, workspace: App) -> None:
+    """SEC-11, WS-13: the server is stopped (SIGTERM) while a reply streams into an open room and
+    the sidebar and board redraw: it exits cleanly and its log has no traceback."""
+
+    browser.sign_up("stu", "pw-" + secrets.token_hex(8))
+    browser.create_agent("helper")
+    browser.open("/")
+    browser.create_room("Shutdown")
+    browser.add_member("helper")
+    browser.sees("helper: idle")
+    browser.post("@helper hello")
+    browser.sees("helper is thinking…")
+    browser.until(lambda: REPLY_WORDS[1].strip() in browser.text(), "the reply streaming")
+    workspace.process.send_signal(signal.SIGTERM)
+    assert workspace.process.wait(timeout=20) == 0
+    log = workspace.log()
+    assert "Traceback" not in log and "pool is closing" not in log, log

@@ -284,6 +284,29 @@ async def test_worker_claims_streams_and_completes(hub: FakeHub, engine: dict[st
     assert await asyncio.wait_for(task, 10) == 0
 
 
+async def test_no_heartbeat_lists_a_run_after_its_result(hub: FakeHub, engine: dict[str, Any], worker_id: str) -> None:
+    """WK-8: once a run's result is on the socket, no later heartbeat names the run, even when the
+    result's send is slow (a congested socket): the hub would take it for held and cancel it."""
+    worker, task = await start_worker(hub, worker_id)
+    send = worker._send
+
+    async def slow_results(frame: dict[str, Any]) -> bool:
+        sent = await send(frame)
+        if frame["type"] == "task_completed":
+            await asyncio.sleep(1.0)  # a few heartbeats' time (the fake hub asks for one each 0.3 s)
+        return sent
+
+    worker._send = slow_results  # type: ignore[method-assign]
+    await hub.send("task_assignment", assignment("t-hb-after", engine["image"]))
+    await hub.expect("task_claimed")
+    await hub.expect("task_completed")
+    later = [await asyncio.wait_for(hub.frames.get(), 5) for _ in range(3)]
+    heartbeats = [frame["data"]["running"] for frame in later if frame["type"] == "heartbeat"]
+    assert heartbeats and all("t-hb-after" not in running for running in heartbeats), later
+    worker.request_stop()
+    assert await asyncio.wait_for(task, 10) == 0
+
+
 async def test_worker_rejects_beyond_capacity_and_cancels(hub: FakeHub, engine: dict[str, Any], worker_id: str) -> None:
     worker, task = await start_worker(hub, worker_id, capacity=1)
     await hub.send("task_assignment", assignment("t-slow", engine["image"], "sleep long"))

@@ -35,13 +35,21 @@ def listen(workspace: Workspace, topic: str, listener: Callable[[dict[str, Any]]
 def in_tab(client: Client, func: Callable[[], Any]) -> None:
     """Run ``func`` for ``client`` as its own events are run: in its context and with its request,
     so that what ``func`` builds (event handlers) and starts (tasks) sees this tab's session, not
-    the request of whatever delivered the event (another tab's, or none for a NOTIFY)."""
+    the request of whatever delivered the event (another tab's, or none for a NOTIFY). Once the
+    server is stopping nothing new starts: the database is about to close under it."""
 
     def invoke() -> None:
+        if not app.is_started:
+            return
         storage.request_contextvar.set(client.request)
         client.safe_invoke(func)
 
     contextvars.copy_context().run(invoke)
+
+
+def later(delay: float, client: Client, func: Callable[[], Any]) -> asyncio.TimerHandle:
+    """Run ``func`` in ``client``'s tab after ``delay`` seconds (see :func:`in_tab`)."""
+    return asyncio.get_running_loop().call_later(delay, lambda: in_tab(client, func))
 
 
 class Redraw:
@@ -64,7 +72,7 @@ class Redraw:
         if self.waiting:
             return
         self.waiting = True
-        asyncio.get_running_loop().call_later(self.delay, lambda: self.client.safe_invoke(self._draw))
+        later(self.delay, self.client, self._draw)
 
     async def run(self) -> None:
         """Redraw now, or not at all when a redraw that has not read yet is waiting."""

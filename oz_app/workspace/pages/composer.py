@@ -14,7 +14,7 @@ from nicegui import ui
 from oz_app.db.models import Agent, Room, User
 from oz_app.workspace import service
 from oz_app.workspace.avatars import STATUS_COLORS, color_of
-from oz_app.workspace.widgets import attempt
+from oz_app.workspace.widgets import attempt, later
 
 DRAFT_DELAY = 0.6  # seconds of quiet typing before the draft is written
 MENTION_AT_END = re.compile(r"(?:^|\s)@([A-Za-z0-9_-]*)$")
@@ -99,8 +99,7 @@ class Composer:
         self.suggest()
         if self.pending is not None:
             self.pending.cancel()
-        client = ui.context.client
-        self.pending = asyncio.get_running_loop().call_later(DRAFT_DELAY, lambda: client.safe_invoke(self.flush))
+        self.pending = later(DRAFT_DELAY, ui.context.client, self.flush)
 
     async def flush(self) -> None:
         """Write the draft now if it changed (typing paused, a message went out, or the tab closed)."""

@@ -4,7 +4,6 @@ sharing."""
 
 from __future__ import annotations
 
-import asyncio
 import functools
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -24,7 +23,7 @@ from oz_app.workspace.pages.message import MessageView
 from oz_app.workspace.pages.sidebar import RoomsSidebar
 from oz_app.workspace.pages.work import WorkTab
 from oz_app.workspace.routes import Routes, any_provider, providers_of
-from oz_app.workspace.widgets import attempt, confirm, in_tab, lazy_menu, listen, transient_dialog
+from oz_app.workspace.widgets import attempt, confirm, in_tab, later, lazy_menu, listen, transient_dialog
 
 if TYPE_CHECKING:
     from oz_app.workspace.app import Workspace
@@ -208,7 +207,7 @@ class RoomView:
         first = self.unread_up_to is None
         self.unread_up_to = max(self.unread_up_to or 0, message_id)
         if first:
-            asyncio.get_running_loop().call_later(READ_DELAY, lambda: self.client.safe_invoke(self.read_now))
+            later(READ_DELAY, self.client, self.read_now)
 
     async def read_now(self) -> None:
         message_id, self.unread_up_to = self.unread_up_to, None
